@@ -1,0 +1,18 @@
+namespace AaiProxy.Saml.Xml;
+
+public enum SafeXmlError
+{
+    Malformed,
+    DtdProhibited,
+    TooLarge,
+    TooDeep,
+}
+
+/// <summary>Untrusted XML was refused before any SAML processing.</summary>
+public sealed class SafeXmlException : Exception
+{
+    public SafeXmlException(SafeXmlError error, string message, Exception? inner = null)
+        : base(message, inner) => Error = error;
+
+    public SafeXmlError Error { get; }
+}

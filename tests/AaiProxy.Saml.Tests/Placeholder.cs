@@ -1,0 +1,1 @@
+namespace AaiProxy.Saml.Tests;

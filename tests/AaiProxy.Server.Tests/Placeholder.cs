@@ -1,0 +1,1 @@
+namespace AaiProxy.Server.Tests;
