@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using System.Xml;
 
 namespace AaiProxy.Saml.Xml;
@@ -22,7 +23,32 @@ public static class SafeXml
         }
 
         using var text = new StringReader(xml);
-        return Load(text, limits);
+        try
+        {
+            return Load(text, limits);
+        }
+        catch (SafeXmlException ex) when (ex.Error == SafeXmlError.DtdProhibited && DeclaresInternalEntity(xml))
+        {
+            // Refused either way (the reader never expands anything); the distinct error tells the log
+            // that someone tried an entity expansion bomb rather than sent a stray DOCTYPE.
+            throw new SafeXmlException(SafeXmlError.EntityDeclarations,
+                "The XML document has a DTD declaring entities, which is never accepted.", ex);
+        }
+    }
+
+    private static readonly Regex InternalEntityDeclaration = new(
+        @"<!ENTITY\s+(%\s+)?[^\s]+\s+[""']", RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
+
+    private static bool DeclaresInternalEntity(string xml)
+    {
+        try
+        {
+            return InternalEntityDeclaration.IsMatch(xml);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Parses untrusted XML from a stream (UTF-8 or as declared).</summary>

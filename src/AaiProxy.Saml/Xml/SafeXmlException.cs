@@ -4,6 +4,8 @@ public enum SafeXmlError
 {
     Malformed,
     DtdProhibited,
+    /// <summary>A DTD that declares internal entities: the shape of an entity expansion ("billion laughs") bomb.</summary>
+    EntityDeclarations,
     TooLarge,
     TooDeep,
 }

@@ -1,0 +1,64 @@
+namespace AaiProxy.Saml.Validation;
+
+/// <summary>A SAML response broke a rule. <see cref="Error"/> says which; <see cref="Reason"/> is detail
+/// for logs (never key material); people and senders only ever see <see cref="Error"/>-level text.</summary>
+public sealed class SamlValidationException : Exception
+{
+    public SamlValidationException(SamlValidationError error, string reason, Exception? inner = null)
+        : base($"{error}: {reason}", inner)
+    {
+        Error = error;
+        Reason = reason;
+    }
+
+    public SamlValidationError Error { get; }
+
+    public string Reason { get; }
+
+    /// <summary>True when the response carried an EncryptedAssertion. Hosts then show one uniform
+    /// failure so that the sender learns nothing about where decryption or validation stopped.</summary>
+    public bool FromEncryptedAssertion { get; private init; }
+
+    internal SamlValidationException AsFromEncryptedAssertion() =>
+        new(Error, Reason, InnerException) { FromEncryptedAssertion = true };
+}
+
+/// <summary>The identity provider answered with a non-Success status (Core 3.2.2.2). Its code and
+/// message are shown to the person; they are not authenticated (a status response needs no signature).</summary>
+public sealed class SamlStatusException : Exception
+{
+    public SamlStatusException(string issuer, string statusCode, string? secondLevelStatusCode, string? statusMessage)
+        : base($"The identity provider '{issuer}' answered {statusCode}"
+               + (secondLevelStatusCode is null ? "" : $" / {secondLevelStatusCode}")
+               + (statusMessage is null ? "" : $": {statusMessage}"))
+    {
+        Issuer = issuer;
+        StatusCode = statusCode;
+        SecondLevelStatusCode = secondLevelStatusCode;
+        StatusMessage = statusMessage;
+    }
+
+    public string Issuer { get; }
+
+    /// <summary>Top-level code, e.g. <c>urn:oasis:names:tc:SAML:2.0:status:Responder</c>.</summary>
+    public string StatusCode { get; }
+
+    /// <summary>Second-level code, e.g. <see cref="SamlStatusCodes.NoAuthnContext"/>.</summary>
+    public string? SecondLevelStatusCode { get; }
+
+    public string? StatusMessage { get; }
+
+    /// <summary>The IdP cannot meet the requested authentication context (for example REFEDS MFA).</summary>
+    public bool IsNoAuthnContext =>
+        SecondLevelStatusCode == SamlStatusCodes.NoAuthnContext || StatusCode == SamlStatusCodes.NoAuthnContext;
+}
+
+/// <summary>Status codes (Core 3.2.2.2).</summary>
+public static class SamlStatusCodes
+{
+    public const string Success = "urn:oasis:names:tc:SAML:2.0:status:Success";
+    public const string Requester = "urn:oasis:names:tc:SAML:2.0:status:Requester";
+    public const string Responder = "urn:oasis:names:tc:SAML:2.0:status:Responder";
+    public const string NoAuthnContext = "urn:oasis:names:tc:SAML:2.0:status:NoAuthnContext";
+    public const string AuthnFailed = "urn:oasis:names:tc:SAML:2.0:status:AuthnFailed";
+}

@@ -1,0 +1,24 @@
+namespace AaiProxy.Saml.Validation;
+
+/// <summary>How strict the ACS is. Defaults are the safe choice.</summary>
+public sealed class SamlValidationOptions
+{
+    /// <summary>Allowed clock difference with identity providers for every time window.</summary>
+    public TimeSpan ClockSkew { get; init; } = TimeSpan.FromMinutes(3);
+
+    /// <summary>Largest decoded response accepted; checked on the base64 length before decoding.</summary>
+    public int MaxResponseBytes { get; init; } = 256 * 1024;
+
+    /// <summary>Per-IdP exceptions to the defaults, by entity ID.</summary>
+    public IReadOnlyDictionary<string, IdentityProviderPolicy> Policies { get; init; } =
+        new Dictionary<string, IdentityProviderPolicy>(StringComparer.Ordinal);
+
+    public IdentityProviderPolicy DefaultPolicy { get; init; } = new();
+
+    public IdentityProviderPolicy PolicyFor(string entityId) =>
+        Policies.TryGetValue(entityId, out var policy) ? policy : DefaultPolicy;
+}
+
+/// <param name="AllowUnsolicitedResponses">Accept IdP-initiated responses (no InResponseTo).</param>
+/// <param name="AllowSha1">Accept RSA-SHA1 signatures and SHA-1 digests from this IdP (legacy only).</param>
+public sealed record IdentityProviderPolicy(bool AllowUnsolicitedResponses = false, bool AllowSha1 = false);
