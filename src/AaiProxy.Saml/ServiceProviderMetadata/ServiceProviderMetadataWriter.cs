@@ -1,0 +1,180 @@
+using System.Security.Cryptography.X509Certificates;
+using System.Security.Cryptography.Xml;
+using System.Xml;
+using System.Xml.Linq;
+using AaiProxy.Saml.Requests;
+
+namespace AaiProxy.Saml.ServiceProviderMetadata;
+
+/// <summary>
+/// Writes our signed SP metadata (saml-schema-metadata-2.0, with the REFEDS, mdui and mdattr
+/// extensions that eduGAIN federations expect). Element order follows the schema's sequences.
+/// </summary>
+public sealed class ServiceProviderMetadataWriter(ServiceProviderSettings settings, TimeProvider timeProvider)
+{
+    private const string HttpPostBinding = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST";
+    private const string HttpRedirectBinding = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect";
+    private const string Rsa256SignatureMethod = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256";
+
+    /// <summary>What we accept in <c>EncryptedAssertion</c>s, strongest first.</summary>
+    private static readonly string[] AcceptedEncryptionMethods =
+    [
+        "http://www.w3.org/2009/xmlenc11#aes256-gcm",
+        "http://www.w3.org/2009/xmlenc11#aes128-gcm",
+        "http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p",
+    ];
+
+    private static readonly XNamespace Md = SamlNamespaces.Metadata;
+    private static readonly XNamespace Saml = SamlNamespaces.Assertion;
+    private static readonly XNamespace Ds = SamlNamespaces.XmlDsig;
+    private static readonly XNamespace MdUi = SamlNamespaces.MdUi;
+    private static readonly XNamespace MdAttr = SamlNamespaces.MdAttr;
+    private static readonly XNamespace Remd = SamlNamespaces.Remd;
+
+    /// <summary>Returns the signed metadata document, to serve as <c>application/samlmetadata+xml</c>.</summary>
+    public string Write(ServiceProviderMetadataContent content)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        var id = SamlProtocolValues.NewId();
+        var lang = content.Language;
+        var entity = new XElement(Md + "EntityDescriptor",
+            new XAttribute(XNamespace.Xmlns + "md", Md),
+            new XAttribute(XNamespace.Xmlns + "saml", Saml),
+            new XAttribute(XNamespace.Xmlns + "ds", Ds),
+            new XAttribute(XNamespace.Xmlns + "mdui", MdUi),
+            new XAttribute(XNamespace.Xmlns + "mdattr", MdAttr),
+            new XAttribute(XNamespace.Xmlns + "remd", Remd),
+            new XAttribute("ID", id),
+            new XAttribute("entityID", settings.EntityId),
+            new XAttribute("validUntil", SamlProtocolValues.FormatInstant(timeProvider.GetUtcNow() + content.ValidFor)),
+            new XAttribute("cacheDuration", XmlConvert.ToString(content.CacheDuration)),
+            // EntityDescriptorType: ds:Signature (inserted on signing), Extensions, role descriptors, Organization, ContactPerson*.
+            new XElement(Md + "Extensions", WriteEntityAttributes(content)),
+            WriteServiceProviderDescriptor(content, lang),
+            new XElement(Md + "Organization",
+                new XElement(Md + "OrganizationName", Lang(lang), content.Organization.Name),
+                new XElement(Md + "OrganizationDisplayName", Lang(lang), content.Organization.DisplayName),
+                new XElement(Md + "OrganizationURL", Lang(lang), content.Organization.Url.AbsoluteUri)),
+            WriteContact(content.TechnicalContact, new XAttribute("contactType", "technical")),
+            WriteContact(content.SecurityContact,
+                new XAttribute("contactType", "other"),
+                new XAttribute(Remd + "contactType", "http://refeds.org/metadata/contactType/security")));
+
+        return Sign(entity, id).OuterXml;
+    }
+
+    private XElement WriteServiceProviderDescriptor(ServiceProviderMetadataContent content, string lang)
+    {
+        // SPSSODescriptorType: Extensions, KeyDescriptor*, (Organization, ContactPerson: none),
+        // SingleLogoutService*, NameIDFormat*, AssertionConsumerService+, AttributeConsumingService*.
+        var encryptionCertificate = settings.DecryptionCertificates.FirstOrDefault();
+        return new XElement(Md + "SPSSODescriptor",
+            new XAttribute("protocolSupportEnumeration", SamlNamespaces.Protocol),
+            new XAttribute("AuthnRequestsSigned", content.AuthnRequestsSigned ? "true" : "false"),
+            new XAttribute("WantAssertionsSigned", "true"),
+            new XElement(Md + "Extensions",
+                new XElement(MdUi + "UIInfo",
+                    new XElement(MdUi + "DisplayName", Lang(lang), content.DisplayName),
+                    new XElement(MdUi + "Description", Lang(lang), content.Description),
+                    content.Logo is null
+                        ? null
+                        : new XElement(MdUi + "Logo",
+                            new XAttribute("height", content.Logo.Height),
+                            new XAttribute("width", content.Logo.Width),
+                            content.Logo.Url.AbsoluteUri),
+                    new XElement(MdUi + "InformationURL", Lang(lang), content.InformationUrl.AbsoluteUri),
+                    new XElement(MdUi + "PrivacyStatementURL", Lang(lang), content.PrivacyStatementUrl.AbsoluteUri))),
+            WriteKeyDescriptor("signing", settings.SigningCertificate),
+            encryptionCertificate is null
+                ? null
+                : WriteKeyDescriptor("encryption", encryptionCertificate,
+                    AcceptedEncryptionMethods.Select(method => new XElement(Md + "EncryptionMethod", new XAttribute("Algorithm", method)))),
+            new XElement(Md + "SingleLogoutService",
+                new XAttribute("Binding", HttpRedirectBinding),
+                new XAttribute("Location", settings.SingleLogoutServiceUrl.AbsoluteUri)),
+            content.NameIdFormats.Select(format => new XElement(Md + "NameIDFormat", format)),
+            new XElement(Md + "AssertionConsumerService",
+                new XAttribute("Binding", HttpPostBinding),
+                new XAttribute("Location", settings.AssertionConsumerServiceUrl.AbsoluteUri),
+                new XAttribute("index", 0),
+                new XAttribute("isDefault", "true")),
+            content.RequestedAttributes.Count == 0
+                ? null
+                : new XElement(Md + "AttributeConsumingService",
+                    new XAttribute("index", 0),
+                    new XElement(Md + "ServiceName", Lang(lang), content.DisplayName),
+                    content.RequestedAttributes.Select(attribute => new XElement(Md + "RequestedAttribute",
+                        new XAttribute("Name", attribute.Name),
+                        new XAttribute("NameFormat", SamlAttributeNames.UriNameFormat),
+                        new XAttribute("FriendlyName", attribute.FriendlyName)))));
+    }
+
+    private static XElement WriteEntityAttributes(ServiceProviderMetadataContent content)
+    {
+        var attributes = new List<(string Name, IEnumerable<string> Values)>
+        {
+            ("http://macedir.org/entity-category", content.EntityCategories),
+            ("urn:oasis:names:tc:SAML:attribute:assurance-certification", content.AssuranceCertifications),
+        };
+        if (content.SubjectIdRequirement is not null)
+        {
+            attributes.Add(("urn:oasis:names:tc:SAML:profiles:subject-id:req", [content.SubjectIdRequirement]));
+        }
+
+        return new XElement(MdAttr + "EntityAttributes",
+            attributes.Where(attribute => attribute.Values.Any()).Select(attribute => new XElement(Saml + "Attribute",
+                new XAttribute("Name", attribute.Name),
+                new XAttribute("NameFormat", SamlAttributeNames.UriNameFormat),
+                attribute.Values.Select(value => new XElement(Saml + "AttributeValue", value)))));
+    }
+
+    private static XElement WriteKeyDescriptor(string use, X509Certificate2 certificate, IEnumerable<XElement>? encryptionMethods = null) =>
+        // KeyDescriptorType: ds:KeyInfo, then EncryptionMethod*.
+        new(Md + "KeyDescriptor",
+            new XAttribute("use", use),
+            new XElement(Ds + "KeyInfo",
+                new XElement(Ds + "X509Data",
+                    new XElement(Ds + "X509Certificate", Convert.ToBase64String(certificate.RawData)))),
+            encryptionMethods);
+
+    private static XElement WriteContact(MetadataContact contact, params object[] contactType) =>
+        // ContactType: Extensions?, Company?, GivenName?, SurName?, EmailAddress*, TelephoneNumber*.
+        new(Md + "ContactPerson",
+            contactType,
+            new XElement(Md + "GivenName", contact.GivenName),
+            new XElement(Md + "EmailAddress",
+                contact.EmailAddress.StartsWith("mailto:", StringComparison.OrdinalIgnoreCase)
+                    ? contact.EmailAddress
+                    : "mailto:" + contact.EmailAddress));
+
+    private static XAttribute Lang(string lang) => new(XNamespace.Xml + "lang", lang);
+
+    /// <summary>Enveloped signature over the whole EntityDescriptor: RSA-SHA256, SHA-256 digest, exclusive c14n.</summary>
+    private XmlDocument Sign(XElement entity, string id)
+    {
+        var document = new XmlDocument { PreserveWhitespace = true, XmlResolver = null };
+        using (var reader = entity.CreateReader())
+        {
+            document.Load(reader);
+        }
+
+        using var key = settings.SigningCertificate.GetRSAPrivateKey()
+            ?? throw new InvalidOperationException("The SP signing certificate has no RSA private key.");
+        var signedXml = new SignedXml(document) { SigningKey = key };
+        signedXml.SignedInfo!.CanonicalizationMethod = SignedXml.XmlDsigExcC14NTransformUrl;
+        signedXml.SignedInfo.SignatureMethod = Rsa256SignatureMethod;
+        var reference = new Reference("#" + id) { DigestMethod = SignedXml.XmlDsigSHA256Url };
+        reference.AddTransform(new XmlDsigEnvelopedSignatureTransform());
+        reference.AddTransform(new XmlDsigExcC14NTransform());
+        signedXml.AddReference(reference);
+        var keyInfo = new KeyInfo();
+        keyInfo.AddClause(new KeyInfoX509Data(settings.SigningCertificate));
+        signedXml.KeyInfo = keyInfo;
+        signedXml.ComputeSignature();
+
+        // Metadata schema: ds:Signature is the first child of EntityDescriptor.
+        var root = document.DocumentElement!;
+        root.PrependChild(document.ImportNode(signedXml.GetXml(), deep: true));
+        return document;
+    }
+}
