@@ -1,0 +1,84 @@
+using System.Security.Cryptography.X509Certificates;
+using System.Xml.Linq;
+using AaiProxy.Saml;
+using AaiProxy.Saml.Metadata;
+using AaiProxy.Server.Hosting;
+using AaiProxy.Server.Saml;
+using Microsoft.Extensions.Options;
+
+namespace AaiProxy.Server.Demo.IdentityProvider;
+
+/// <summary>
+/// The embedded demo's SAML identity provider: its own key pair, its own metadata, a few demo users.
+/// Development only (<c>AaiProxy:Demo:Enabled</c>, refused in production). The proxy trusts it the way
+/// it trusts any IdP: by reading its metadata document, never by a shortcut.
+/// </summary>
+internal sealed class DemoIdentityProvider
+{
+    public const string PathBase = "/demo-idp";
+    public const string SingleSignOnPath = PathBase + "/sso";
+    public const string SingleLogoutPath = PathBase + "/slo";
+    public const string MetadataPath = PathBase + "/metadata";
+
+    /// <summary>The demo users' home organisation: the only scope the demo IdP may assert.</summary>
+    public const string Scope = "demo.aaiproxy.example";
+
+    private static readonly XNamespace Md = SamlNamespaces.Metadata;
+    private static readonly XNamespace Ds = SamlNamespaces.XmlDsig;
+    private static readonly XNamespace ShibMd = SamlNamespaces.ShibMd;
+    private static readonly XNamespace MdUi = SamlNamespaces.MdUi;
+
+    public DemoIdentityProvider(IOptions<ProxyOptions> proxy, ListeningOrigins origins, TimeProvider time)
+    {
+        var origin = proxy.Value.Issuer?.GetLeftPart(UriPartial.Authority) ?? origins.Origins[0];
+        EntityId = origin + PathBase;
+        SingleSignOnUrl = new Uri(origin + SingleSignOnPath);
+        SingleLogoutUrl = new Uri(origin + SingleLogoutPath);
+        SigningCertificate = ServiceProviderCertificates.LoadOrCreate(
+            Path.Combine(proxy.Value.DataDirectoryFullPath, "demo-idp", "signing.pfx"), "AaiProxy demo IdP",
+            X509KeyUsageFlags.DigitalSignature, time);
+        MetadataXml = WriteMetadata();
+    }
+
+    public string EntityId { get; }
+
+    public Uri SingleSignOnUrl { get; }
+
+    public Uri SingleLogoutUrl { get; }
+
+    public X509Certificate2 SigningCertificate { get; }
+
+    /// <summary>The IdP's EntityDescriptor, published at <see cref="MetadataPath"/> and read by the SP.</summary>
+    public string MetadataXml { get; }
+
+    /// <summary>What the SP trusts: the metadata document read through the same reader as any IdP's.</summary>
+    public IdentityProviderMetadata ReadMetadata() => IdentityProviderMetadataReader.Read(MetadataXml);
+
+    private string WriteMetadata()
+    {
+        const string redirect = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect";
+        var entity = new XElement(Md + "EntityDescriptor",
+            new XAttribute(XNamespace.Xmlns + "md", Md),
+            new XAttribute(XNamespace.Xmlns + "ds", Ds),
+            new XAttribute(XNamespace.Xmlns + "shibmd", ShibMd),
+            new XAttribute(XNamespace.Xmlns + "mdui", MdUi),
+            new XAttribute("entityID", EntityId),
+            new XElement(Md + "IDPSSODescriptor",
+                new XAttribute("protocolSupportEnumeration", SamlNamespaces.Protocol),
+                new XAttribute("WantAuthnRequestsSigned", "true"),
+                new XElement(Md + "Extensions",
+                    new XElement(ShibMd + "Scope", new XAttribute("regexp", "false"), Scope),
+                    new XElement(MdUi + "UIInfo",
+                        new XElement(MdUi + "DisplayName", new XAttribute(XNamespace.Xml + "lang", "en"),
+                            "Demo identity provider (development only)"))),
+                new XElement(Md + "KeyDescriptor", new XAttribute("use", "signing"),
+                    new XElement(Ds + "KeyInfo", new XElement(Ds + "X509Data",
+                        new XElement(Ds + "X509Certificate", Convert.ToBase64String(SigningCertificate.RawData))))),
+                new XElement(Md + "SingleLogoutService", new XAttribute("Binding", redirect),
+                    new XAttribute("Location", SingleLogoutUrl.AbsoluteUri)),
+                new XElement(Md + "NameIDFormat", "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent"),
+                new XElement(Md + "SingleSignOnService", new XAttribute("Binding", redirect),
+                    new XAttribute("Location", SingleSignOnUrl.AbsoluteUri))));
+        return new XDocument(new XDeclaration("1.0", "utf-8", null), entity).ToString();
+    }
+}
