@@ -3,9 +3,12 @@
 # 127.0.0.1 with all configuration and state under DIR (nothing read from /etc/simplesamlphp).
 #
 # Usage: simplesamlphp.sh start DIR PORT SP_METADATA_FILE [signed|encrypted]
-#          signed (default): SPs come from SP_METADATA_FILE, re-read on every request.
-#          encrypted: SPs are declared in DIR/config/metadata/saml20-sp-remote.php, derived from
-#            SP_METADATA_FILE at start, with assertion.encryption on (not expressible in XML).
+#          SP_METADATA_FILE is re-read on every request; when it does not exist yet an empty
+#          aggregate is written there, so the IdP can start first and the SP's metadata be
+#          written (over it) later.
+#          signed (default): SPs come from SP_METADATA_FILE as SAML metadata.
+#          encrypted: the same SPs, declared through DIR/config/metadata/saml20-sp-remote.php with
+#            assertion.encryption on (SimpleSAMLphp cannot read that option from SAML metadata).
 #          Prints key=value lines: entity_id, metadata_url, metadata_file, sso_url, pid.
 #          DIR/idp-metadata.xml receives the IdP's (signed) metadata.
 #        simplesamlphp.sh stop DIR
@@ -29,10 +32,14 @@ write_config() {
       -keyout "$dir/idp.key" -out "$dir/idp.crt" 2>/dev/null || die "openssl failed"
   fi
 
-  # signed: SAML metadata, re-read on every request. encrypted: a PHP declaration (flatfile).
+  # Both modes re-read SP_METADATA_FILE on every request. signed: SimpleSAMLphp's XML source.
+  # encrypted: a PHP declaration (flatfile source) derived from it, adding assertion.encryption.
   if [[ "$mode" == encrypted ]]; then
-    php "$PEERS_DIR/simplesamlphp/sp-remote.php" "$sp_metadata" "$config/metadata/saml20-sp-remote.php" \
-      || die "cannot derive saml20-sp-remote.php from $sp_metadata"
+    cat >"$config/metadata/saml20-sp-remote.php" <<PHP
+<?php
+\$spMetadataFile = '$sp_metadata';
+require '$PEERS_DIR/simplesamlphp/encrypted-sps.php';
+PHP
     sp_source="['type' => 'flatfile', 'directory' => '$config/metadata/']"
   else
     rm -f "$config/metadata/saml20-sp-remote.php"
@@ -135,7 +142,8 @@ start() {
   dir="$(absolute_dir "$1")"; port="$2"; sp_metadata="$3"; mode="${4:-signed}"
   require_port "$port"
   [[ "$mode" == signed || "$mode" == encrypted ]] || die "mode must be signed or encrypted, not $mode"
-  [[ -s "$sp_metadata" ]] || die "no SP metadata at $sp_metadata"
+  # The IdP may start before the SP publishes its metadata: begin with an empty aggregate.
+  [[ -s "$sp_metadata" ]] || echo '<EntitiesDescriptor xmlns="urn:oasis:names:tc:SAML:2.0:metadata"/>' >"$sp_metadata"
   sp_metadata="$(cd "$(dirname "$sp_metadata")" && pwd)/$(basename "$sp_metadata")"
   [[ "$dir$sp_metadata" != *"'"* ]] || die "paths must not contain single quotes"
   ensure_packages simplesamlphp php-cli php-xml php-curl
