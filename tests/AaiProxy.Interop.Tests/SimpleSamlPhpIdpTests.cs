@@ -37,7 +37,7 @@ public sealed class SimpleSamlPhpIdpTests(ITestOutputHelper output)
             var published = idpDescriptor.SelectSingleNode("md:KeyDescriptor[@use='signing']/ds:KeyInfo/ds:X509Data/ds:X509Certificate", namespaces);
             Assert.NotNull(published);
             using var signingCertificate = X509CertificateLoader.LoadCertificate(Convert.FromBase64String(published.InnerText));
-            using var generated = X509Certificate2.CreateFromPemFile(idp.SigningCertificateFile);
+            using var generated = X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(idp.SigningCertificateFile));
             Assert.Equal(generated.Thumbprint, signingCertificate.Thumbprint);
 
             // ... and the metadata document is signed with it, over the whole EntityDescriptor.
