@@ -46,6 +46,12 @@ public sealed class SamlIdentityProviderOptions
 
     /// <summary>Accept SHA-1 signatures from this IdP (legacy deployments only).</summary>
     public bool AllowSha1 { get; set; }
+
+    /// <summary>Refuse assertions from this IdP that were not encrypted to us.</summary>
+    public bool RequireEncryptedAssertions { get; set; }
+
+    /// <summary>The name people see on the sign-in page; unset: the metadata's <c>mdui:DisplayName</c>.</summary>
+    public string? DisplayName { get; set; }
 }
 
 /// <summary>The service description in our SP metadata (mdui, organization, contacts).</summary>

@@ -18,8 +18,8 @@ internal sealed record ProxyConfiguration(
     {
         ["ASPNETCORE_ENVIRONMENT"] = "Development",
         ["DOTNET_NOLOGO"] = "1",
-        // Public origin: issuer, SP entity ID ({PublicOrigin}/saml/metadata) and ACS ({PublicOrigin}/saml/acs).
-        ["AaiProxy__PublicOrigin"] = BaseUrl.ToString().TrimEnd('/'),
+        // The issuer; its origin also makes the SP entity ID ({origin}/saml/metadata) and ACS ({origin}/saml/acs).
+        ["AaiProxy__Issuer"] = BaseUrl.ToString(),
         // All state (SQLite database, keys) in a throwaway directory.
         ["AaiProxy__DataDirectory"] = DataDirectory,
         // The embedded demo: its data portal (/demo/portal) is the OIDC client the browser uses.
