@@ -17,6 +17,12 @@ public static class CommunityClaims
     public const string SchacHomeOrganization = "schac_home_organization";
     public const string VoPersonExternalAffiliation = "voperson_external_affiliation";
     public const string AuthenticationContextClass = "acr";
+
+    /// <summary>Claims that are JSON arrays even with one value.</summary>
+    public static IReadOnlySet<string> MultiValued { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        EduPersonEntitlement, EduPersonScopedAffiliation, EduPersonAssurance, VoPersonExternalAffiliation,
+    };
 }
 
 /// <summary>
