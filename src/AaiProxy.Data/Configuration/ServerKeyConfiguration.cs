@@ -1,0 +1,19 @@
+using AaiProxy.Data.Entities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace AaiProxy.Data.Configuration;
+
+internal sealed class ServerKeyConfiguration : IEntityTypeConfiguration<ServerKeyEntity>
+{
+    public void Configure(EntityTypeBuilder<ServerKeyEntity> builder)
+    {
+        builder.ToTable("ServerKeys");
+        builder.HasKey(key => key.Id);
+        builder.Property(key => key.Id).HasMaxLength(64);
+        builder.Property(key => key.Algorithm).HasMaxLength(16);
+        builder.Property(key => key.Usage).HasConversion<string>().HasMaxLength(16);
+        builder.Property(key => key.Status).HasConversion<string>().HasMaxLength(16);
+        builder.HasIndex(key => new { key.Usage, key.Status });
+    }
+}

@@ -1,0 +1,33 @@
+using AaiProxy.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AaiProxy.Data;
+
+public static class DataServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the provider-specific <see cref="ProxyDbContext"/> (resolvable as the base type, which
+    /// OpenIddict's stores use), the account resolver and the key store.
+    /// </summary>
+    public static IServiceCollection AddAaiProxyData(this IServiceCollection services, DatabaseProvider provider, string connectionString)
+    {
+        switch (provider)
+        {
+            case DatabaseProvider.Sqlite:
+                services.AddDbContext<SqliteProxyDbContext>(options => options.UseSqlite(connectionString));
+                services.AddScoped<ProxyDbContext>(provider => provider.GetRequiredService<SqliteProxyDbContext>());
+                break;
+            case DatabaseProvider.PostgreSql:
+                services.AddDbContext<PostgresProxyDbContext>(options => options.UseNpgsql(connectionString));
+                services.AddScoped<ProxyDbContext>(provider => provider.GetRequiredService<PostgresProxyDbContext>());
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(provider), provider, "Unknown database provider.");
+        }
+
+        services.AddScoped<ICommunityAccountResolver, CommunityAccountResolver>();
+        services.AddScoped<ServerKeyStore>();
+        return services;
+    }
+}

@@ -1,0 +1,38 @@
+namespace AaiProxy.Identity;
+
+/// <summary>Whether a community account may sign in and keep its tokens alive.</summary>
+public enum AccountStatus
+{
+    Active = 0,
+    Suspended = 1,
+}
+
+/// <summary>A community account as the rest of the proxy sees it.</summary>
+/// <param name="Id">The opaque, persistent community identifier: the OIDC <c>sub</c> and <c>voperson_id</c>.</param>
+public sealed record CommunityAccount(string Id, DateTimeOffset CreatedAt, AccountStatus Status);
+
+/// <summary>
+/// A community account together with the upstream identity the person used for this session: the
+/// input of claims computation.
+/// </summary>
+/// <param name="LinkId">The stored link between the upstream identity and the account. Sessions and
+/// refresh tokens carry it so that claims can be recomputed from the last stored upstream attributes.</param>
+public sealed record ResolvedIdentity(CommunityAccount Account, string LinkId, UpstreamIdentity Upstream);
+
+/// <summary>
+/// Turns upstream identities into community accounts: the only way a person gets a community identifier.
+/// </summary>
+public interface ICommunityAccountResolver
+{
+    /// <summary>
+    /// Finds the account linked to <paramref name="upstream"/> (protocol, issuer, subject), creating the
+    /// account and the link on first login, and stores the upstream attributes as the latest known.
+    /// </summary>
+    Task<ResolvedIdentity> ResolveAsync(UpstreamIdentity upstream, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Reloads an account and the last stored upstream identity of one link, for a session or a refresh
+    /// token that outlives the login. Null when the account or link is gone or the account is not active.
+    /// </summary>
+    Task<ResolvedIdentity?> ReloadAsync(string accountId, string linkId, CancellationToken cancellationToken);
+}

@@ -1,0 +1,91 @@
+namespace AaiProxy.Identity;
+
+/// <summary>
+/// <c>sub</c> and <c>voperson_id</c> are the community account id, never an upstream identifier
+/// (AARC-G026: persistent, non-reassigned, opaque).
+/// </summary>
+public sealed class CommunityIdentifierEnricher : IClaimsEnricher
+{
+    public int Order => ClaimsEnricherOrder.CommunityIdentifier;
+
+    public ValueTask EnrichAsync(ResolvedIdentity identity, CommunityClaimSet claims, CancellationToken cancellationToken)
+    {
+        claims.Set(CommunityClaims.Subject, identity.Account.Id);
+        claims.Set(CommunityClaims.VoPersonId, identity.Account.Id);
+        return ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>Copies the validated upstream attributes that have a direct OIDC counterpart.</summary>
+public sealed class UpstreamAttributeEnricher : IClaimsEnricher
+{
+    private static readonly (string Attribute, string Claim)[] DirectMappings =
+    [
+        (InternalAttributes.Name, CommunityClaims.Name),
+        (InternalAttributes.GivenName, CommunityClaims.GivenName),
+        (InternalAttributes.FamilyName, CommunityClaims.FamilyName),
+        (InternalAttributes.EduPersonEntitlement, CommunityClaims.EduPersonEntitlement),
+        (InternalAttributes.EduPersonScopedAffiliation, CommunityClaims.EduPersonScopedAffiliation),
+        (InternalAttributes.EduPersonAssurance, CommunityClaims.EduPersonAssurance),
+        (InternalAttributes.SchacHomeOrganization, CommunityClaims.SchacHomeOrganization),
+        (InternalAttributes.VoPersonExternalAffiliation, CommunityClaims.VoPersonExternalAffiliation),
+    ];
+
+    public int Order => ClaimsEnricherOrder.UpstreamAttributes;
+
+    public ValueTask EnrichAsync(ResolvedIdentity identity, CommunityClaimSet claims, CancellationToken cancellationToken)
+    {
+        var upstream = identity.Upstream;
+        foreach (var (attribute, claim) in DirectMappings)
+        {
+            claims.Add(claim, upstream.Values(attribute));
+        }
+
+        if (claims.Values(CommunityClaims.Name).Count == 0)
+        {
+            var composed = string.Join(' ', new[] { upstream.FirstValue(InternalAttributes.GivenName), upstream.FirstValue(InternalAttributes.FamilyName) }
+                .Where(part => !string.IsNullOrWhiteSpace(part)));
+            claims.Add(CommunityClaims.Name, composed.Length > 0 ? composed : null);
+        }
+
+        // OIDC has one email claim: release the first address. REFEDS OIDCre: email_verified is only
+        // asserted for addresses known to be verified, which nothing establishes yet.
+        var email = upstream.FirstValue(InternalAttributes.Email);
+        if (email is not null)
+        {
+            claims.Set(CommunityClaims.Email, email);
+            claims.Set(CommunityClaims.EmailVerified, "false");
+        }
+
+        return ValueTask.CompletedTask;
+    }
+}
+
+/// <summary><c>acr</c> is the upstream authentication context class, as stated by the upstream provider.</summary>
+public sealed class AuthenticationContextEnricher : IClaimsEnricher
+{
+    public int Order => ClaimsEnricherOrder.AuthenticationContext;
+
+    public ValueTask EnrichAsync(ResolvedIdentity identity, CommunityClaimSet claims, CancellationToken cancellationToken)
+    {
+        claims.Add(CommunityClaims.AuthenticationContextClass, identity.Upstream.Authentication.ContextClass);
+        return ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>Runs every enricher in order: the one place claims for a person are computed.</summary>
+public sealed class CommunityClaimsComputer(IEnumerable<IClaimsEnricher> enrichers)
+{
+    private readonly IClaimsEnricher[] _enrichers = [.. enrichers.OrderBy(enricher => enricher.Order)];
+
+    public async Task<CommunityClaimSet> ComputeAsync(ResolvedIdentity identity, CancellationToken cancellationToken)
+    {
+        var claims = new CommunityClaimSet();
+        foreach (var enricher in _enrichers)
+        {
+            await enricher.EnrichAsync(identity, claims, cancellationToken);
+        }
+
+        return claims;
+    }
+}

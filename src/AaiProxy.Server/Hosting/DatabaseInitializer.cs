@@ -1,0 +1,61 @@
+using AaiProxy.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace AaiProxy.Server.Hosting;
+
+/// <summary>
+/// Applies migrations once per process: at start when <c>AaiProxy:Database:MigrateOnStart</c> is true
+/// (the default), or on demand for the <c>migrate</c> command.
+/// </summary>
+internal sealed class DatabaseInitializer(IServiceScopeFactory scopes, IOptions<DatabaseOptions> options, ILogger<DatabaseInitializer> logger)
+{
+    private readonly Lock _gate = new();
+    private bool _done;
+
+    /// <summary>Migrates unless disabled by configuration; idempotent and thread-safe.</summary>
+    public void EnsureMigrated()
+    {
+        if (options.Value.MigrateOnStart)
+        {
+            Migrate();
+        }
+    }
+
+    /// <summary>Applies every pending migration.</summary>
+    public void Migrate()
+    {
+        lock (_gate)
+        {
+            if (_done)
+            {
+                return;
+            }
+
+            using var scope = scopes.CreateScope();
+            var db = scope.ServiceProvider.GetRequiredService<ProxyDbContext>();
+            var pending = db.Database.GetPendingMigrations().Count();
+            db.Database.Migrate();
+            Log.DatabaseMigrated(logger, db.Database.ProviderName ?? "unknown", pending);
+            _done = true;
+        }
+    }
+}
+
+/// <summary>At start: migrate, then bring declared clients up to date.</summary>
+internal sealed class StartupInitializer(DatabaseInitializer database, IServiceScopeFactory scopes, IOptions<ProxyOptions> options, ILogger<StartupInitializer> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (options.Value.Demo.Enabled)
+        {
+            Log.DemoEnabled(logger);
+        }
+
+        database.EnsureMigrated();
+        await using var scope = scopes.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<Oidc.ClientSeeder>().SeedAsync(cancellationToken);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

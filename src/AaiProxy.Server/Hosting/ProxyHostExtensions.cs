@@ -1,0 +1,72 @@
+using AaiProxy.Server.Demo;
+using AaiProxy.Server.Oidc;
+using AaiProxy.Server.Session;
+using AaiProxy.Server.Web;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+
+namespace AaiProxy.Server.Hosting;
+
+internal static class ProxyHostExtensions
+{
+    /// <summary>Relative to the server's output directory (linked there from the repository's config/).</summary>
+    public const string DemoConfigurationFile = "config/demo.json";
+
+    /// <summary>Configuration sources, default address and every service of the proxy.</summary>
+    public static WebApplicationBuilder AddAaiProxy(this WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        if (configuration.GetValue<bool>($"{ProxyOptions.SectionName}:Demo:Enabled"))
+        {
+            // Inserted before environment variables and command-line arguments so that they still win.
+            var demoFile = Path.Combine(AppContext.BaseDirectory, DemoConfigurationFile);
+            var index = configuration.Sources.ToList().FindIndex(source => source is Microsoft.Extensions.Configuration.EnvironmentVariables.EnvironmentVariablesConfigurationSource);
+            var fileSource = new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource { Path = demoFile, Optional = false, ReloadOnChange = false };
+            fileSource.ResolveFileProvider();
+            configuration.Sources.Insert(index < 0 ? configuration.Sources.Count : index, fileSource);
+        }
+
+        if (ListeningOrigins.NoneConfigured(configuration))
+        {
+            builder.WebHost.UseUrls(ListeningOrigins.DefaultUrl);
+        }
+
+        var proxy = configuration.GetSection(ProxyOptions.SectionName).Get<ProxyOptions>() ?? new ProxyOptions();
+        var services = builder.Services;
+        services.AddOptions<ProxyOptions>().Bind(configuration.GetSection(ProxyOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<ProxyOptions>, ProxyOptionsValidator>();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<ListeningOrigins>();
+        services.AddHttpClient(DemoPortalEndpoints.HttpClientName);
+
+        services.AddProxyStorage(configuration, proxy);
+        services.AddProxySession();
+        services.AddProxyOpenIdProvider();
+        services.AddProxyWeb();
+        services.AddHostedService<StartupInitializer>();
+        return builder;
+    }
+
+    /// <summary>The middleware pipeline and endpoints.</summary>
+    public static WebApplication UseAaiProxy(this WebApplication app)
+    {
+        app.UseProxyErrorHandling();
+        app.UseSecurityHeaders();
+        app.UseRouting();
+        app.UseRateLimiter();
+        app.UseAuthentication();
+        app.UseAntiforgery();
+
+        app.MapGet("/", () => HtmlPage.Render("AaiProxy", """<p>A research and education identity proxy. <a href="/.well-known/openid-configuration">OpenID Provider configuration</a></p>"""));
+        app.MapHealthChecks("/healthz", new HealthCheckOptions());
+        app.MapErrorPage();
+        app.MapConnectEndpoints();
+
+        if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ProxyOptions>>().Value.Demo.Enabled)
+        {
+            app.MapDemoLogin();
+            app.MapDemoPortal();
+        }
+
+        return app;
+    }
+}

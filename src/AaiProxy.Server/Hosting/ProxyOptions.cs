@@ -1,0 +1,129 @@
+using AaiProxy.Data;
+
+namespace AaiProxy.Server.Hosting;
+
+/// <summary>The proxy's settings: configuration section <c>AaiProxy</c>.</summary>
+public sealed class ProxyOptions
+{
+    public const string SectionName = "AaiProxy";
+
+    /// <summary>Where the SQLite database and data-protection keys live (default <c>./data</c>).</summary>
+    public string DataDirectory { get; set; } = "./data";
+
+    /// <summary>The issuer URL. Unset: OpenIddict derives it from each request's scheme and host.</summary>
+    public Uri? Issuer { get; set; }
+
+    /// <summary>Accept plain-HTTP requests on the OIDC endpoints. Only for development and the demo.</summary>
+    public bool AllowInsecureHttp { get; set; }
+
+    public TokenOptions Tokens { get; set; } = new();
+
+    public RedisOptions Redis { get; set; } = new();
+
+    public RateLimitOptions RateLimiting { get; set; } = new();
+
+    public DemoOptions Demo { get; set; } = new();
+
+    public List<ClientOptions> Clients { get; set; } = [];
+
+    /// <summary>The data directory as an absolute path.</summary>
+    public string DataDirectoryFullPath => Path.GetFullPath(DataDirectory);
+}
+
+public sealed class TokenOptions
+{
+    /// <summary><c>RS256</c> (default) or <c>ES256</c>: the algorithm of ID and access tokens.</summary>
+    public string SigningAlgorithm { get; set; } = SigningAlgorithms.RS256;
+
+    public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    public TimeSpan IdentityTokenLifetime { get; set; } = TimeSpan.FromMinutes(20);
+
+    public TimeSpan AuthorizationCodeLifetime { get; set; } = TimeSpan.FromMinutes(5);
+
+    public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>
+    /// How long a rotated refresh token may still be used (concurrent requests). Zero: a rotated
+    /// refresh token is rejected at once.
+    /// </summary>
+    public TimeSpan RefreshTokenReuseLeeway { get; set; } = TimeSpan.Zero;
+}
+
+public static class SigningAlgorithms
+{
+    public const string RS256 = "RS256";
+    public const string ES256 = "ES256";
+}
+
+public sealed class RedisOptions
+{
+    /// <summary>A StackExchange.Redis configuration string; unset: in-memory cache, keys on disk.</summary>
+    public string? Configuration { get; set; }
+}
+
+public sealed class RateLimitOptions
+{
+    /// <summary>Requests per client IP per window on the token, authorization and login endpoints.</summary>
+    public int PermitLimit { get; set; } = 60;
+
+    public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(1);
+}
+
+public sealed class DemoOptions
+{
+    /// <summary>The embedded demo (demo login, demo portal, demo clients). Never in production.</summary>
+    public bool Enabled { get; set; }
+
+    public List<DemoUser> Users { get; set; } = [];
+}
+
+/// <summary>A person the demo login can sign in; attribute values use internal attribute names.</summary>
+public sealed class DemoUser
+{
+    public string Username { get; set; } = "";
+
+    public string DisplayName { get; set; } = "";
+
+    public Dictionary<string, List<string>> Attributes { get; set; } = [];
+
+    public string? AuthenticationContextClass { get; set; }
+}
+
+public enum ClientType
+{
+    Public,
+    Confidential,
+}
+
+/// <summary>A downstream client declared in configuration (<c>AaiProxy:Clients</c>).</summary>
+public sealed class ClientOptions
+{
+    /// <summary>Stands, in redirect URIs, for each origin the server listens on (<c>urls</c>).</summary>
+    public const string OriginPlaceholder = "{origin}";
+
+    public string ClientId { get; set; } = "";
+
+    public string? DisplayName { get; set; }
+
+    public ClientType Type { get; set; } = ClientType.Confidential;
+
+    public string? ClientSecret { get; set; }
+
+    /// <summary>A file holding the secret (trailing whitespace ignored), instead of <see cref="ClientSecret"/>.</summary>
+    public string? ClientSecretFile { get; set; }
+
+    public List<string> RedirectUris { get; set; } = [];
+
+    public List<string> PostLogoutRedirectUris { get; set; } = [];
+
+    /// <summary>authorization_code, refresh_token, client_credentials.</summary>
+    public List<string> AllowedGrants { get; set; } = [];
+
+    public List<string> AllowedScopes { get; set; } = [];
+
+    /// <summary>Require PKCE (S256). Always true for public clients.</summary>
+    public bool RequirePkce { get; set; } = true;
+
+    public override string ToString() => ClientId; // never the secret
+}

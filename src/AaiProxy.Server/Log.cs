@@ -1,0 +1,32 @@
+namespace AaiProxy.Server;
+
+/// <summary>Every log line the host writes, with fixed event ids. Never secrets, never tokens.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 1000, Level = LogLevel.Information, Message = "Database migrated ({Provider}); applied {Count} migration(s).")]
+    public static partial void DatabaseMigrated(ILogger logger, string provider, int count);
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Generated a new {Usage} key {KeyId} ({Algorithm}).")]
+    public static partial void ServerKeyGenerated(ILogger logger, string usage, string keyId, string algorithm);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Client {ClientId} {Action} from configuration.")]
+    public static partial void ClientSeeded(ILogger logger, string clientId, string action);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "The embedded demo is enabled: demo login and demo clients are active. Never use this in production.")]
+    public static partial void DemoEnabled(ILogger logger);
+
+    [LoggerMessage(EventId = 2000, Level = LogLevel.Warning, Message = "OIDC request rejected at {Endpoint}: {Error} ({ErrorDescription}); client_id={ClientId}; correlation id {CorrelationId}.")]
+    public static partial void RequestRejected(ILogger logger, string endpoint, string error, string? errorDescription, string? clientId, string correlationId);
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Refresh token rejected: account {AccountId} is no longer active or its upstream link is gone.")]
+    public static partial void RefreshRejectedInactiveAccount(ILogger logger, string accountId);
+
+    [LoggerMessage(EventId = 3000, Level = LogLevel.Information, Message = "Signed in community account {AccountId} from {Protocol} issuer {Issuer}.")]
+    public static partial void SignedIn(ILogger logger, string accountId, string protocol, string issuer);
+
+    [LoggerMessage(EventId = 4000, Level = LogLevel.Error, Message = "Unhandled error; correlation id {CorrelationId}.")]
+    public static partial void UnhandledError(ILogger logger, Exception exception, string correlationId);
+
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "Browser error page shown: {Status} {Error} ({ErrorDescription}); correlation id {CorrelationId}.")]
+    public static partial void ErrorPageShown(ILogger logger, int status, string error, string? errorDescription, string correlationId);
+}

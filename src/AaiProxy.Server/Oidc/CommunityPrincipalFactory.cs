@@ -1,0 +1,70 @@
+using System.Security.Claims;
+using AaiProxy.Identity;
+using OpenIddict.Abstractions;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace AaiProxy.Server.Oidc;
+
+/// <summary>
+/// The one place a person's computed claims become an OpenIddict principal, each claim with its
+/// destinations: released claims (by granted scope, <see cref="ClaimRelease"/>) go to the access
+/// token and the ID token; the link id goes nowhere but the server's own codes and refresh tokens.
+/// </summary>
+internal sealed class CommunityPrincipalFactory(CommunityClaimsComputer claimsComputer)
+{
+    /// <summary>Private claim: the upstream link of this session, so refresh can reload its attributes.</summary>
+    public const string LinkIdClaim = "aaiproxy_link";
+
+    /// <summary>A principal for a new authorization.</summary>
+    public async Task<ClaimsPrincipal> CreateAsync(ResolvedIdentity identity, IEnumerable<string> scopes, CancellationToken cancellationToken)
+    {
+        var principal = new ClaimsPrincipal(NewIdentity());
+        principal.SetScopes(scopes);
+        await AddCommunityClaimsAsync(principal, identity, cancellationToken);
+        return principal;
+    }
+
+    /// <summary>
+    /// A principal for a refresh-token grant: OpenIddict's private claims (authorization id, scopes,
+    /// presenters, …) are kept, every person claim is computed afresh.
+    /// </summary>
+    public async Task<ClaimsPrincipal> RefreshAsync(ClaimsPrincipal previous, ResolvedIdentity identity, CancellationToken cancellationToken)
+    {
+        var claimsIdentity = NewIdentity();
+        claimsIdentity.AddClaims(previous.Claims
+            .Where(claim => claim.Type.StartsWith("oi_", StringComparison.Ordinal))
+            .Select(claim => claim.Clone(claimsIdentity)));
+        var principal = new ClaimsPrincipal(claimsIdentity);
+        await AddCommunityClaimsAsync(principal, identity, cancellationToken);
+        return principal;
+    }
+
+    /// <summary>Reads the account and link ids a principal (session cookie or refresh token) carries.</summary>
+    public static (string AccountId, string LinkId)? ReadAccount(ClaimsPrincipal principal) =>
+        principal.GetClaim(Claims.Subject) is { } accountId && principal.GetClaim(LinkIdClaim) is { } linkId
+            ? (accountId, linkId)
+            : null;
+
+    private async Task AddCommunityClaimsAsync(ClaimsPrincipal principal, ResolvedIdentity identity, CancellationToken cancellationToken)
+    {
+        var computed = await claimsComputer.ComputeAsync(identity, cancellationToken);
+        var scopes = principal.GetScopes();
+        var claimsIdentity = (ClaimsIdentity)principal.Identity!;
+
+        foreach (var name in computed.Names.Where(name => ClaimRelease.IsReleased(name, scopes)))
+        {
+            foreach (var value in computed.Values(name))
+            {
+                var claim = name == CommunityClaims.EmailVerified
+                    ? new Claim(name, value, ClaimValueTypes.Boolean)
+                    : new Claim(name, value);
+                claimsIdentity.AddClaim(claim.SetDestinations(Destinations.AccessToken, Destinations.IdentityToken));
+            }
+        }
+
+        claimsIdentity.AddClaim(new Claim(LinkIdClaim, identity.LinkId));
+    }
+
+    private static ClaimsIdentity NewIdentity() =>
+        new(authenticationType: "AaiProxy", nameType: Claims.Name, roleType: Claims.Role);
+}

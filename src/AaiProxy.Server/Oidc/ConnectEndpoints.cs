@@ -1,0 +1,126 @@
+using System.Security.Claims;
+using AaiProxy.Identity;
+using AaiProxy.Server.Session;
+using Microsoft.AspNetCore;
+using Microsoft.AspNetCore.Authentication;
+using OpenIddict.Abstractions;
+using OpenIddict.Server.AspNetCore;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace AaiProxy.Server.Oidc;
+
+/// <summary>
+/// The OIDC endpoints that need the proxy's own decisions (OpenIddict passthrough): authorization,
+/// userinfo, end session. OpenIddict has validated each request before these handlers run.
+/// </summary>
+internal static class ConnectEndpoints
+{
+    public const string Authorization = "/connect/authorize";
+    public const string Token = "/connect/token";
+    public const string UserInfo = "/connect/userinfo";
+    public const string Introspection = "/connect/introspect";
+    public const string Revocation = "/connect/revoke";
+    public const string EndSession = "/connect/logout";
+    public const string PushedAuthorization = "/connect/par";
+    public const string Jwks = "/.well-known/jwks";
+
+    public static IEndpointRouteBuilder MapConnectEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapMethods(Authorization, [HttpMethods.Get, HttpMethods.Post], (Delegate)AuthorizeAsync).DisableAntiforgery();
+        endpoints.MapMethods(UserInfo, [HttpMethods.Get, HttpMethods.Post], (Delegate)UserInfoAsync).DisableAntiforgery();
+        endpoints.MapMethods(EndSession, [HttpMethods.Get, HttpMethods.Post], (Delegate)EndSessionAsync).DisableAntiforgery();
+        return endpoints;
+    }
+
+    private static async Task<IResult> AuthorizeAsync(
+        HttpContext httpContext, ICommunityAccountResolver accounts, CommunityPrincipalFactory principals, TimeProvider time)
+    {
+        var request = httpContext.GetOpenIddictServerRequest()
+            ?? throw new InvalidOperationException("The OpenID Connect request cannot be retrieved.");
+
+        var session = await httpContext.AuthenticateAsync(SessionDefaults.Scheme);
+        var reloaded = session.Succeeded && CommunityPrincipalFactory.ReadAccount(session.Principal) is var (accountId, linkId)
+            ? await accounts.ReloadAsync(accountId, linkId, httpContext.RequestAborted)
+            : null;
+
+        if (reloaded is null || request.HasPromptValue(PromptValues.Login) || MaxAgeExceeded(request, session, time))
+        {
+            if (request.HasPromptValue(PromptValues.None))
+            {
+                return Forbid(Errors.LoginRequired, "The user is not signed in.");
+            }
+
+            // Come back to this same request (minus prompt=login, or the loop never ends) after the upstream login.
+            var parameters = httpContext.Request.HasFormContentType ? httpContext.Request.Form.ToList() : httpContext.Request.Query.ToList();
+            parameters.RemoveAll(parameter => parameter.Key == Parameters.Prompt);
+            return Results.Challenge(
+                new AuthenticationProperties { RedirectUri = httpContext.Request.PathBase + httpContext.Request.Path + QueryString.Create(parameters) },
+                [SessionDefaults.Scheme]);
+        }
+
+        var principal = await principals.CreateAsync(reloaded, request.GetScopes(), httpContext.RequestAborted);
+        if (session.Properties?.IssuedUtc is { } authenticatedAt)
+        {
+            principal.SetClaim(Claims.AuthenticationTime, authenticatedAt.ToUnixTimeSeconds());
+            principal.SetDestinations(claim => claim.Type == Claims.AuthenticationTime
+                ? [Destinations.IdentityToken]
+                : claim.GetDestinations());
+        }
+
+        return Results.SignIn(principal, authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+    }
+
+    private static async Task<IResult> UserInfoAsync(HttpContext httpContext)
+    {
+        var result = await httpContext.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+        if (result.Principal is not { } principal || principal.GetClaim(Claims.Subject) is null)
+        {
+            return Results.Challenge(
+                new AuthenticationProperties(new Dictionary<string, string?>
+                {
+                    [OpenIddictServerAspNetCoreConstants.Properties.Error] = Errors.InvalidToken,
+                    [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = "The access token does not belong to a person.",
+                }),
+                [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
+        }
+
+        // The access token carries exactly the released claims (by scope) of the person: userinfo returns them.
+        var scopes = principal.GetScopes();
+        var response = new Dictionary<string, object>(StringComparer.Ordinal);
+        foreach (var group in principal.Claims
+            .Where(claim => !claim.Type.StartsWith("oi_", StringComparison.Ordinal) && ClaimRelease.IsReleased(claim.Type, scopes)
+                && claim.Type != CommunityClaims.AuthenticationContextClass)
+            .GroupBy(claim => claim.Type))
+        {
+            response[group.Key] = group.Key switch
+            {
+                CommunityClaims.EmailVerified => bool.Parse(group.First().Value),
+                _ when CommunityClaims.MultiValued.Contains(group.Key) => group.Select(claim => claim.Value).ToArray(),
+                _ => group.First().Value,
+            };
+        }
+
+        return Results.Json(response);
+    }
+
+    private static async Task<IResult> EndSessionAsync(HttpContext httpContext)
+    {
+        await httpContext.SignOutAsync(SessionDefaults.Scheme);
+
+        // OpenIddict redirects to the validated post_logout_redirect_uri, or else to RedirectUri.
+        return Results.SignOut(new AuthenticationProperties { RedirectUri = "/" }, [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
+    }
+
+    private static bool MaxAgeExceeded(OpenIddictRequest request, AuthenticateResult session, TimeProvider time) =>
+        request.MaxAge is { } maxAge && session.Properties?.IssuedUtc is { } issued &&
+        time.GetUtcNow() - issued > TimeSpan.FromSeconds(maxAge);
+
+    private static IResult Forbid(string error, string description) =>
+        Results.Forbid(
+            new AuthenticationProperties(new Dictionary<string, string?>
+            {
+                [OpenIddictServerAspNetCoreConstants.Properties.Error] = error,
+                [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = description,
+            }),
+            [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
+}

@@ -1,0 +1,40 @@
+using AaiProxy.Server.Hosting;
+using Microsoft.Extensions.Options;
+using OpenIddict.Server;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace AaiProxy.Server.Oidc;
+
+/// <summary>
+/// The parts of OpenIddict's configuration that come from <see cref="ProxyOptions"/> or the
+/// database: keys (loaded, or generated on first start), lifetimes, issuer.
+/// </summary>
+internal sealed class OpenIddictServerOptionsSetup(
+    IOptions<ProxyOptions> proxyOptions,
+    DatabaseInitializer database,
+    IServiceScopeFactory scopes) : IConfigureOptions<OpenIddictServerOptions>
+{
+    public void Configure(OpenIddictServerOptions options)
+    {
+        var proxy = proxyOptions.Value;
+
+        // OpenIddict builds its options once, on first use; the keys must be in the database by then.
+        database.EnsureMigrated();
+        using (var scope = scopes.CreateScope())
+        {
+            var keys = scope.ServiceProvider.GetRequiredService<ServerKeys>();
+            options.SigningCredentials.AddRange(keys.SigningCredentials(proxy.Tokens.SigningAlgorithm));
+            options.EncryptionCredentials.AddRange(keys.EncryptionCredentials());
+        }
+
+        options.Issuer = proxy.Issuer;
+        options.AccessTokenLifetime = proxy.Tokens.AccessTokenLifetime;
+        options.IdentityTokenLifetime = proxy.Tokens.IdentityTokenLifetime;
+        options.AuthorizationCodeLifetime = proxy.Tokens.AuthorizationCodeLifetime;
+        options.RefreshTokenLifetime = proxy.Tokens.RefreshTokenLifetime;
+        options.RefreshTokenReuseLeeway = proxy.Tokens.RefreshTokenReuseLeeway;
+
+        // PKCE with "plain" protects nothing against an attacker who sees the authorization request.
+        options.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain);
+    }
+}

@@ -1,0 +1,41 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore;
+using OpenIddict.Server;
+using OpenIddict.Server.AspNetCore;
+using static OpenIddict.Server.OpenIddictServerEvents;
+
+namespace AaiProxy.Server.Oidc;
+
+/// <summary>
+/// Logs why OpenIddict rejected a request (error, description, client id, correlation id) before
+/// the error response goes out. Never logs parameters that may hold secrets or tokens.
+/// </summary>
+internal sealed class RejectionLogger(ILogger<RejectionLogger> logger) : IOpenIddictServerHandler<ProcessErrorContext>
+{
+    public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
+        OpenIddictServerHandlerDescriptor.CreateBuilder<ProcessErrorContext>()
+            .UseSingletonHandler<RejectionLogger>()
+            .SetOrder(int.MinValue + 50_000)
+            .SetType(OpenIddictServerHandlerType.Custom)
+            .Build();
+
+    public ValueTask HandleAsync(ProcessErrorContext context)
+    {
+        var httpContext = context.Transaction.GetHttpRequest()?.HttpContext;
+        Log.RequestRejected(
+            logger,
+            context.EndpointType.ToString(),
+            context.Error ?? context.Response?.Error ?? "unknown",
+            context.ErrorDescription ?? context.Response?.ErrorDescription,
+            context.Request?.ClientId,
+            CorrelationId.Of(httpContext));
+        return ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>The id that ties an error shown to a person or client to its log lines.</summary>
+internal static class CorrelationId
+{
+    public static string Of(HttpContext? httpContext) =>
+        Activity.Current?.Id ?? httpContext?.TraceIdentifier ?? "none";
+}
