@@ -39,7 +39,4 @@ public static class UpstreamProtocols
 {
     public const string Saml2 = "saml2";
     public const string OpenIdConnect = "oidc";
-
-    /// <summary>The development-only demo login; never enabled in production.</summary>
-    public const string Demo = "demo";
 }

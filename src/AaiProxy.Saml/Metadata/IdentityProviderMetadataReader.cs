@@ -18,6 +18,19 @@ public static class IdentityProviderMetadataReader
     private const string Saml2Protocol = "urn:oasis:names:tc:SAML:2.0:protocol";
     private const string RedirectBinding = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect";
 
+    /// <summary>Reads a metadata file named in configuration; errors name the file.</summary>
+    public static IdentityProviderMetadata ReadFile(string path)
+    {
+        try
+        {
+            return Read(File.ReadAllText(path));
+        }
+        catch (Exception ex) when (ex is IdentityProviderMetadataException or IOException or UnauthorizedAccessException)
+        {
+            throw new IdentityProviderMetadataException($"Identity provider metadata file '{path}': {ex.Message}", ex);
+        }
+    }
+
     public static IdentityProviderMetadata Read(string xml)
     {
         XmlDocument document;

@@ -66,6 +66,7 @@ public sealed class SamlResponseValidator(
             EnvelopedSignatureVerifier.Verify(response, responseSignature, identityProvider.SigningCertificates, policy);
         }
 
+        RequireEncryptionWhenPolicySays(assertionElement, policy);
         var verifiedAssertion = assertionElement.LocalName == "EncryptedAssertion"
             ? EncryptedAssertionDecryptor.Decrypt(assertionElement, serviceProvider.DecryptionCertificates)
             : assertionElement;
@@ -84,6 +85,17 @@ public sealed class SamlResponseValidator(
         RequireAuthnStatement(assertion);
         await RequireFirstUseAsync(assertion, confirmation, ct);
         return UpstreamIdentityMapper.Map(new ValidatedAssertion(assertion), identityProvider, serviceProvider.EntityId);
+    }
+
+    // An operator may insist that an IdP's assertions reach us only encrypted (Core 2.3.4), so that
+    // attributes never cross the browser in clear text.
+    private static void RequireEncryptionWhenPolicySays(XmlElement assertionElement, IdentityProviderPolicy policy)
+    {
+        if (policy.RequireEncryptedAssertions && assertionElement.LocalName != "EncryptedAssertion")
+        {
+            throw new SamlValidationException(SamlValidationError.AssertionNotEncrypted,
+                "This identity provider's assertions must be encrypted, and this one is not.");
+        }
     }
 
     // Bindings 3.5.4: the form field is base64. The size is bounded before anything is decoded.

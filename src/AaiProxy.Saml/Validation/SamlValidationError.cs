@@ -28,6 +28,7 @@ public enum SamlValidationError
 
     // Encryption (every decryption failure is this one value; the detail is only in Reason)
     DecryptionFailed,
+    AssertionNotEncrypted,
 
     // Signature
     SignatureMissing,

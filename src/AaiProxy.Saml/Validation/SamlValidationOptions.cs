@@ -21,4 +21,6 @@ public sealed class SamlValidationOptions
 
 /// <param name="AllowUnsolicitedResponses">Accept IdP-initiated responses (no InResponseTo).</param>
 /// <param name="AllowSha1">Accept RSA-SHA1 signatures and SHA-1 digests from this IdP (legacy only).</param>
-public sealed record IdentityProviderPolicy(bool AllowUnsolicitedResponses = false, bool AllowSha1 = false);
+/// <param name="RequireEncryptedAssertions">Refuse assertions from this IdP that were not encrypted to us.</param>
+public sealed record IdentityProviderPolicy(bool AllowUnsolicitedResponses = false, bool AllowSha1 = false,
+    bool RequireEncryptedAssertions = false);

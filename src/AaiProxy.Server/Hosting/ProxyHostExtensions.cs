@@ -1,5 +1,7 @@
 using AaiProxy.Server.Demo;
+using AaiProxy.Server.Demo.IdentityProvider;
 using AaiProxy.Server.Oidc;
+using AaiProxy.Server.Saml;
 using AaiProxy.Server.Session;
 using AaiProxy.Server.Web;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -40,6 +42,12 @@ internal static class ProxyHostExtensions
 
         services.AddProxyStorage(configuration, proxy);
         services.AddProxySession();
+        if (proxy.Demo.Enabled)
+        {
+            services.AddSingleton<DemoIdentityProvider>();
+        }
+
+        services.AddProxySaml(configuration);
         services.AddProxyOpenIdProvider();
         services.AddProxyWeb();
         services.AddHostedService<StartupInitializer>();
@@ -60,10 +68,12 @@ internal static class ProxyHostExtensions
         app.MapHealthChecks("/healthz", new HealthCheckOptions());
         app.MapErrorPage();
         app.MapConnectEndpoints();
+        app.MapLoginPage();
+        app.MapSamlEndpoints();
 
         if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ProxyOptions>>().Value.Demo.Enabled)
         {
-            app.MapDemoLogin();
+            app.MapDemoIdentityProvider();
             app.MapDemoPortal();
         }
 

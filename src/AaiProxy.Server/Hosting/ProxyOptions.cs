@@ -76,6 +76,9 @@ public sealed class DemoOptions
     public bool Enabled { get; set; }
 
     public List<DemoUser> Users { get; set; } = [];
+
+    /// <summary>The demo IdP encrypts its assertions to the proxy (as many eduGAIN IdPs do).</summary>
+    public bool EncryptAssertions { get; set; } = true;
 }
 
 /// <summary>A person the demo login can sign in; attribute values use internal attribute names.</summary>

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using AaiProxy.Identity;
+using AaiProxy.Server.Saml;
 using AaiProxy.Server.Session;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
@@ -43,19 +44,21 @@ internal static class ConnectEndpoints
             ? await accounts.ReloadAsync(accountId, linkId, httpContext.RequestAborted)
             : null;
 
-        if (reloaded is null || request.HasPromptValue(PromptValues.Login) || MaxAgeExceeded(request, session, time))
+        var fresh = request.HasPromptValue(PromptValues.Login) || MaxAgeExceeded(request, session, time) ||
+                    !SatisfiesRequestedContext(request, reloaded);
+        if (reloaded is null || fresh)
         {
             if (request.HasPromptValue(PromptValues.None))
             {
                 return Forbid(Errors.LoginRequired, "The user is not signed in.");
             }
 
-            // Come back to this same request (minus prompt=login, or the loop never ends) after the upstream login.
+            // Come back to this same request (minus prompt=login, or the loop never ends) after the upstream
+            // login, which asks the IdP for the requested authentication context and a fresh login if needed.
             var parameters = httpContext.Request.HasFormContentType ? httpContext.Request.Form.ToList() : httpContext.Request.Query.ToList();
             parameters.RemoveAll(parameter => parameter.Key == Parameters.Prompt);
-            return Results.Challenge(
-                new AuthenticationProperties { RedirectUri = httpContext.Request.PathBase + httpContext.Request.Path + QueryString.Create(parameters) },
-                [SessionDefaults.Scheme]);
+            var returnUrl = httpContext.Request.PathBase + httpContext.Request.Path + QueryString.Create(parameters);
+            return Results.Redirect(LoginPage.Url(returnUrl, request.AcrValues, fresh));
         }
 
         var principal = await principals.CreateAsync(reloaded, request.GetScopes(), httpContext.RequestAborted);
@@ -105,10 +108,28 @@ internal static class ConnectEndpoints
 
     private static async Task<IResult> EndSessionAsync(HttpContext httpContext)
     {
+        // A session from an IdP with Single Logout ends there too; the IdP's answer brings the browser
+        // back to this same request, which then finds no session and completes below. Only a GET
+        // request can be replayed that way; a POSTed end-session request ends the proxy session only.
+        if (HttpMethods.IsGet(httpContext.Request.Method) &&
+            await SamlEndpoints.TryStartSingleLogoutAsync(httpContext,
+                httpContext.Request.PathBase + httpContext.Request.Path + httpContext.Request.QueryString) is { } singleLogout)
+        {
+            return singleLogout;
+        }
+
         await httpContext.SignOutAsync(SessionDefaults.Scheme);
 
         // OpenIddict redirects to the validated post_logout_redirect_uri, or else to RedirectUri.
         return Results.SignOut(new AuthenticationProperties { RedirectUri = "/" }, [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
+    }
+
+    // A session from a weaker authentication does not satisfy a client asking for, e.g., REFEDS MFA:
+    // the person authenticates again upstream, asking the IdP for that context.
+    private static bool SatisfiesRequestedContext(OpenIddictRequest request, ResolvedIdentity? session)
+    {
+        var requested = (request.AcrValues ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return requested.Length == 0 || session is null || requested.Contains(session.Upstream.Authentication.ContextClass);
     }
 
     private static bool MaxAgeExceeded(OpenIddictRequest request, AuthenticateResult session, TimeProvider time) =>

@@ -22,9 +22,8 @@ internal static class SamlEndpoints
     {
         endpoints.MapGet(SamlPaths.Metadata, (SamlMetadataDocument metadata) =>
             Results.Text(metadata.Current(), "application/samlmetadata+xml"));
-        endpoints.MapGet(SamlPaths.Login, StartLoginAsync).RequireRateLimiting(RateLimiting.InteractivePolicy);
+        endpoints.MapGet(SamlPaths.Login, StartLoginAsync);
         endpoints.MapPost(SamlPaths.AssertionConsumerService, ConsumeAssertionAsync)
-            .RequireRateLimiting(RateLimiting.InteractivePolicy)
             // The IdP's response is a cross-site POST by design; it is authenticated by its XML
             // signature and bound to this browser through InResponseTo, not by an antiforgery token.
             .DisableAntiforgery();

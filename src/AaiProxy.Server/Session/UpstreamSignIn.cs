@@ -11,7 +11,7 @@ public static class SessionDefaults
     /// <summary>The proxy's own browser session: who the person is, after an upstream login.</summary>
     public const string Scheme = "AaiProxy.Session";
 
-    /// <summary>Where a person without a session is sent; the upstream login (demo today, SAML tomorrow).</summary>
+    /// <summary>Where a person without a session is sent: the choice of upstream identity provider.</summary>
     public const string LoginPath = "/login";
 }
 
@@ -23,14 +23,17 @@ public static class SessionDefaults
 public sealed class UpstreamSignIn(ICommunityAccountResolver accounts, ILogger<UpstreamSignIn> logger)
 {
     /// <summary>Signs the person into the proxy's session and returns their community account id.</summary>
-    public async Task<string> SignInAsync(HttpContext httpContext, UpstreamIdentity upstream)
+    /// <param name="properties">Session properties the upstream protocol keeps for later (e.g. the SAML
+    /// session for Single Logout); stored in the data-protected session cookie.</param>
+    public async Task<string> SignInAsync(HttpContext httpContext, UpstreamIdentity upstream, AuthenticationProperties? properties = null)
     {
         var resolved = await accounts.ResolveAsync(upstream, httpContext.RequestAborted);
 
         var identity = new ClaimsIdentity(SessionDefaults.Scheme);
         identity.AddClaim(new Claim(OpenIddict.Abstractions.OpenIddictConstants.Claims.Subject, resolved.Account.Id));
         identity.AddClaim(new Claim(CommunityPrincipalFactory.LinkIdClaim, resolved.LinkId));
-        var properties = new AuthenticationProperties { IssuedUtc = upstream.Authentication.AuthenticatedAt };
+        properties ??= new AuthenticationProperties();
+        properties.IssuedUtc = upstream.Authentication.AuthenticatedAt;
 
         await httpContext.SignInAsync(SessionDefaults.Scheme, new ClaimsPrincipal(identity), properties);
         Log.SignedIn(logger, resolved.Account.Id, upstream.Protocol, upstream.Issuer);

@@ -1,6 +1,7 @@
 using System.Threading.RateLimiting;
 using AaiProxy.Server.Hosting;
 using AaiProxy.Server.Oidc;
+using AaiProxy.Server.Saml;
 using AaiProxy.Server.Session;
 using Microsoft.Extensions.Options;
 
@@ -10,7 +11,8 @@ internal static class WebServiceCollectionExtensions
 {
     /// <summary>Paths that take credentials or start logins: limited per client IP.</summary>
     private static readonly string[] RateLimitedPaths =
-        [ConnectEndpoints.Token, ConnectEndpoints.Authorization, ConnectEndpoints.PushedAuthorization, SessionDefaults.LoginPath];
+        [ConnectEndpoints.Token, ConnectEndpoints.Authorization, ConnectEndpoints.PushedAuthorization, SessionDefaults.LoginPath,
+         SamlPaths.Login, SamlPaths.AssertionConsumerService];
 
     public static IServiceCollection AddProxyWeb(this IServiceCollection services)
     {
