@@ -3,6 +3,8 @@ using AaiProxy.Saml.Logout;
 using AaiProxy.Saml.Metadata;
 using AaiProxy.Saml.Requests;
 using AaiProxy.Saml.Validation;
+using SamlStatusCodes = AaiProxy.Saml.Logout.SamlStatusCodes;
+using AaiProxy.Server.Oidc;
 using AaiProxy.Server.Session;
 using AaiProxy.Server.Web;
 using Microsoft.AspNetCore.Authentication;
@@ -131,7 +133,7 @@ internal static class SamlEndpoints
                     "This sign-out answer does not belong to a sign-out started in this browser.", correlationId);
             }
 
-            var response = await responses.ValidateAsync(message, sent.RequestId, httpContext.RequestAborted);
+            var response = await responses.ValidateAsync(message, sent.RequestId, sent.IdentityProvider, httpContext.RequestAborted);
             SamlLog.LogoutResponseReceived(logger, response.IdentityProvider.EntityId, response.StatusCode, correlationId);
             return Results.Redirect(sent.ReturnUrl);
         }

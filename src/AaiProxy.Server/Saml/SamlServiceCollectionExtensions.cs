@@ -1,3 +1,4 @@
+using AaiProxy.Saml;
 using AaiProxy.Saml.Logout;
 using AaiProxy.Saml.Metadata;
 using AaiProxy.Saml.Replay;

@@ -1,6 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
 using System.Xml.Linq;
 using AaiProxy.Saml;
+using AaiProxy.Saml.Attributes;
 using AaiProxy.Saml.Metadata;
 using AaiProxy.Server.Hosting;
 using AaiProxy.Server.Saml;
@@ -20,9 +21,6 @@ internal sealed class DemoIdentityProvider
     public const string SingleLogoutPath = PathBase + "/slo";
     public const string MetadataPath = PathBase + "/metadata";
 
-    /// <summary>The demo users' home organisation: the only scope the demo IdP may assert.</summary>
-    public const string Scope = "demo.aaiproxy.example";
-
     private static readonly XNamespace Md = SamlNamespaces.Metadata;
     private static readonly XNamespace Ds = SamlNamespaces.XmlDsig;
     private static readonly XNamespace ShibMd = SamlNamespaces.ShibMd;
@@ -37,7 +35,7 @@ internal sealed class DemoIdentityProvider
         SigningCertificate = ServiceProviderCertificates.LoadOrCreate(
             Path.Combine(proxy.Value.DataDirectoryFullPath, "demo-idp", "signing.pfx"), "AaiProxy demo IdP",
             X509KeyUsageFlags.DigitalSignature, time);
-        MetadataXml = WriteMetadata();
+        MetadataXml = WriteMetadata(HomeOrganisations(proxy.Value.Demo.Users));
     }
 
     public string EntityId { get; }
@@ -54,7 +52,17 @@ internal sealed class DemoIdentityProvider
     /// <summary>What the SP trusts: the metadata document read through the same reader as any IdP's.</summary>
     public IdentityProviderMetadata ReadMetadata() => IdentityProviderMetadataReader.Read(MetadataXml);
 
-    private string WriteMetadata()
+    // The demo IdP vouches for exactly the home organisations of its users: the scopes of their scoped
+    // attribute values, published as shibmd:Scope so the proxy's scope check applies as for any IdP.
+    private static IEnumerable<string> HomeOrganisations(IEnumerable<DemoUser> users) =>
+        users.SelectMany(user => user.Attributes)
+            .Where(attribute => SamlAttributeMap.FindByInternalName(attribute.Key)?.Scoped == true)
+            .SelectMany(attribute => attribute.Value)
+            .Select(value => value[(value.LastIndexOf('@') + 1)..])
+            .Distinct(StringComparer.OrdinalIgnoreCase)
+            .Order(StringComparer.Ordinal);
+
+    private string WriteMetadata(IEnumerable<string> scopes)
     {
         const string redirect = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect";
         var entity = new XElement(Md + "EntityDescriptor",
@@ -67,7 +75,7 @@ internal sealed class DemoIdentityProvider
                 new XAttribute("protocolSupportEnumeration", SamlNamespaces.Protocol),
                 new XAttribute("WantAuthnRequestsSigned", "true"),
                 new XElement(Md + "Extensions",
-                    new XElement(ShibMd + "Scope", new XAttribute("regexp", "false"), Scope),
+                    scopes.Select(scope => new XElement(ShibMd + "Scope", new XAttribute("regexp", "false"), scope)),
                     new XElement(MdUi + "UIInfo",
                         new XElement(MdUi + "DisplayName", new XAttribute(XNamespace.Xml + "lang", "en"),
                             "Demo identity provider (development only)"))),

@@ -10,6 +10,7 @@ using AaiProxy.Saml.Bindings;
 using AaiProxy.Saml.IdentityProvider;
 using AaiProxy.Saml.Validation;
 using AaiProxy.Server.Hosting;
+using AaiProxy.Server.Oidc;
 using AaiProxy.Server.Web;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.DataProtection;
