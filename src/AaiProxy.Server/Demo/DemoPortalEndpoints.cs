@@ -32,7 +32,7 @@ internal static class DemoPortalEndpoints
     {
         var portal = endpoints.MapGroup(BasePath);
         portal.MapGet("/", () => HtmlPage.Render("Demo data portal",
-            $"""<p>A demo relying party of this proxy.</p><p><a href="{BasePath}/login">Sign in</a></p>"""));
+            $"""<p>A demo relying party of this proxy.</p><p><a href="{BasePath}/login" data-testid="sign-in">Sign in</a></p>"""));
         portal.MapGet("/login", StartLogin);
         portal.MapGet("/callback", CompleteLoginAsync);
         return endpoints;
@@ -123,15 +123,21 @@ internal static class DemoPortalEndpoints
         });
         return HtmlPage.Render("Demo data portal: signed in",
             $"""
-            <h2>ID token claims</h2>{HtmlPage.Table(JwtClaims(idToken))}
-            <h2>Access token claims</h2>{HtmlPage.Table(JwtClaims(accessToken))}
-            <h2>Userinfo response</h2>{HtmlPage.Table(userInfo.EnumerateObject().Select(property => KeyValuePair.Create(property.Name, property.Value.ToString())))}
+            <h2>ID token claims</h2>{HtmlPage.ClaimsTable("id_token", JwtClaims(idToken))}
+            <h2>Access token claims</h2>{HtmlPage.ClaimsTable("access_token", JwtClaims(accessToken))}
+            <h2>Userinfo response</h2>{HtmlPage.ClaimsTable("userinfo", UserInfoClaims(userInfo))}
             <p><a href="{HtmlPage.Encode(logout)}">Sign out</a></p>
             """);
     }
 
     private static IEnumerable<KeyValuePair<string, string>> JwtClaims(string jwt) =>
         new JsonWebToken(jwt).Claims.Select(claim => KeyValuePair.Create(claim.Type, claim.Value));
+
+    // One row per value: an array claim (entitlements, affiliations) shows each of its values.
+    private static IEnumerable<KeyValuePair<string, string>> UserInfoClaims(JsonElement userInfo) =>
+        userInfo.EnumerateObject().SelectMany(property => property.Value.ValueKind == JsonValueKind.Array
+            ? property.Value.EnumerateArray().Select(item => KeyValuePair.Create(property.Name, item.ToString()))
+            : [KeyValuePair.Create(property.Name, property.Value.ToString())]);
 
     private static string RedirectUri(HttpRequest request) => $"{request.Scheme}://{request.Host}{CallbackPath}";
 

@@ -75,7 +75,7 @@ internal sealed class ErrorPage
             $"""
             <p>{HtmlPage.Encode(description)}</p>
             <p>Error: <code>{HtmlPage.Encode(error)}</code></p>
-            <p>If you contact support, quote this correlation id: <code id="correlation-id">{HtmlPage.Encode(correlationId)}</code></p>
+            <p>If you contact support, quote this correlation id: <code id="correlation-id" data-correlation-id>{HtmlPage.Encode(correlationId)}</code></p>
             """,
             status);
 }

@@ -29,13 +29,15 @@ internal static class HtmlPage
 
     public static string Encode(string? value) => WebUtility.HtmlEncode(value ?? "");
 
-    /// <summary>A two-column table of name/value pairs.</summary>
-    public static string Table(IEnumerable<KeyValuePair<string, string>> rows)
+    /// <summary>A table of claims, one row per value, marked up for people and for browser tests:
+    /// <c>data-token</c> names the token, each value sits in its own <c>data-claim</c> element.</summary>
+    public static string ClaimsTable(string token, IEnumerable<KeyValuePair<string, string>> rows)
     {
-        var html = new StringBuilder("<table><tr><th>claim</th><th>value</th></tr>");
+        var html = new StringBuilder("<table data-token=\"").Append(Encode(token)).Append("\"><tr><th>claim</th><th>value</th></tr>");
         foreach (var (name, value) in rows)
         {
-            html.Append("<tr><td><code>").Append(Encode(name)).Append("</code></td><td><code>").Append(Encode(value)).Append("</code></td></tr>");
+            html.Append("<tr><td><code>").Append(Encode(name)).Append("</code></td><td><code data-claim=\"").Append(Encode(name))
+                .Append("\">").Append(Encode(value)).Append("</code></td></tr>");
         }
 
         return html.Append("</table>").ToString();
