@@ -183,8 +183,9 @@ internal static class EnvelopedSignatureVerifier
                 return;
             }
         }
-        catch (CryptographicException ex)
+        catch (Exception ex) when (ex is CryptographicException or FormatException or XmlException)
         {
+            // SignedXml parses the Signature again on its own (base64 values, key info, transforms).
             throw new SamlValidationException(SamlValidationError.SignatureInvalid,
                 $"The {signed.LocalName} signature could not be checked: {ex.Message}");
         }

@@ -78,10 +78,10 @@ public sealed class SamlResponseValidator(
         RequireAssertionIssuer(assertion, header, identityProvider);
         RequireDestination(header, responseSignature is not null);
         RequireInResponseTo(header, assertion, expectedInResponseTo, policy);
-        var confirmation = RequireBearerConfirmation(assertion, expectedInResponseTo);
         RequireConditionsWindow(assertion);
         RequireAudience(assertion);
         RequireOnlyKnownConditions(assertion);
+        var confirmation = RequireBearerConfirmation(assertion, expectedInResponseTo);
         RequireAuthnStatement(assertion);
         await RequireFirstUseAsync(assertion, confirmation, ct);
         return UpstreamIdentityMapper.Map(new ValidatedAssertion(assertion), identityProvider, serviceProvider.EntityId);

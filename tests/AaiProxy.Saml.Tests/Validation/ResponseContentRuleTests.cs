@@ -1,0 +1,271 @@
+using AaiProxy.Identity;
+using AaiProxy.Saml.IdentityProvider;
+using AaiProxy.Saml.Mapping;
+using AaiProxy.Saml.Metadata;
+using AaiProxy.Saml.Validation;
+
+namespace AaiProxy.Saml.Tests.Validation;
+
+public sealed class ResponseContentRuleTests
+{
+    private readonly SamlTestBed _bed = new();
+
+    [Fact]
+    public async Task Rejects_response_from_an_issuer_missing_from_metadata()
+    {
+        var stranger = new SamlResponseWriter("https://idp.evil.example/idp", TestKeys.IdpSigning, _bed.Time);
+
+        var error = await _bed.RejectAsync(stranger.Write(SamlTestBed.Baseline()));
+
+        Assert.Equal(SamlValidationError.UnknownIssuer, error.Error);
+    }
+
+    [Fact]
+    public async Task Rejects_assertion_issued_in_the_name_of_another_identity_provider()
+    {
+        // A known IdP's key signs an assertion whose Issuer names another IdP; the unsigned Response
+        // claims to come from the signer so that the right key is picked.
+        var impostor = new SamlResponseWriter("https://idp.other.example/idp", TestKeys.IdpSigning, _bed.Time);
+        var document = SamlTestBed.Load(impostor.Write(SamlTestBed.Baseline()));
+        document.Response().Single("saml:Issuer").InnerText = SamlTestBed.IdpEntityId;
+
+        var error = await _bed.RejectAsync(document);
+
+        Assert.Equal(SamlValidationError.IssuerMismatch, error.Error);
+    }
+
+    [Fact]
+    public async Task Rejects_assertion_for_another_audience()
+    {
+        var xml = _bed.Write(SamlTestBed.Baseline() with { Audience = "https://other-sp.example.org/shibboleth" });
+
+        var error = await _bed.RejectAsync(xml);
+
+        Assert.Equal(SamlValidationError.AudienceMismatch, error.Error);
+    }
+
+    [Fact]
+    public async Task Rejects_response_addressed_to_another_destination()
+    {
+        var document = _bed.WriteDocument();
+        document.Response().SetAttribute("Destination", "https://other-sp.example.org/Shibboleth.sso/SAML2/POST");
+
+        var error = await _bed.RejectAsync(document);
+
+        Assert.Equal(SamlValidationError.DestinationMismatch, error.Error);
+    }
+
+    [Fact]
+    public async Task Rejects_signed_response_without_destination()
+    {
+        // Bindings 3.5.5.2: the IdP itself signed a response without saying where it was meant to go.
+        var document = _bed.WriteDocument();
+        var response = document.Response();
+        response.RemoveAttribute("Destination");
+        EnvelopedSigner.Sign(response, TestKeys.IdpSigning);
+
+        var error = await _bed.RejectAsync(document);
+
+        Assert.Equal(SamlValidationError.DestinationMissing, error.Error);
+    }
+
+    [Fact]
+    public async Task Rejects_bearer_confirmation_for_another_recipient()
+    {
+        var document = _bed.WriteDocument(SamlTestBed.Baseline() with { Destination = new Uri("https://other-sp.example.org/acs") });
+        document.Response().RemoveAttribute("Destination");
+
+        var error = await _bed.RejectAsync(document);
+
+        Assert.Equal(SamlValidationError.RecipientMismatch, error.Error);
+    }
+
+    [Fact]
+    public async Task Rejects_expired_assertion()
+    {
+        var xml = _bed.Write();
+        _bed.Time.Advance(TimeSpan.FromMinutes(5) + _bed.Options.ClockSkew);
+
+        var error = await _bed.RejectAsync(xml);
+
+        Assert.Equal(SamlValidationError.AssertionExpired, error.Error);
+    }
+
+    [Fact]
+    public async Task Rejects_assertion_not_yet_valid()
+    {
+        var futureIdpClock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(_bed.Time.GetUtcNow() + TimeSpan.FromMinutes(10));
+        var xml = new SamlResponseWriter(SamlTestBed.IdpEntityId, TestKeys.IdpSigning, futureIdpClock).Write(SamlTestBed.Baseline());
+
+        var error = await _bed.RejectAsync(xml);
+
+        Assert.Equal(SamlValidationError.AssertionNotYetValid, error.Error);
+    }
+
+    [Fact]
+    public async Task Rejects_replayed_assertion()
+    {
+        var xml = _bed.Write();
+        await _bed.ValidateAsync(xml);
+
+        var error = await _bed.RejectAsync(xml);
+
+        Assert.Equal(SamlValidationError.Replayed, error.Error);
+    }
+
+    [Fact]
+    public async Task Rejects_unsolicited_response_by_default()
+    {
+        var xml = _bed.Write(SamlTestBed.Baseline() with { InResponseTo = null });
+
+        var error = await _bed.RejectAsync(xml, expectedInResponseTo: null);
+
+        Assert.Equal(SamlValidationError.UnsolicitedResponseNotAllowed, error.Error);
+    }
+
+    [Fact]
+    public async Task Accepts_unsolicited_response_from_an_identity_provider_allowed_to_send_it()
+    {
+        _bed.Options = new SamlValidationOptions
+        {
+            Policies = new Dictionary<string, IdentityProviderPolicy> { [SamlTestBed.IdpEntityId] = new(AllowUnsolicitedResponses: true) },
+        };
+        var xml = _bed.Write(SamlTestBed.Baseline() with { InResponseTo = null });
+
+        var result = await _bed.ValidateAsync(xml, expectedInResponseTo: null);
+
+        Assert.Equal(SamlTestBed.IdpEntityId, result.Identity.Issuer);
+    }
+
+    [Fact]
+    public async Task Rejects_response_to_a_request_of_another_browser_when_this_browser_has_none()
+    {
+        var error = await _bed.RejectAsync(_bed.Write(), expectedInResponseTo: null);
+
+        Assert.Equal(SamlValidationError.UnexpectedInResponseTo, error.Error);
+    }
+
+    [Fact]
+    public async Task Rejects_response_to_a_different_request_than_this_browsers()
+    {
+        var error = await _bed.RejectAsync(_bed.Write(), expectedInResponseTo: "_another-request");
+
+        Assert.Equal(SamlValidationError.InResponseToMismatch, error.Error);
+    }
+
+    [Fact]
+    public async Task Drops_out_of_scope_principal_name_and_reports_it()
+    {
+        var content = SamlTestBed.Baseline() with
+        {
+            Attributes =
+            [
+                new(SamlAttributeNames.SubjectId, ["k7q2m9x4@example.org"]),
+                new(SamlAttributeNames.EduPersonPrincipalName, ["alice@evil.example"]),
+                new(SamlAttributeNames.EduPersonScopedAffiliation, ["member@example.org", "faculty@evil.example"]),
+            ],
+        };
+
+        var result = await _bed.ValidateAsync(_bed.Write(content));
+
+        Assert.Empty(result.Identity.Values(InternalAttributes.EduPersonPrincipalName));
+        Assert.Equal(["member@example.org"], result.Identity.Values(InternalAttributes.EduPersonScopedAffiliation));
+        Assert.Equal(["alice@evil.example", "faculty@evil.example"], result.DroppedValues.Select(d => d.Value));
+        Assert.Equal(SamlAttributeNames.EduPersonPrincipalName, result.DroppedValues[0].AttributeName);
+    }
+
+    [Fact]
+    public async Task Accepts_scoped_values_matching_a_regular_expression_scope_in_full_only()
+    {
+        var content = SamlTestBed.Baseline() with
+        {
+            Attributes =
+            [
+                new(SamlAttributeNames.EduPersonPrincipalName, ["bob@physics.example.ac.uk"]),
+                new(SamlAttributeNames.EduPersonScopedAffiliation, ["member@physics.example.ac.uk.evil.example"]),
+            ],
+        };
+
+        var result = await _bed.ValidateAsync(_bed.Write(content));
+
+        Assert.Equal("bob@physics.example.ac.uk", result.Identity.FirstValue(InternalAttributes.EduPersonPrincipalName));
+        Assert.Single(result.DroppedValues);
+    }
+
+    public static TheoryData<string[], string, string> SubjectPreferenceCases => new()
+    {
+        { [SamlAttributeNames.PairwiseId, SamlAttributeNames.EduPersonUniqueId, SamlAttributeNames.EduPersonPrincipalName], InternalAttributes.PairwiseId, "pw@example.org" },
+        { [SamlAttributeNames.EduPersonUniqueId, SamlAttributeNames.EduPersonPrincipalName], InternalAttributes.EduPersonUniqueId, "uid@example.org" },
+        { [SamlAttributeNames.EduPersonPrincipalName], InternalAttributes.PersistentNameId, "p-7f3a9c21e0" },
+    };
+
+    [Theory]
+    [MemberData(nameof(SubjectPreferenceCases))]
+    public async Task Chooses_the_subject_by_preference(string[] names, string expectedSource, string expectedSubject)
+    {
+        var values = new Dictionary<string, string>
+        {
+            [SamlAttributeNames.PairwiseId] = "pw@example.org",
+            [SamlAttributeNames.EduPersonUniqueId] = "uid@example.org",
+            [SamlAttributeNames.EduPersonPrincipalName] = "eppn@example.org",
+        };
+        var content = SamlTestBed.Baseline() with { Attributes = names.Select(n => new SamlAttributeValues(n, [values[n]])).ToList() };
+
+        var result = await _bed.ValidateAsync(_bed.Write(content));
+
+        Assert.Equal(expectedSource, result.Identity.SubjectSource);
+        Assert.Equal(expectedSubject, result.Identity.Subject);
+    }
+
+    [Fact]
+    public async Task Falls_back_to_principal_name_with_a_transient_name_id()
+    {
+        var content = SamlTestBed.Baseline() with
+        {
+            NameIdFormat = SamlAttributeNames.TransientNameIdFormat,
+            Attributes = [new(SamlAttributeNames.EduPersonPrincipalName, ["eppn@example.org"])],
+        };
+
+        var result = await _bed.ValidateAsync(_bed.Write(content));
+
+        Assert.Equal(InternalAttributes.EduPersonPrincipalName, result.Identity.SubjectSource);
+    }
+
+    [Fact]
+    public async Task Rejects_assertion_without_any_subject_identifier()
+    {
+        var content = SamlTestBed.Baseline() with
+        {
+            NameIdFormat = SamlAttributeNames.TransientNameIdFormat,
+            Attributes = [new(SamlAttributeNames.Mail, ["alice@example.org"])],
+        };
+
+        var error = await _bed.RejectAsync(_bed.Write(content));
+
+        Assert.Equal(SamlValidationError.SubjectIdentifierMissing, error.Error);
+    }
+
+    [Fact]
+    public async Task Maps_targeted_id_given_as_name_id_to_its_qualified_form()
+    {
+        var document = _bed.WriteDocument(SamlTestBed.Baseline() with
+        {
+            NameIdFormat = SamlAttributeNames.TransientNameIdFormat,
+            Attributes = [new(SamlAttributeNames.EduPersonTargetedId, ["placeholder"])],
+            SignAssertion = false,
+            SignResponse = false,
+        });
+        var value = document.Assertion().AttributeValue(SamlAttributeNames.EduPersonTargetedId);
+        value.RemoveAll();
+        var nameId = document.CreateElement("saml", "NameID", SamlNamespaces.Assertion);
+        nameId.SetAttribute("Format", SamlAttributeNames.PersistentNameIdFormat);
+        nameId.InnerText = "tid-1234";
+        value.AppendChild(nameId);
+        EnvelopedSigner.Sign(document.Assertion(), TestKeys.IdpSigning);
+
+        var result = await _bed.ValidateAsync(document);
+
+        Assert.Equal(InternalAttributes.EduPersonTargetedId, result.Identity.SubjectSource);
+        Assert.Equal($"{SamlTestBed.IdpEntityId}!{SamlTestBed.SpEntityId}!tid-1234", result.Identity.Subject);
+    }
+}
