@@ -1,3 +1,4 @@
+using AaiProxy.Saml.Attributes;
 using System.Text;
 using System.Xml;
 using AaiProxy.Saml.IdentityProvider;
@@ -43,16 +44,16 @@ internal sealed class SamlTestBed
 
     public static IReadOnlyList<SamlAttributeValues> BaselineAttributes { get; } =
     [
-        new(SamlAttributeNames.SubjectId, ["k7q2m9x4@example.org"]),
-        new(SamlAttributeNames.EduPersonPrincipalName, ["alice@example.org"]),
-        new(SamlAttributeNames.Mail, ["alice.liddell@example.org"]),
-        new(SamlAttributeNames.DisplayName, ["Alice Liddell"]),
-        new(SamlAttributeNames.GivenName, ["Alice"]),
-        new(SamlAttributeNames.Surname, ["Liddell"]),
-        new(SamlAttributeNames.EduPersonScopedAffiliation, ["member@example.org", "staff@example.org"]),
-        new(SamlAttributeNames.EduPersonAssurance, ["https://refeds.org/assurance/IAP/medium"]),
-        new(SamlAttributeNames.EduPersonEntitlement, ["urn:mace:example.org:group:photon:role=member#aai.example.org"]),
-        new(SamlAttributeNames.SchacHomeOrganization, ["example.org"]),
+        new(SamlAttributeMap.SubjectId.Name, ["k7q2m9x4@example.org"]),
+        new(SamlAttributeMap.EduPersonPrincipalName.Name, ["alice@example.org"]),
+        new(SamlAttributeMap.Mail.Name, ["alice.liddell@example.org"]),
+        new(SamlAttributeMap.DisplayName.Name, ["Alice Liddell"]),
+        new(SamlAttributeMap.GivenName.Name, ["Alice"]),
+        new(SamlAttributeMap.Surname.Name, ["Liddell"]),
+        new(SamlAttributeMap.EduPersonScopedAffiliation.Name, ["member@example.org", "staff@example.org"]),
+        new(SamlAttributeMap.EduPersonAssurance.Name, ["https://refeds.org/assurance/IAP/medium"]),
+        new(SamlAttributeMap.EduPersonEntitlement.Name, ["urn:mace:example.org:group:photon:role=member#aai.example.org"]),
+        new(SamlAttributeMap.SchacHomeOrganization.Name, ["example.org"]),
     ];
 
     public static SamlResponseContent Baseline() => new(Acs, SpEntityId, RequestId, "p-7f3a9c21e0", "_session-42",
@@ -125,8 +126,8 @@ internal static class SamlDocumentExtensions
     /// <summary>The attacker's edit: make Alice's principal name Mallory's.</summary>
     public static XmlElement Forged(this XmlElement assertion)
     {
-        assertion.AttributeValue(SamlAttributeNames.EduPersonPrincipalName).InnerText = "mallory@example.org";
-        assertion.AttributeValue(SamlAttributeNames.SubjectId).InnerText = "mallory@example.org";
+        assertion.AttributeValue(SamlAttributeMap.EduPersonPrincipalName.Name).InnerText = "mallory@example.org";
+        assertion.AttributeValue(SamlAttributeMap.SubjectId.Name).InnerText = "mallory@example.org";
         return assertion;
     }
 }

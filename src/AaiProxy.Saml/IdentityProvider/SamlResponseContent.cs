@@ -1,3 +1,4 @@
+using AaiProxy.Saml.Attributes;
 using System.Security.Cryptography.X509Certificates;
 using AaiProxy.Saml.Mapping;
 
@@ -20,7 +21,7 @@ public sealed record SamlResponseContent(
     string AuthnContextClassRef,
     IReadOnlyList<SamlAttributeValues> Attributes)
 {
-    public string NameIdFormat { get; init; } = SamlAttributeNames.PersistentNameIdFormat;
+    public string NameIdFormat { get; init; } = SamlNameIdFormats.Persistent;
 
     /// <summary>Sign the Assertion (the usual choice, Profiles 4.1.3.5).</summary>
     public bool SignAssertion { get; init; } = true;

@@ -1,3 +1,4 @@
+using AaiProxy.Saml.Attributes;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -108,7 +109,7 @@ public sealed class SamlResponseWriter(string issuer, X509Certificate2 signingCe
             writer.WriteStartElement(Saml, "Subject", SamlNamespaces.Assertion);
             writer.WriteStartElement(Saml, "NameID", SamlNamespaces.Assertion);
             writer.WriteAttributeString("Format", content.NameIdFormat);
-            if (content.NameIdFormat == SamlAttributeNames.PersistentNameIdFormat)
+            if (content.NameIdFormat == SamlNameIdFormats.Persistent)
             {
                 writer.WriteAttributeString("NameQualifier", issuer);
                 writer.WriteAttributeString("SPNameQualifier", content.Audience);
@@ -165,7 +166,7 @@ public sealed class SamlResponseWriter(string issuer, X509Certificate2 signingCe
     {
         writer.WriteStartElement(Saml, "Attribute", SamlNamespaces.Assertion);
         writer.WriteAttributeString("Name", attribute.Name);
-        writer.WriteAttributeString("NameFormat", SamlAttributeNames.UriNameFormat);
+        writer.WriteAttributeString("NameFormat", SamlAttributeMap.UriNameFormat);
         foreach (var value in attribute.Values)
         {
             writer.WriteStartElement(Saml, "AttributeValue", SamlNamespaces.Assertion);

@@ -1,3 +1,4 @@
+using AaiProxy.Saml.Attributes;
 using AaiProxy.Identity;
 using AaiProxy.Saml.Metadata;
 using AaiProxy.Saml.Validation;
@@ -8,26 +9,6 @@ namespace AaiProxy.Saml.Mapping;
 /// checked against the IdP's scopes, and the upstream subject chosen by a fixed preference.</summary>
 internal static class UpstreamIdentityMapper
 {
-    private sealed record AttributeRule(string SamlName, string InternalName, bool Scoped);
-
-    private static readonly AttributeRule[] Rules =
-    [
-        new(SamlAttributeNames.SubjectId, InternalAttributes.SubjectId, Scoped: true),
-        new(SamlAttributeNames.PairwiseId, InternalAttributes.PairwiseId, Scoped: true),
-        new(SamlAttributeNames.EduPersonUniqueId, InternalAttributes.EduPersonUniqueId, Scoped: true),
-        new(SamlAttributeNames.EduPersonPrincipalName, InternalAttributes.EduPersonPrincipalName, Scoped: true),
-        new(SamlAttributeNames.EduPersonTargetedId, InternalAttributes.EduPersonTargetedId, Scoped: false),
-        new(SamlAttributeNames.Mail, InternalAttributes.Email, Scoped: false),
-        new(SamlAttributeNames.DisplayName, InternalAttributes.Name, Scoped: false),
-        new(SamlAttributeNames.GivenName, InternalAttributes.GivenName, Scoped: false),
-        new(SamlAttributeNames.Surname, InternalAttributes.FamilyName, Scoped: false),
-        new(SamlAttributeNames.EduPersonScopedAffiliation, InternalAttributes.EduPersonScopedAffiliation, Scoped: true),
-        new(SamlAttributeNames.EduPersonAssurance, InternalAttributes.EduPersonAssurance, Scoped: false),
-        new(SamlAttributeNames.EduPersonEntitlement, InternalAttributes.EduPersonEntitlement, Scoped: false),
-        new(SamlAttributeNames.SchacHomeOrganization, InternalAttributes.SchacHomeOrganization, Scoped: false),
-        new(SamlAttributeNames.VoPersonExternalAffiliation, InternalAttributes.VoPersonExternalAffiliation, Scoped: true),
-    ];
-
     // Issue #3: subject-id > pairwise-id > eduPersonUniqueId > persistent NameID > eduPersonTargetedID > eduPersonPrincipalName.
     private static readonly string[] SubjectPreference =
     [
@@ -48,7 +29,7 @@ internal static class UpstreamIdentityMapper
 
         foreach (var attribute in assertion.Attributes)
         {
-            var rule = Rules.FirstOrDefault(r => r.SamlName == attribute.Name);
+            var rule = SamlAttributeMap.FindByName(attribute.Name);
             if (rule is null)
             {
                 continue;
@@ -72,7 +53,7 @@ internal static class UpstreamIdentityMapper
         }
 
         // Core 8.3.7: a persistent NameID is a stable, IdP-scoped identifier for the person.
-        if (assertion.NameId is { Format: SamlAttributeNames.PersistentNameIdFormat } persistent)
+        if (assertion.NameId is { Format: SamlNameIdFormats.Persistent } persistent)
         {
             Add(attributes, InternalAttributes.PersistentNameId, persistent.Value);
         }

@@ -1,3 +1,4 @@
+using AaiProxy.Saml.Attributes;
 namespace AaiProxy.Saml.ServiceProviderMetadata;
 
 /// <summary>
@@ -27,7 +28,7 @@ public sealed record ServiceProviderMetadataContent
     /// <summary>The REFEDS security contact that Sirtfi requires.</summary>
     public required MetadataContact SecurityContact { get; init; }
 
-    public IReadOnlyList<SamlAttributeName> RequestedAttributes { get; init; } = SamlAttributeNames.Mapped;
+    public IReadOnlyList<SamlAttribute> RequestedAttributes { get; init; } = SamlAttributeMap.All;
 
     public IReadOnlyList<string> NameIdFormats { get; init; } =
     [

@@ -1,3 +1,4 @@
+using AaiProxy.Saml.Attributes;
 using System.Security.Cryptography.X509Certificates;
 using System.Security.Cryptography.Xml;
 using System.Xml;
@@ -105,7 +106,7 @@ public sealed class ServiceProviderMetadataWriter(ServiceProviderSettings settin
                     new XElement(Md + "ServiceName", Lang(lang), content.DisplayName),
                     content.RequestedAttributes.Select(attribute => new XElement(Md + "RequestedAttribute",
                         new XAttribute("Name", attribute.Name),
-                        new XAttribute("NameFormat", SamlAttributeNames.UriNameFormat),
+                        new XAttribute("NameFormat", SamlAttributeMap.UriNameFormat),
                         new XAttribute("FriendlyName", attribute.FriendlyName)))));
     }
 
@@ -124,7 +125,7 @@ public sealed class ServiceProviderMetadataWriter(ServiceProviderSettings settin
         return new XElement(MdAttr + "EntityAttributes",
             attributes.Where(attribute => attribute.Values.Any()).Select(attribute => new XElement(Saml + "Attribute",
                 new XAttribute("Name", attribute.Name),
-                new XAttribute("NameFormat", SamlAttributeNames.UriNameFormat),
+                new XAttribute("NameFormat", SamlAttributeMap.UriNameFormat),
                 attribute.Values.Select(value => new XElement(Saml + "AttributeValue", value)))));
     }
 

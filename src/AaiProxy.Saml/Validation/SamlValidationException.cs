@@ -52,13 +52,3 @@ public sealed class SamlStatusException : Exception
     public bool IsNoAuthnContext =>
         SecondLevelStatusCode == SamlStatusCodes.NoAuthnContext || StatusCode == SamlStatusCodes.NoAuthnContext;
 }
-
-/// <summary>Status codes (Core 3.2.2.2).</summary>
-public static class SamlStatusCodes
-{
-    public const string Success = "urn:oasis:names:tc:SAML:2.0:status:Success";
-    public const string Requester = "urn:oasis:names:tc:SAML:2.0:status:Requester";
-    public const string Responder = "urn:oasis:names:tc:SAML:2.0:status:Responder";
-    public const string NoAuthnContext = "urn:oasis:names:tc:SAML:2.0:status:NoAuthnContext";
-    public const string AuthnFailed = "urn:oasis:names:tc:SAML:2.0:status:AuthnFailed";
-}

@@ -3,7 +3,7 @@ using AaiProxy.Saml.Logout;
 using AaiProxy.Saml.Metadata;
 using AaiProxy.Saml.Requests;
 using AaiProxy.Saml.Validation;
-using SamlStatusCodes = AaiProxy.Saml.Logout.SamlStatusCodes;
+using AaiProxy.Saml;
 using AaiProxy.Server.Oidc;
 using AaiProxy.Server.Session;
 using AaiProxy.Server.Web;

@@ -57,12 +57,12 @@ public sealed class IdentityProviderMetadataReaderTests : IDisposable
     }
 
     [Fact]
-    public async Task File_provider_finds_identity_providers_by_entity_id()
+    public async Task Provider_finds_identity_providers_read_from_files_by_entity_id()
     {
         var path = Path.Combine(_work.FullName, "idp.xml");
         await File.WriteAllTextAsync(path, Metadata());
 
-        var provider = new FileIdentityProviderMetadataProvider([path]);
+        var provider = new InMemoryIdentityProviderMetadataProvider([IdentityProviderMetadataReader.ReadFile(path)]);
 
         Assert.NotNull(await provider.FindAsync("https://idp.example.org/idp/shibboleth"));
         Assert.Null(await provider.FindAsync("https://unknown.example.org"));
@@ -70,12 +70,12 @@ public sealed class IdentityProviderMetadataReaderTests : IDisposable
     }
 
     [Fact]
-    public async Task File_provider_names_the_broken_file()
+    public async Task Reading_a_broken_file_names_the_file()
     {
         var path = Path.Combine(_work.FullName, "broken.xml");
         await File.WriteAllTextAsync(path, "<md:EntityDescriptor");
 
-        var error = Assert.Throws<IdentityProviderMetadataException>(() => new FileIdentityProviderMetadataProvider([path]));
+        var error = Assert.Throws<IdentityProviderMetadataException>(() => IdentityProviderMetadataReader.ReadFile(path));
 
         Assert.Contains(path, error.Message, StringComparison.Ordinal);
     }

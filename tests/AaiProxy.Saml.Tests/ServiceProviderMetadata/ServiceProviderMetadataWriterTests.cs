@@ -1,3 +1,4 @@
+using AaiProxy.Saml.Attributes;
 using System.Diagnostics;
 using System.Security.Cryptography.X509Certificates;
 using System.Security.Cryptography.Xml;
@@ -90,9 +91,9 @@ public sealed class ServiceProviderMetadataWriterTests
         var requested = Elements(service).Where(element => element.LocalName == "RequestedAttribute").ToList();
 
         Assert.Equal("Photon & Neutron AAI", Single(service, "ServiceName").InnerText);
-        Assert.Equal(SamlAttributeNames.Mapped.Select(attribute => (attribute.Name, attribute.FriendlyName)),
+        Assert.Equal(SamlAttributeMap.All.Select(attribute => (attribute.Name, attribute.FriendlyName)),
             requested.Select(element => (element.GetAttribute("Name"), element.GetAttribute("FriendlyName"))));
-        Assert.All(requested, element => Assert.Equal(SamlAttributeNames.UriNameFormat, element.GetAttribute("NameFormat")));
+        Assert.All(requested, element => Assert.Equal(SamlAttributeMap.UriNameFormat, element.GetAttribute("NameFormat")));
         Assert.Contains(requested, element => element.GetAttribute("Name") == "urn:oid:1.3.6.1.4.1.25178.4.1.11");
     }
 

@@ -1,3 +1,4 @@
+using AaiProxy.Saml.Attributes;
 using AaiProxy.Identity;
 using AaiProxy.Saml.IdentityProvider;
 using AaiProxy.Saml.Mapping;
@@ -40,7 +41,7 @@ public sealed class BaselineResponseTests
     {
         var result = await _bed.ValidateAsync(_bed.Write());
 
-        Assert.Equal(new SamlSessionReference(SamlTestBed.IdpEntityId, "p-7f3a9c21e0", SamlAttributeNames.PersistentNameIdFormat,
+        Assert.Equal(new SamlSessionReference(SamlTestBed.IdpEntityId, "p-7f3a9c21e0", SamlNameIdFormats.Persistent,
             SamlTestBed.IdpEntityId, SamlTestBed.SpEntityId, "_session-42"), result.Session);
     }
 

@@ -1,3 +1,4 @@
+using AaiProxy.Saml.Attributes;
 using AaiProxy.Identity;
 using AaiProxy.Saml.IdentityProvider;
 using AaiProxy.Saml.Mapping;
@@ -160,9 +161,9 @@ public sealed class ResponseContentRuleTests
         {
             Attributes =
             [
-                new(SamlAttributeNames.SubjectId, ["k7q2m9x4@example.org"]),
-                new(SamlAttributeNames.EduPersonPrincipalName, ["alice@evil.example"]),
-                new(SamlAttributeNames.EduPersonScopedAffiliation, ["member@example.org", "faculty@evil.example"]),
+                new(SamlAttributeMap.SubjectId.Name, ["k7q2m9x4@example.org"]),
+                new(SamlAttributeMap.EduPersonPrincipalName.Name, ["alice@evil.example"]),
+                new(SamlAttributeMap.EduPersonScopedAffiliation.Name, ["member@example.org", "faculty@evil.example"]),
             ],
         };
 
@@ -171,7 +172,7 @@ public sealed class ResponseContentRuleTests
         Assert.Empty(result.Identity.Values(InternalAttributes.EduPersonPrincipalName));
         Assert.Equal(["member@example.org"], result.Identity.Values(InternalAttributes.EduPersonScopedAffiliation));
         Assert.Equal(["alice@evil.example", "faculty@evil.example"], result.DroppedValues.Select(d => d.Value));
-        Assert.Equal(SamlAttributeNames.EduPersonPrincipalName, result.DroppedValues[0].AttributeName);
+        Assert.Equal(SamlAttributeMap.EduPersonPrincipalName.Name, result.DroppedValues[0].AttributeName);
     }
 
     [Fact]
@@ -181,8 +182,8 @@ public sealed class ResponseContentRuleTests
         {
             Attributes =
             [
-                new(SamlAttributeNames.EduPersonPrincipalName, ["bob@physics.example.ac.uk"]),
-                new(SamlAttributeNames.EduPersonScopedAffiliation, ["member@physics.example.ac.uk.evil.example"]),
+                new(SamlAttributeMap.EduPersonPrincipalName.Name, ["bob@physics.example.ac.uk"]),
+                new(SamlAttributeMap.EduPersonScopedAffiliation.Name, ["member@physics.example.ac.uk.evil.example"]),
             ],
         };
 
@@ -194,9 +195,9 @@ public sealed class ResponseContentRuleTests
 
     public static TheoryData<string[], string, string> SubjectPreferenceCases => new()
     {
-        { [SamlAttributeNames.PairwiseId, SamlAttributeNames.EduPersonUniqueId, SamlAttributeNames.EduPersonPrincipalName], InternalAttributes.PairwiseId, "pw@example.org" },
-        { [SamlAttributeNames.EduPersonUniqueId, SamlAttributeNames.EduPersonPrincipalName], InternalAttributes.EduPersonUniqueId, "uid@example.org" },
-        { [SamlAttributeNames.EduPersonPrincipalName], InternalAttributes.PersistentNameId, "p-7f3a9c21e0" },
+        { [SamlAttributeMap.PairwiseId.Name, SamlAttributeMap.EduPersonUniqueId.Name, SamlAttributeMap.EduPersonPrincipalName.Name], InternalAttributes.PairwiseId, "pw@example.org" },
+        { [SamlAttributeMap.EduPersonUniqueId.Name, SamlAttributeMap.EduPersonPrincipalName.Name], InternalAttributes.EduPersonUniqueId, "uid@example.org" },
+        { [SamlAttributeMap.EduPersonPrincipalName.Name], InternalAttributes.PersistentNameId, "p-7f3a9c21e0" },
     };
 
     [Theory]
@@ -205,9 +206,9 @@ public sealed class ResponseContentRuleTests
     {
         var values = new Dictionary<string, string>
         {
-            [SamlAttributeNames.PairwiseId] = "pw@example.org",
-            [SamlAttributeNames.EduPersonUniqueId] = "uid@example.org",
-            [SamlAttributeNames.EduPersonPrincipalName] = "eppn@example.org",
+            [SamlAttributeMap.PairwiseId.Name] = "pw@example.org",
+            [SamlAttributeMap.EduPersonUniqueId.Name] = "uid@example.org",
+            [SamlAttributeMap.EduPersonPrincipalName.Name] = "eppn@example.org",
         };
         var content = SamlTestBed.Baseline() with { Attributes = names.Select(n => new SamlAttributeValues(n, [values[n]])).ToList() };
 
@@ -222,8 +223,8 @@ public sealed class ResponseContentRuleTests
     {
         var content = SamlTestBed.Baseline() with
         {
-            NameIdFormat = SamlAttributeNames.TransientNameIdFormat,
-            Attributes = [new(SamlAttributeNames.EduPersonPrincipalName, ["eppn@example.org"])],
+            NameIdFormat = SamlNameIdFormats.Transient,
+            Attributes = [new(SamlAttributeMap.EduPersonPrincipalName.Name, ["eppn@example.org"])],
         };
 
         var result = await _bed.ValidateAsync(_bed.Write(content));
@@ -236,8 +237,8 @@ public sealed class ResponseContentRuleTests
     {
         var content = SamlTestBed.Baseline() with
         {
-            NameIdFormat = SamlAttributeNames.TransientNameIdFormat,
-            Attributes = [new(SamlAttributeNames.Mail, ["alice@example.org"])],
+            NameIdFormat = SamlNameIdFormats.Transient,
+            Attributes = [new(SamlAttributeMap.Mail.Name, ["alice@example.org"])],
         };
 
         var error = await _bed.RejectAsync(_bed.Write(content));
@@ -250,15 +251,15 @@ public sealed class ResponseContentRuleTests
     {
         var document = _bed.WriteDocument(SamlTestBed.Baseline() with
         {
-            NameIdFormat = SamlAttributeNames.TransientNameIdFormat,
-            Attributes = [new(SamlAttributeNames.EduPersonTargetedId, ["placeholder"])],
+            NameIdFormat = SamlNameIdFormats.Transient,
+            Attributes = [new(SamlAttributeMap.EduPersonTargetedId.Name, ["placeholder"])],
             SignAssertion = false,
             SignResponse = false,
         });
-        var value = document.Assertion().AttributeValue(SamlAttributeNames.EduPersonTargetedId);
+        var value = document.Assertion().AttributeValue(SamlAttributeMap.EduPersonTargetedId.Name);
         value.RemoveAll();
         var nameId = document.CreateElement("saml", "NameID", SamlNamespaces.Assertion);
-        nameId.SetAttribute("Format", SamlAttributeNames.PersistentNameIdFormat);
+        nameId.SetAttribute("Format", SamlNameIdFormats.Persistent);
         nameId.InnerText = "tid-1234";
         value.AppendChild(nameId);
         EnvelopedSigner.Sign(document.Assertion(), TestKeys.IdpSigning);

@@ -1,3 +1,4 @@
+using AaiProxy.Saml.Attributes;
 using System.Security.Cryptography.X509Certificates;
 using System.Xml;
 using AaiProxy.Saml.IdentityProvider;
@@ -345,7 +346,7 @@ public sealed class SignatureWrappingTests
     public async Task Reads_attribute_value_whole_when_a_comment_splits_it()
     {
         var document = SignedAssertion();
-        var eppn = document.Assertion().AttributeValue(Mapping.SamlAttributeNames.EduPersonPrincipalName);
+        var eppn = document.Assertion().AttributeValue(SamlAttributeMap.EduPersonPrincipalName.Name);
         eppn.InnerText = "";
         eppn.AppendChild(document.CreateTextNode("alice@example"));
         eppn.AppendChild(document.CreateComment("truncate here?"));
