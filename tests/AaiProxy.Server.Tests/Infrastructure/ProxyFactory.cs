@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging;
 namespace AaiProxy.Server.Tests.Infrastructure;
 
 /// <summary>The proxy in process, on a given test database, with the embedded demo.</summary>
-public sealed class ProxyFactory(TestDatabase database, string environment = "Development", IReadOnlyDictionary<string, string>? overrides = null)
+public class ProxyFactory(TestDatabase database, string environment = "Development", IReadOnlyDictionary<string, string>? overrides = null)
     : WebApplicationFactory<Program>
 {
     public const string Origin = "http://localhost";
