@@ -3,7 +3,7 @@ namespace AaiProxy.Server;
 /// <summary>Every log line the host writes, with fixed event ids. Never secrets, never tokens.</summary>
 internal static partial class Log
 {
-    [LoggerMessage(EventId = 1000, Level = LogLevel.Information, Message = "Database migrated ({Provider}); applied {Count} migration(s).")]
+    [LoggerMessage(EventId = 1000, Level = LogLevel.Information, Message = "Database is up to date ({Provider}, {Count} migration(s) applied).")]
     public static partial void DatabaseMigrated(ILogger logger, string provider, int count);
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Generated a new {Usage} key {KeyId} ({Algorithm}).")]

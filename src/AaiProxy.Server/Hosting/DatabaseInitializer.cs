@@ -34,9 +34,8 @@ internal sealed class DatabaseInitializer(IServiceScopeFactory scopes, IOptions<
 
             using var scope = scopes.CreateScope();
             var db = scope.ServiceProvider.GetRequiredService<ProxyDbContext>();
-            var pending = db.Database.GetPendingMigrations().Count();
             db.Database.Migrate();
-            Log.DatabaseMigrated(logger, db.Database.ProviderName ?? "unknown", pending);
+            Log.DatabaseMigrated(logger, db.Database.ProviderName ?? "unknown", db.Database.GetAppliedMigrations().Count());
             _done = true;
         }
     }

@@ -1,0 +1,65 @@
+using AaiProxy.Server.Demo;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace AaiProxy.Server.Tests.Infrastructure;
+
+/// <summary>The proxy in process, on a given test database, with the embedded demo.</summary>
+public class ProxyFactory(TestDatabase database, string environment = "Development", IReadOnlyDictionary<string, string>? overrides = null)
+    : WebApplicationFactory<Program>
+{
+    public const string Origin = "http://localhost";
+
+    public const string WebAppClientId = "test-webapp";
+    public const string WebAppSecret = "test-webapp-secret";
+    public const string WebAppRedirectUri = "https://webapp.example.org/callback";
+
+    /// <summary>A confidential code-flow client besides the demo clients (index 2 after demo.json's two).</summary>
+    private static readonly Dictionary<string, string> WebAppClient = new()
+    {
+        ["AaiProxy:Clients:2:ClientId"] = WebAppClientId,
+        ["AaiProxy:Clients:2:Type"] = "Confidential",
+        ["AaiProxy:Clients:2:ClientSecret"] = WebAppSecret,
+        ["AaiProxy:Clients:2:RedirectUris:0"] = WebAppRedirectUri,
+        ["AaiProxy:Clients:2:AllowedGrants:0"] = "authorization_code",
+        ["AaiProxy:Clients:2:AllowedGrants:1"] = "refresh_token",
+        ["AaiProxy:Clients:2:AllowedScopes:0"] = "profile",
+    };
+
+    public CapturedLogs Logs { get; } = new();
+
+    /// <summary>A browser: keeps cookies, does not follow redirects (tests follow them step by step).</summary>
+    public HttpClient CreateBrowser() =>
+        CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment(environment);
+        builder.UseSetting("urls", Origin);
+        builder.UseSetting("AaiProxy:RateLimiting:PermitLimit", "100000");
+        foreach (var (key, value) in WebAppClient)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        foreach (var (key, value) in database.Settings.Concat(overrides ?? new Dictionary<string, string>()))
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
+        builder.ConfigureTestServices(services =>
+            // The demo portal calls the proxy's own endpoints over HTTP; in process that is the test server.
+            services.AddHttpClient(DemoPortalEndpoints.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => Server.CreateHandler()));
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        SqliteConnection.ClearAllPools();
+    }
+}
