@@ -113,22 +113,31 @@ public sealed class AuthorizationCodeFlowTests(ProxyFixture fixture) : IClassFix
     }
 
     [Fact]
-    public async Task EndSession_RedirectsToTheRegisteredPostLogoutUriAndEndsTheSession()
+    public async Task EndSession_LogsOutAtTheSamlIdentityProviderThenRedirectsToThePostLogoutUri()
     {
         var browser = fixture.Factory.CreateBrowser();
         var idToken = (await _oidc.CodeFlowAsync("alice", browser: browser)).GetProperty("id_token").GetString()!;
 
-        using var response = await browser.GetAsync(QueryHelpers.AddQueryString("/connect/logout", new Dictionary<string, string?>
+        var hops = new List<string>();
+        var location = QueryHelpers.AddQueryString("/connect/logout", new Dictionary<string, string?>
         {
             ["id_token_hint"] = idToken,
             ["post_logout_redirect_uri"] = ProxyFactory.Origin + "/demo/portal",
             ["state"] = "bye",
-        }));
+        });
+        while (!location.StartsWith(ProxyFactory.Origin + "/demo/portal", StringComparison.Ordinal) && hops.Count < 6)
+        {
+            using var response = await browser.GetAsync(location);
+            Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+            hops.Add(new Uri(new Uri(ProxyFactory.Origin), response.Headers.Location!).AbsolutePath);
+            location = new Uri(new Uri(ProxyFactory.Origin), response.Headers.Location!).ToString();
+        }
 
-        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.StartsWith(ProxyFactory.Origin + "/demo/portal?state=bye", response.Headers.Location!.ToString());
+        // Proxy -> IdP (signed LogoutRequest) -> proxy's SLO endpoint (signed LogoutResponse) -> end session -> client.
+        Assert.Equal(["/demo-idp/slo", "/saml/slo", "/connect/logout", "/demo/portal"], hops);
+        Assert.StartsWith(ProxyFactory.Origin + "/demo/portal?state=bye", location);
         using var afterLogout = await browser.GetAsync(QueryHelpers.AddQueryString("/connect/authorize", OidcTestClient.AuthorizationRequest(OidcTestClient.NewPkce())));
-        Assert.Equal("/login", afterLogout.Headers.Location!.AbsolutePath);
+        Assert.Equal("/login", new Uri(new Uri(ProxyFactory.Origin), afterLogout.Headers.Location!).AbsolutePath);
     }
 
     [Fact]

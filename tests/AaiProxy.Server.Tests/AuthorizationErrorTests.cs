@@ -35,7 +35,7 @@ public sealed class AuthorizationErrorTests(ProxyFixture fixture) : IClassFixtur
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("invalid_request", html);
-        var correlationId = System.Text.RegularExpressions.Regex.Match(html, "id=\"correlation-id\">([^<]+)<").Groups[1].Value;
+        var correlationId = System.Text.RegularExpressions.Regex.Match(html, "id=\"correlation-id\"[^>]*>([^<]+)<").Groups[1].Value;
         Assert.NotEmpty(correlationId);
         Assert.Contains(fixture.Factory.Logs.Lines, line => line.Contains(correlationId) && line.Contains("no-such-client"));
     }
