@@ -60,6 +60,15 @@ start_peer() { # name port -> prints nothing; exports via globals
 echo "== build"
 dotnet build AaiProxy.sln -c Release -nologo -clp:ErrorsOnly
 
+echo "== packages"
+# Everything the suites start or call: xmlsec1 (independent signature checks), the peers, Chromium.
+packages=(xmlsec1 redis-server postgresql)
+[[ "$run_interop" == "true" ]] && packages+=(simplesamlphp php-cli php-xml php-curl chromium)
+if ! bash tests/peers/install.sh "${packages[@]}"; then
+  [[ "$ci" == "true" ]] && { echo "test.sh: could not install ${packages[*]}" >&2; exit 1; }
+  echo "test.sh: some packages are missing; suites needing them report skips" >&2
+fi
+
 echo "== peers"
 pg_port="$(free_port)"
 if start_peer postgres "$pg_port"; then
