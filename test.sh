@@ -26,6 +26,7 @@ if [[ "$ci" == "true" && "$run_interop" == "false" ]]; then
 fi
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/aaiproxy-test.XXXXXX")"
+chmod o+x "$work"   # peers run as their own users (postgres) and must reach their directories
 results="$work/results"
 mkdir -p "$results"
 started=()   # "name dir" pairs to stop on exit
