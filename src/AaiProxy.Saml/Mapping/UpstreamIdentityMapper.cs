@@ -20,6 +20,11 @@ internal static class UpstreamIdentityMapper
         InternalAttributes.EduPersonPrincipalName,
     ];
 
+    // Subject Identifier Attributes Profile 2.2.1/2.3.1: subject-id and pairwise-id compare
+    // case-insensitively, so the linking key is lower-cased; other identifiers are opaque and kept as sent.
+    private static string SubjectKey(string source, string value) =>
+        source is InternalAttributes.SubjectId or InternalAttributes.PairwiseId ? value.ToLowerInvariant() : value;
+
     public static SamlLoginResult Map(ValidatedAssertion validated, IdentityProviderMetadata identityProvider, string serviceProviderEntityId)
     {
         var assertion = validated.Value;
@@ -65,7 +70,7 @@ internal static class UpstreamIdentityMapper
         var identity = new UpstreamIdentity(
             UpstreamProtocols.Saml2,
             assertion.Issuer,
-            attributes[subjectSource][0],
+            SubjectKey(subjectSource, attributes[subjectSource][0]),
             subjectSource,
             attributes.ToDictionary(pair => pair.Key, pair => (IReadOnlyList<string>)pair.Value, StringComparer.Ordinal),
             new UpstreamAuthentication(authn.AuthnInstant, authn.AuthnContextClassRef));

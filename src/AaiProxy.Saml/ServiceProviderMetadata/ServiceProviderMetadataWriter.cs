@@ -1,3 +1,4 @@
+using AaiProxy.Saml.Xml;
 using AaiProxy.Saml.Attributes;
 using System.Security.Cryptography.X509Certificates;
 using System.Security.Cryptography.Xml;
@@ -15,14 +16,17 @@ public sealed class ServiceProviderMetadataWriter(ServiceProviderSettings settin
 {
     private const string HttpPostBinding = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST";
     private const string HttpRedirectBinding = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect";
-    private const string Rsa256SignatureMethod = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256";
-
-    /// <summary>What we accept in <c>EncryptedAssertion</c>s, strongest first.</summary>
+    /// <summary>Exactly what the decryptor accepts in <c>EncryptedAssertion</c>s, preferred first
+    /// (Metadata 2.4.1.1: an IdP picks from this list). AES-CBC stays because many eduGAIN IdPs
+    /// (SimpleSAMLphp among them) still send it; rsa-1_5 is never listed nor accepted.</summary>
     private static readonly string[] AcceptedEncryptionMethods =
     [
-        "http://www.w3.org/2009/xmlenc11#aes256-gcm",
-        "http://www.w3.org/2009/xmlenc11#aes128-gcm",
-        "http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p",
+        XmlSecurityAlgorithms.Aes256Gcm,
+        XmlSecurityAlgorithms.Aes128Gcm,
+        XmlSecurityAlgorithms.Aes256Cbc,
+        XmlSecurityAlgorithms.Aes128Cbc,
+        XmlSecurityAlgorithms.RsaOaep,
+        XmlSecurityAlgorithms.RsaOaepMgf1p,
     ];
 
     private static readonly XNamespace Md = SamlNamespaces.Metadata;
@@ -163,7 +167,7 @@ public sealed class ServiceProviderMetadataWriter(ServiceProviderSettings settin
             ?? throw new InvalidOperationException("The SP signing certificate has no RSA private key.");
         var signedXml = new SignedXml(document) { SigningKey = key };
         signedXml.SignedInfo!.CanonicalizationMethod = SignedXml.XmlDsigExcC14NTransformUrl;
-        signedXml.SignedInfo.SignatureMethod = Rsa256SignatureMethod;
+        signedXml.SignedInfo.SignatureMethod = XmlSecurityAlgorithms.RsaSha256;
         var reference = new Reference("#" + id) { DigestMethod = SignedXml.XmlDsigSHA256Url };
         reference.AddTransform(new XmlDsigEnvelopedSignatureTransform());
         reference.AddTransform(new XmlDsigExcC14NTransform());

@@ -10,7 +10,10 @@ namespace AaiProxy.Server.Saml;
 /// <param name="IdentityProvider">The IdP's entity ID.</param>
 /// <param name="ReturnUrl">Where the person goes once the answer is handled (a local URL).</param>
 /// <param name="ExpiresAt">After this the answer is treated as if no request were outstanding.</param>
-internal sealed record PendingSamlRequest(string RequestId, string IdentityProvider, string ReturnUrl, DateTimeOffset ExpiresAt);
+/// <param name="RequestedContexts">Authentication context classes the request demanded (exact); the
+/// assertion's AuthnContextClassRef must be one of them.</param>
+internal sealed record PendingSamlRequest(string RequestId, string IdentityProvider, string ReturnUrl, DateTimeOffset ExpiresAt,
+    IReadOnlyList<string> RequestedContexts);
 
 /// <summary>
 /// Binds requests we sent to the browser that sent them (Profiles 4.1.4.3: InResponseTo must answer

@@ -50,14 +50,16 @@ internal static class SamlEndpoints
         }
 
         var relayState = PendingSamlRequests.NewRelayState();
+        var requestedContext = RequestedContext(acr_values);
         var request = writer.Write(identityProvider, new AuthnRequestOptions
         {
             ForceAuthn = force == true,
-            RequestedAuthnContext = RequestedContext(acr_values),
+            RequestedAuthnContext = requestedContext,
             RelayState = relayState,
         });
         pending.Remember(httpContext, SamlPaths.AssertionConsumerService, relayState, new PendingSamlRequest(
-            request.RequestId, identityProvider.EntityId, LocalOrRoot(returnUrl), time.GetUtcNow() + options.Value.OutstandingRequestLifetime));
+            request.RequestId, identityProvider.EntityId, LocalOrRoot(returnUrl), time.GetUtcNow() + options.Value.OutstandingRequestLifetime,
+            requestedContext?.ClassReferences ?? []));
         SamlLog.AuthnRequestSent(logger, request.RequestId, identityProvider.EntityId, correlationId);
         return Results.Redirect(request.RedirectUrl);
     }
@@ -94,6 +96,17 @@ internal static class SamlEndpoints
             SamlLog.ResponseRejected(logger, invalid.Error, invalid.FromEncryptedAssertion, invalid.Reason, correlationId);
             return ErrorPage.Render(StatusCodes.Status400BadRequest, "invalid_saml_response",
                 SamlFailureMessages.For(invalid), correlationId);
+        }
+
+        // Core 3.3.2.2.1: with an exact RequestedAuthnContext the IdP must use one of the classes or
+        // refuse; an assertion stating a weaker class is not taken as if it were the requested one.
+        if (outstanding is { RequestedContexts.Count: > 0 } &&
+            !outstanding.RequestedContexts.Contains(login.Identity.Authentication.ContextClass ?? ""))
+        {
+            SamlLog.AuthnContextNotMet(logger, login.Identity.Issuer, login.Identity.Authentication.ContextClass,
+                string.Join(' ', outstanding.RequestedContexts), correlationId);
+            return ErrorPage.Render(StatusCodes.Status401Unauthorized, "authn_context_not_met",
+                SamlFailureMessages.AuthnContextNotMet, correlationId);
         }
 
         foreach (var dropped in login.DroppedValues)
@@ -198,7 +211,7 @@ internal static class SamlEndpoints
         var lifetime = services.GetRequiredService<IOptions<SamlOptions>>().Value.OutstandingRequestLifetime;
         services.GetRequiredService<PendingSamlRequests>().Remember(httpContext, SamlPaths.SingleLogoutService, relayState,
             new PendingSamlRequest(request.RequestId, identityProvider.EntityId, LocalOrRoot(returnUrl),
-                services.GetRequiredService<TimeProvider>().GetUtcNow() + lifetime));
+                services.GetRequiredService<TimeProvider>().GetUtcNow() + lifetime, RequestedContexts: []));
         await httpContext.SignOutAsync(SessionDefaults.Scheme);
         SamlLog.LogoutRequestSent(services.GetRequiredService<ILogger<SamlLoginLog>>(), request.RequestId,
             identityProvider.EntityId, CorrelationId.Of(httpContext));

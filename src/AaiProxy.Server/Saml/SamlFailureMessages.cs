@@ -47,12 +47,16 @@ internal static class SamlFailureMessages
         };
     }
 
+    /// <summary>The IdP could not, or did not, authenticate with the requested strength.</summary>
+    public const string AuthnContextNotMet =
+        "Your identity provider could not sign you in with the authentication strength this service asked for " +
+        "(for example multi-factor authentication).";
+
     public static string For(SamlStatusException status)
     {
         if (status.IsNoAuthnContext)
         {
-            return "Your identity provider could not sign you in with the authentication strength this service asked for " +
-                   "(for example multi-factor authentication).";
+            return AuthnContextNotMet;
         }
 
         var code = status.SecondLevelStatusCode ?? status.StatusCode;

@@ -47,6 +47,10 @@ internal static partial class SamlLog
         Message = "SAML logout message rejected: {Reason} (correlation {CorrelationId})")]
     public static partial void LogoutMessageRejected(ILogger logger, string reason, string correlationId);
 
+    [LoggerMessage(EventId = 3012, Level = LogLevel.Warning,
+        Message = "SAML login failed: {Issuer} authenticated with {ContextClass}, but the request demanded {Requested} (correlation {CorrelationId})")]
+    public static partial void AuthnContextNotMet(ILogger logger, string issuer, string? contextClass, string requested, string correlationId);
+
     [LoggerMessage(EventId = 3011, Level = LogLevel.Information,
         Message = "SAML LogoutRequest {RequestId} sent to {EntityId} (correlation {CorrelationId})")]
     public static partial void LogoutRequestSent(ILogger logger, string requestId, string entityId, string correlationId);

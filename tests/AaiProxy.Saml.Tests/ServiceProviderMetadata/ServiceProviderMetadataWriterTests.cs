@@ -80,6 +80,9 @@ public sealed class ServiceProviderMetadataWriterTests
         Assert.Equal(EncryptionKey.Public.RawData,
             Convert.FromBase64String(keys[1].GetElementsByTagName("X509Certificate", SamlNamespaces.XmlDsig)[0]!.InnerText));
         Assert.Equal(["http://www.w3.org/2009/xmlenc11#aes256-gcm", "http://www.w3.org/2009/xmlenc11#aes128-gcm",
+                "http://www.w3.org/2001/04/xmlenc#aes256-cbc",
+                "http://www.w3.org/2001/04/xmlenc#aes128-cbc",
+                "http://www.w3.org/2009/xmlenc11#rsa-oaep",
                 "http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p"],
             Elements(keys[1]).Where(element => element.LocalName == "EncryptionMethod").Select(element => element.GetAttribute("Algorithm")));
     }

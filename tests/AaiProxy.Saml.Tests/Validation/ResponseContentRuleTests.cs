@@ -219,6 +219,20 @@ public sealed class ResponseContentRuleTests
     }
 
     [Fact]
+    public async Task Links_by_subject_id_case_insensitively_and_keeps_the_attribute_as_sent()
+    {
+        var content = SamlTestBed.Baseline() with
+        {
+            Attributes = [new(SamlAttributeMap.SubjectId.Name, ["Alice.Liddell@Example.ORG"])],
+        };
+
+        var result = await _bed.ValidateAsync(_bed.Write(content));
+
+        Assert.Equal("alice.liddell@example.org", result.Identity.Subject);
+        Assert.Equal("Alice.Liddell@Example.ORG", result.Identity.FirstValue(InternalAttributes.SubjectId));
+    }
+
+    [Fact]
     public async Task Falls_back_to_principal_name_with_a_transient_name_id()
     {
         var content = SamlTestBed.Baseline() with
