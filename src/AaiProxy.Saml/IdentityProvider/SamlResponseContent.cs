@@ -1,5 +1,5 @@
-using AaiProxy.Saml.Attributes;
 using System.Security.Cryptography.X509Certificates;
+using AaiProxy.Saml.Attributes;
 using AaiProxy.Saml.Mapping;
 
 namespace AaiProxy.Saml.IdentityProvider;

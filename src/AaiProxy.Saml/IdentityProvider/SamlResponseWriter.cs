@@ -1,9 +1,8 @@
-using AaiProxy.Saml.Attributes;
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Xml;
+using AaiProxy.Saml.Attributes;
 using AaiProxy.Saml.Mapping;
 using AaiProxy.Saml.Validation;
 using AaiProxy.Saml.Xml;
@@ -57,9 +56,9 @@ public sealed class SamlResponseWriter(string issuer, X509Certificate2 signingCe
         {
             writer.WriteStartElement(Samlp, "Response", SamlNamespaces.Protocol);
             writer.WriteAttributeString("xmlns", Saml, null, SamlNamespaces.Assertion);
-            writer.WriteAttributeString("ID", NewId());
+            writer.WriteAttributeString("ID", SamlProtocolValues.NewId());
             writer.WriteAttributeString("Version", "2.0");
-            writer.WriteAttributeString("IssueInstant", Instant(now));
+            writer.WriteAttributeString("IssueInstant", SamlProtocolValues.FormatInstant(now));
             writer.WriteAttributeString("Destination", destination.AbsoluteUri);
             if (inResponseTo is not null)
             {
@@ -95,15 +94,15 @@ public sealed class SamlResponseWriter(string issuer, X509Certificate2 signingCe
 
     private string WriteAssertion(SamlResponseContent content, DateTimeOffset now)
     {
-        var notOnOrAfter = Instant(now + content.Lifetime);
+        var notOnOrAfter = SamlProtocolValues.FormatInstant(now + content.Lifetime);
         return WriteXml(writer =>
         {
             writer.WriteStartElement(Saml, "Assertion", SamlNamespaces.Assertion);
             writer.WriteAttributeString("xmlns", "xs", null, XsNamespace);
             writer.WriteAttributeString("xmlns", "xsi", null, XsiNamespace);
-            writer.WriteAttributeString("ID", NewId());
+            writer.WriteAttributeString("ID", SamlProtocolValues.NewId());
             writer.WriteAttributeString("Version", "2.0");
-            writer.WriteAttributeString("IssueInstant", Instant(now));
+            writer.WriteAttributeString("IssueInstant", SamlProtocolValues.FormatInstant(now));
             writer.WriteElementString(Saml, "Issuer", SamlNamespaces.Assertion, issuer);
 
             writer.WriteStartElement(Saml, "Subject", SamlNamespaces.Assertion);
@@ -132,7 +131,7 @@ public sealed class SamlResponseWriter(string issuer, X509Certificate2 signingCe
             writer.WriteEndElement(); // Subject
 
             writer.WriteStartElement(Saml, "Conditions", SamlNamespaces.Assertion);
-            writer.WriteAttributeString("NotBefore", Instant(now));
+            writer.WriteAttributeString("NotBefore", SamlProtocolValues.FormatInstant(now));
             writer.WriteAttributeString("NotOnOrAfter", notOnOrAfter);
             writer.WriteStartElement(Saml, "AudienceRestriction", SamlNamespaces.Assertion);
             writer.WriteElementString(Saml, "Audience", SamlNamespaces.Assertion, content.Audience);
@@ -140,7 +139,7 @@ public sealed class SamlResponseWriter(string issuer, X509Certificate2 signingCe
             writer.WriteEndElement();
 
             writer.WriteStartElement(Saml, "AuthnStatement", SamlNamespaces.Assertion);
-            writer.WriteAttributeString("AuthnInstant", Instant(now));
+            writer.WriteAttributeString("AuthnInstant", SamlProtocolValues.FormatInstant(now));
             writer.WriteAttributeString("SessionIndex", content.SessionIndex);
             writer.WriteStartElement(Saml, "AuthnContext", SamlNamespaces.Assertion);
             writer.WriteElementString(Saml, "AuthnContextClassRef", SamlNamespaces.Assertion, content.AuthnContextClassRef);
@@ -199,9 +198,6 @@ public sealed class SamlResponseWriter(string issuer, X509Certificate2 signingCe
     }
 
     // Core 1.3.4: IDs are xs:ID (an NCName) with at least 128 bits of randomness.
-    private static string NewId() => "_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
 
     // Core 1.3.3: UTC, no time zone offset.
-    private static string Instant(DateTimeOffset instant) =>
-        instant.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 }

@@ -1,6 +1,5 @@
 using System.Xml.Linq;
 using AaiProxy.Saml.Bindings;
-using AaiProxy.Saml.Requests;
 
 namespace AaiProxy.Saml.Logout;
 

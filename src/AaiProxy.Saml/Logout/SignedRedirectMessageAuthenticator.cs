@@ -1,7 +1,7 @@
 using System.Xml;
 using AaiProxy.Saml.Bindings;
 using AaiProxy.Saml.Metadata;
-using AaiProxy.Saml.Requests;
+using AaiProxy.Saml.Xml;
 
 namespace AaiProxy.Saml.Logout;
 
@@ -96,15 +96,12 @@ internal sealed class SignedRedirectMessageAuthenticator(
 
     /// <summary>Direct children with the given name; SAML schemas never allow them deeper.</summary>
     public static List<XmlElement> Children(XmlElement parent, string namespaceUri, string localName) =>
-        parent.ChildNodes.OfType<XmlElement>()
-            .Where(child => child.LocalName == localName && child.NamespaceURI == namespaceUri)
-            .ToList();
+        [.. parent.ChildElements(namespaceUri, localName)];
 
     /// <summary>Text of a simple element read whole: a comment inside it must not truncate it.</summary>
     public static string TextOf(XmlElement element) =>
-        element.ChildNodes.OfType<XmlElement>().Any()
-            ? throw new SamlLogoutException(SamlLogoutError.MalformedMessage, $"{element.LocalName} must contain only text.")
-            : element.InnerText;
+        element.WholeText()
+        ?? throw new SamlLogoutException(SamlLogoutError.MalformedMessage, $"{element.LocalName} must contain only text.");
 
     private static string ReadIssuer(XmlElement root)
     {

@@ -1,5 +1,5 @@
-using AaiProxy.Saml.Attributes;
 using AaiProxy.Identity;
+using AaiProxy.Saml.Attributes;
 using AaiProxy.Saml.Metadata;
 using AaiProxy.Saml.Validation;
 

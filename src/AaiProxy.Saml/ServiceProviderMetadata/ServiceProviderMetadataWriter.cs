@@ -1,10 +1,10 @@
-using AaiProxy.Saml.Xml;
-using AaiProxy.Saml.Attributes;
 using System.Security.Cryptography.X509Certificates;
 using System.Security.Cryptography.Xml;
 using System.Xml;
 using System.Xml.Linq;
+using AaiProxy.Saml.Attributes;
 using AaiProxy.Saml.Requests;
+using AaiProxy.Saml.Xml;
 
 namespace AaiProxy.Saml.ServiceProviderMetadata;
 
@@ -65,7 +65,7 @@ public sealed class ServiceProviderMetadataWriter(ServiceProviderSettings settin
                 new XAttribute("contactType", "other"),
                 new XAttribute(Remd + "contactType", "http://refeds.org/metadata/contactType/security")));
 
-        return Sign(entity, id).OuterXml;
+        return Sign(entity).OuterXml;
     }
 
     private XElement WriteServiceProviderDescriptor(ServiceProviderMetadataContent content, string lang)
@@ -155,7 +155,7 @@ public sealed class ServiceProviderMetadataWriter(ServiceProviderSettings settin
     private static XAttribute Lang(string lang) => new(XNamespace.Xml + "lang", lang);
 
     /// <summary>Enveloped signature over the whole EntityDescriptor: RSA-SHA256, SHA-256 digest, exclusive c14n.</summary>
-    private XmlDocument Sign(XElement entity, string id)
+    private XmlDocument Sign(XElement entity)
     {
         var document = new XmlDocument { PreserveWhitespace = true, XmlResolver = null };
         using (var reader = entity.CreateReader())
@@ -163,23 +163,8 @@ public sealed class ServiceProviderMetadataWriter(ServiceProviderSettings settin
             document.Load(reader);
         }
 
-        using var key = settings.SigningCertificate.GetRSAPrivateKey()
-            ?? throw new InvalidOperationException("The SP signing certificate has no RSA private key.");
-        var signedXml = new SignedXml(document) { SigningKey = key };
-        signedXml.SignedInfo!.CanonicalizationMethod = SignedXml.XmlDsigExcC14NTransformUrl;
-        signedXml.SignedInfo.SignatureMethod = XmlSecurityAlgorithms.RsaSha256;
-        var reference = new Reference("#" + id) { DigestMethod = SignedXml.XmlDsigSHA256Url };
-        reference.AddTransform(new XmlDsigEnvelopedSignatureTransform());
-        reference.AddTransform(new XmlDsigExcC14NTransform());
-        signedXml.AddReference(reference);
-        var keyInfo = new KeyInfo();
-        keyInfo.AddClause(new KeyInfoX509Data(settings.SigningCertificate));
-        signedXml.KeyInfo = keyInfo;
-        signedXml.ComputeSignature();
-
-        // Metadata schema: ds:Signature is the first child of EntityDescriptor.
-        var root = document.DocumentElement!;
-        root.PrependChild(document.ImportNode(signedXml.GetXml(), deep: true));
+        // Metadata schema: ds:Signature is the first child of EntityDescriptor (it has no saml:Issuer).
+        EnvelopedSigner.Sign(document.DocumentElement!, settings.SigningCertificate);
         return document;
     }
 }

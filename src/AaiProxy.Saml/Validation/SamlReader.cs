@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Xml;
 using AaiProxy.Saml.Xml;
 
@@ -206,7 +205,7 @@ internal static class SamlReader
         OptionalInstant(element, name, error)
         ?? throw new SamlValidationException(error, $"{element.LocalName} has no {name}.");
 
-    /// <summary>Core 1.3.3: xs:dateTime in UTC.</summary>
+    /// <summary>Core 1.3.3: xs:dateTime in UTC, without a time zone other than "Z".</summary>
     private static DateTimeOffset? OptionalInstant(XmlElement element, string name, SamlValidationError error)
     {
         var text = element.AttributeOrNull(name);
@@ -215,10 +214,8 @@ internal static class SamlReader
             return null;
         }
 
-        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture,
-            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var instant)
-            && text.Contains('T', StringComparison.Ordinal)
+        return SamlProtocolValues.TryParseInstant(text, out var instant)
             ? instant
-            : throw new SamlValidationException(error, $"{element.LocalName}/@{name} is not an xs:dateTime.");
+            : throw new SamlValidationException(error, $"{element.LocalName}/@{name} is not a UTC xs:dateTime.");
     }
 }

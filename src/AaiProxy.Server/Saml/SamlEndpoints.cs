@@ -1,9 +1,9 @@
+using AaiProxy.Saml;
 using AaiProxy.Saml.Bindings;
 using AaiProxy.Saml.Logout;
 using AaiProxy.Saml.Metadata;
 using AaiProxy.Saml.Requests;
 using AaiProxy.Saml.Validation;
-using AaiProxy.Saml;
 using AaiProxy.Server.Oidc;
 using AaiProxy.Server.Session;
 using AaiProxy.Server.Web;

@@ -1,7 +1,7 @@
 using System.Text;
 using AaiProxy.Saml.Metadata;
-using AaiProxy.Server.Saml;
 using AaiProxy.Server.Oidc;
+using AaiProxy.Server.Saml;
 using AaiProxy.Server.Web;
 using Microsoft.AspNetCore.WebUtilities;
 

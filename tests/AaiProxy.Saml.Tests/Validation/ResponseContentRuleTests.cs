@@ -1,3 +1,4 @@
+using AaiProxy.Saml.Xml;
 using AaiProxy.Saml.Attributes;
 using AaiProxy.Identity;
 using AaiProxy.Saml.IdentityProvider;

@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Security.Cryptography;
 
-namespace AaiProxy.Saml.Requests;
+namespace AaiProxy.Saml;
 
 /// <summary>Identifiers and timestamps of the protocol messages we write.</summary>
-internal static class SamlProtocolValues
+public static class SamlProtocolValues
 {
     public const string Version = "2.0";
 

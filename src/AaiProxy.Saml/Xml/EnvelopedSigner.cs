@@ -2,12 +2,12 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Security.Cryptography.Xml;
 using System.Xml;
-using AaiProxy.Saml.Xml;
 
-namespace AaiProxy.Saml.IdentityProvider;
+namespace AaiProxy.Saml.Xml;
 
 /// <summary>Adds an enveloped signature (exclusive c14n, one Reference to the element's ID) as the
-/// element's child right after its Issuer (Core 5.4.1, schema order).</summary>
+/// element's child right after its saml:Issuer (Core 5.4.1, schema order), or as its first child
+/// when it has none (metadata's EntityDescriptor, Metadata 2.3.2).</summary>
 internal static class EnvelopedSigner
 {
     public static void Sign(XmlElement element, X509Certificate2 certificate,
