@@ -5,6 +5,7 @@ using AaiProxy.Server.Saml;
 using AaiProxy.Server.Session;
 using AaiProxy.Server.Web;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.HttpOverrides;
 
 namespace AaiProxy.Server.Hosting;
 
@@ -50,6 +51,21 @@ internal static class ProxyHostExtensions
         services.AddProxySaml(configuration);
         services.AddProxyOpenIdProvider();
         services.AddProxyWeb();
+        services.Configure<ForwardedHeadersOptions>(forwarded =>
+        {
+            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            forwarded.KnownProxies.Clear();
+            forwarded.KnownIPNetworks.Clear();
+            foreach (var address in proxy.ReverseProxy.KnownProxies.Where(a => System.Net.IPAddress.TryParse(a, out _)))
+            {
+                forwarded.KnownProxies.Add(System.Net.IPAddress.Parse(address));
+            }
+
+            foreach (var network in proxy.ReverseProxy.KnownNetworks.Where(n => System.Net.IPNetwork.TryParse(n, out _)))
+            {
+                forwarded.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
+            }
+        });
         services.AddHostedService<StartupInitializer>();
         return builder;
     }
@@ -57,6 +73,11 @@ internal static class ProxyHostExtensions
     /// <summary>The middleware pipeline and endpoints.</summary>
     public static WebApplication UseAaiProxy(this WebApplication app)
     {
+        if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ProxyOptions>>().Value.ReverseProxy.Configured)
+        {
+            app.UseForwardedHeaders();
+        }
+
         app.UseProxyErrorHandling();
         app.UseSecurityHeaders();
         app.UseRouting();

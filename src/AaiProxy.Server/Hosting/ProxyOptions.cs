@@ -22,6 +22,8 @@ public sealed class ProxyOptions
 
     public RateLimitOptions RateLimiting { get; set; } = new();
 
+    public ReverseProxyOptions ReverseProxy { get; set; } = new();
+
     public DemoOptions Demo { get; set; } = new();
 
     public List<ClientOptions> Clients { get; set; } = [];
@@ -60,6 +62,22 @@ public sealed class RedisOptions
 {
     /// <summary>A StackExchange.Redis configuration string; unset: in-memory cache, keys on disk.</summary>
     public string? Configuration { get; set; }
+}
+
+/// <summary>
+/// Reverse proxies (TLS terminators, load balancers) whose <c>X-Forwarded-For</c> and
+/// <c>X-Forwarded-Proto</c> headers are believed: then cookies know the public scheme is HTTPS and
+/// rate limits see the client's address. Empty: such headers are ignored (nobody can spoof them).
+/// </summary>
+public sealed class ReverseProxyOptions
+{
+    /// <summary>Proxy addresses, e.g. <c>10.0.0.5</c>.</summary>
+    public List<string> KnownProxies { get; set; } = [];
+
+    /// <summary>Proxy networks in CIDR notation, e.g. <c>10.0.0.0/8</c>.</summary>
+    public List<string> KnownNetworks { get; set; } = [];
+
+    public bool Configured => KnownProxies.Count > 0 || KnownNetworks.Count > 0;
 }
 
 public sealed class RateLimitOptions

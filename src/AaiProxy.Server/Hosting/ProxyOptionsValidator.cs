@@ -39,6 +39,11 @@ internal sealed class ProxyOptionsValidator(IHostEnvironment environment) : IVal
             failures.Add("AaiProxy:RateLimiting:PermitLimit and AaiProxy:RateLimiting:Window must be positive.");
         }
 
+        failures.AddRange(options.ReverseProxy.KnownProxies.Where(proxy => !System.Net.IPAddress.TryParse(proxy, out _))
+            .Select(proxy => $"AaiProxy:ReverseProxy:KnownProxies has '{proxy}', which is not an IP address."));
+        failures.AddRange(options.ReverseProxy.KnownNetworks.Where(network => !System.Net.IPNetwork.TryParse(network, out _))
+            .Select(network => $"AaiProxy:ReverseProxy:KnownNetworks has '{network}', which is not a CIDR network such as 10.0.0.0/8."));
+
         var duplicates = options.Clients.GroupBy(client => client.ClientId, StringComparer.Ordinal).Where(group => group.Count() > 1);
         failures.AddRange(duplicates.Select(group => $"AaiProxy:Clients declares client '{group.Key}' more than once."));
 

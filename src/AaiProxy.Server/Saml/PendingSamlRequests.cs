@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using AaiProxy.Saml;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.WebUtilities;
 
@@ -21,7 +22,7 @@ internal sealed record PendingSamlRequest(string RequestId, string IdentityProvi
 /// RelayState and scoped to the endpoint that receives the answer, so parallel logins in several
 /// tabs do not overwrite each other and a response carried to another browser finds nothing there.
 /// </summary>
-internal sealed class PendingSamlRequests(IDataProtectionProvider dataProtection, TimeProvider time)
+internal sealed class PendingSamlRequests(IDataProtectionProvider dataProtection, ServiceProviderSettings serviceProvider, TimeProvider time)
 {
     private const string CookiePrefix = "AaiProxy.Saml.";
     private const int MaxRelayStateLength = 64;
@@ -36,7 +37,7 @@ internal sealed class PendingSamlRequests(IDataProtectionProvider dataProtection
     public void Remember(HttpContext context, string answerPath, string relayState, PendingSamlRequest request)
     {
         var payload = _protector.Protect(JsonSerializer.Serialize(request));
-        context.Response.Cookies.Append(CookiePrefix + relayState, payload, CookieOptions(context, answerPath, request.ExpiresAt));
+        context.Response.Cookies.Append(CookiePrefix + relayState, payload, CookieOptions(answerPath, request.ExpiresAt));
     }
 
     /// <summary>The request this browser remembers under <paramref name="relayState"/>, consumed; null when
@@ -54,7 +55,7 @@ internal sealed class PendingSamlRequests(IDataProtectionProvider dataProtection
             return null;
         }
 
-        context.Response.Cookies.Delete(name, CookieOptions(context, answerPath, expiresAt: null));
+        context.Response.Cookies.Delete(name, CookieOptions(answerPath, expiresAt: null));
         try
         {
             var request = JsonSerializer.Deserialize<PendingSamlRequest>(_protector.Unprotect(payload));
@@ -68,16 +69,20 @@ internal sealed class PendingSamlRequests(IDataProtectionProvider dataProtection
 
     // The IdP's answer to an AuthnRequest is a cross-site POST: over HTTPS the cookie must be
     // SameSite=None (and Secure) to come along. Plain HTTP is only for local demos and tests, where
-    // IdP and proxy share a site (the host; ports do not count) and Lax is enough.
-    private static CookieOptions CookieOptions(HttpContext context, string path, DateTimeOffset? expiresAt) => new()
+    // IdP and proxy share a site (the host; ports do not count) and Lax is enough. Decided by our
+    // public ACS URL, not by the request: behind a TLS-terminating reverse proxy the request itself
+    // arrives over plain HTTP.
+    private CookieOptions CookieOptions(string path, DateTimeOffset? expiresAt) => new()
     {
         HttpOnly = true,
-        Secure = context.Request.IsHttps,
-        SameSite = context.Request.IsHttps ? SameSiteMode.None : SameSiteMode.Lax,
+        Secure = PublicOverHttps,
+        SameSite = PublicOverHttps ? SameSiteMode.None : SameSiteMode.Lax,
         Path = path,
         Expires = expiresAt,
         IsEssential = true,
     };
+
+    private bool PublicOverHttps => serviceProvider.AssertionConsumerServiceUrl.Scheme == Uri.UriSchemeHttps;
 
     private static bool IsCookieNameSafe(string relayState) =>
         relayState.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');

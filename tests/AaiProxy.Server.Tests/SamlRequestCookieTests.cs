@@ -1,0 +1,64 @@
+using System.Net;
+using AaiProxy.Server.Tests.Infrastructure;
+using Microsoft.Extensions.Options;
+
+namespace AaiProxy.Server.Tests;
+
+/// <summary>
+/// The cookie that binds an outstanding AuthnRequest to the browser must survive the IdP's cross-site
+/// POST on a public HTTPS deployment, even when TLS ends at a reverse proxy in front of the node.
+/// </summary>
+public sealed class SamlRequestCookieTests(ProxyFixture fixture) : IClassFixture<ProxyFixture>
+{
+    [Fact]
+    public async Task Login_on_a_public_https_deployment_binds_the_request_with_a_secure_same_site_none_cookie()
+    {
+        // The request reaches the node over plain HTTP (as behind a TLS terminator); the public origin is HTTPS.
+        await using var factory = new ProxyFactory(fixture.Database, overrides: new Dictionary<string, string>
+        {
+            ["AaiProxy:Issuer"] = "https://aai.example.org/",
+        });
+
+        var cookie = await RequestCookieAsync(factory);
+
+        Assert.Contains("secure", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("samesite=none", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("path=/saml/acs", cookie, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Login_on_a_plain_http_demo_binds_the_request_with_a_lax_cookie()
+    {
+        var cookie = await RequestCookieAsync(fixture.Factory);
+
+        Assert.DoesNotContain("secure", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("samesite=lax", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Startup_with_a_reverse_proxy_network_that_is_not_cidr_fails_with_the_key_to_fix()
+    {
+        await using var factory = new ProxyFactory(fixture.Database, overrides: new Dictionary<string, string>
+        {
+            ["AaiProxy:ReverseProxy:KnownNetworks:0"] = "10.0.0.0/33",
+        });
+
+        var failure = Assert.ThrowsAny<Exception>(() => factory.Server);
+
+        var validation = Assert.IsType<OptionsValidationException>(failure is AggregateException aggregate ? aggregate.InnerException : failure);
+        Assert.Contains("AaiProxy:ReverseProxy:KnownNetworks", validation.Message);
+    }
+
+    // /login sends the browser on to /saml/login (the demo IdP is the only one), which sets the cookie.
+    private static async Task<string> RequestCookieAsync(ProxyFactory factory)
+    {
+        var browser = factory.CreateBrowser();
+        using var login = await browser.GetAsync("/login?returnUrl=%2F");
+        Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
+        using var saml = await browser.GetAsync(login.Headers.Location);
+        Assert.Equal(HttpStatusCode.Redirect, saml.StatusCode);
+        return Assert.Single(saml.Headers.GetValues("Set-Cookie"), value => value.StartsWith("AaiProxy.Saml.", StringComparison.Ordinal));
+    }
+}
