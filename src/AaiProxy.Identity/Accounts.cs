@@ -17,7 +17,13 @@ public sealed record CommunityAccount(string Id, DateTimeOffset CreatedAt, Accou
 /// </summary>
 /// <param name="LinkId">The stored link between the upstream identity and the account. Sessions and
 /// refresh tokens carry it so that claims can be recomputed from the last stored upstream attributes.</param>
-public sealed record ResolvedIdentity(CommunityAccount Account, string LinkId, UpstreamIdentity Upstream);
+public sealed record ResolvedIdentity(CommunityAccount Account, string LinkId, UpstreamIdentity Upstream)
+{
+    /// <summary>The same person and attributes, authenticated as one particular session was: the
+    /// stored link only remembers the latest login, which may have been another, stronger or weaker one.</summary>
+    public ResolvedIdentity WithAuthentication(UpstreamAuthentication authentication) =>
+        this with { Upstream = Upstream with { Authentication = authentication } };
+}
 
 /// <summary>
 /// Turns upstream identities into community accounts: the only way a person gets a community identifier.

@@ -41,7 +41,7 @@ internal static class ConnectEndpoints
 
         var session = await httpContext.AuthenticateAsync(SessionDefaults.Scheme);
         var reloaded = session.Succeeded && CommunityPrincipalFactory.ReadAccount(session.Principal) is var (accountId, linkId)
-            ? await accounts.ReloadAsync(accountId, linkId, httpContext.RequestAborted)
+            ? (await accounts.ReloadAsync(accountId, linkId, httpContext.RequestAborted))?.WithAuthentication(SessionAuthentication.Of(session))
             : null;
 
         var fresh = request.HasPromptValue(PromptValues.Login) || MaxAgeExceeded(request, session, time) ||

@@ -43,7 +43,10 @@ internal sealed class TokenRequestHandler(
                 return;
             }
 
-            context.SignIn(await principals.RefreshAsync(previous, reloaded, context.CancellationToken));
+            // Attributes are re-read; how the person authenticated stays what the original login was.
+            var original = new UpstreamAuthentication(reloaded.Upstream.Authentication.AuthenticatedAt,
+                previous.GetClaim(CommunityClaims.AuthenticationContextClass));
+            context.SignIn(await principals.RefreshAsync(previous, reloaded.WithAuthentication(original), context.CancellationToken));
         }
     }
 

@@ -22,7 +22,8 @@ public static class SessionDefaults
 /// </summary>
 public sealed class UpstreamSignIn(ICommunityAccountResolver accounts, ILogger<UpstreamSignIn> logger)
 {
-    /// <summary>Signs the person into the proxy's session and returns their community account id.</summary>
+    /// <summary>Signs the person into the proxy's session and returns their community account id. The
+    /// session remembers how this login authenticated (<c>acr</c>, time), which tokens issued from it state.</summary>
     /// <param name="properties">Session properties the upstream protocol keeps for later (e.g. the SAML
     /// session for Single Logout); stored in the data-protected session cookie.</param>
     public async Task<string> SignInAsync(HttpContext httpContext, UpstreamIdentity upstream, AuthenticationProperties? properties = null)
@@ -32,6 +33,11 @@ public sealed class UpstreamSignIn(ICommunityAccountResolver accounts, ILogger<U
         var identity = new ClaimsIdentity(SessionDefaults.Scheme);
         identity.AddClaim(new Claim(OpenIddict.Abstractions.OpenIddictConstants.Claims.Subject, resolved.Account.Id));
         identity.AddClaim(new Claim(CommunityPrincipalFactory.LinkIdClaim, resolved.LinkId));
+        if (upstream.Authentication.ContextClass is { } contextClass)
+        {
+            identity.AddClaim(new Claim(CommunityClaims.AuthenticationContextClass, contextClass));
+        }
+
         properties ??= new AuthenticationProperties();
         properties.IssuedUtc = upstream.Authentication.AuthenticatedAt;
 
@@ -39,6 +45,14 @@ public sealed class UpstreamSignIn(ICommunityAccountResolver accounts, ILogger<U
         Log.SignedIn(logger, resolved.Account.Id, upstream.Protocol, upstream.Issuer);
         return resolved.Account.Id;
     }
+}
+
+internal static class SessionAuthentication
+{
+    /// <summary>How the person authenticated for this session (not the latest login of their link).</summary>
+    public static UpstreamAuthentication Of(AuthenticateResult session) => new(
+        session.Properties?.IssuedUtc ?? DateTimeOffset.MinValue,
+        session.Principal?.FindFirst(CommunityClaims.AuthenticationContextClass)?.Value);
 }
 
 internal static class SessionServiceCollectionExtensions
