@@ -19,6 +19,7 @@ public static class HttpRedirectBinding
     public const int MaxQueryLength = 64 * 1024;
 
     private const string RelayStateParameter = "RelayState";
+    private const int MaxRelayStateBytes = 80;
     private const string SigAlgParameter = "SigAlg";
     private const string SignatureParameter = "Signature";
     private const string EncodingParameter = "SAMLEncoding";
@@ -44,7 +45,7 @@ public static class HttpRedirectBinding
             throw new ArgumentException("The destination must be an absolute URL.", nameof(destination));
         }
 
-        if (relayState is not null && Encoding.UTF8.GetByteCount(relayState) > 80)
+        if (relayState is not null && Encoding.UTF8.GetByteCount(relayState) > MaxRelayStateBytes)
         {
             throw new ArgumentException("RelayState must not exceed 80 bytes (Bindings 3.4.3).", nameof(relayState));
         }
@@ -107,6 +108,11 @@ public static class HttpRedirectBinding
         var document = BoundMessageParser.Parse(Inflate(BoundMessageParser.DecodeBase64(UrlDecode(rawMessage)), maxInflatedBytes));
         parameters.TryGetValue(RelayStateParameter, out var rawRelayState);
         var relayState = rawRelayState is null ? null : UrlDecode(rawRelayState);
+        if (relayState is not null && Encoding.UTF8.GetByteCount(relayState) > MaxRelayStateBytes)
+        {
+            // Bindings 3.4.3: a peer MUST NOT send more; refusing here also means we never have to echo it.
+            throw new SamlBindingException(SamlBindingError.MessageTooLarge, "RelayState exceeds 80 bytes (Bindings 3.4.3).");
+        }
 
         parameters.TryGetValue(SigAlgParameter, out var rawSigAlg);
         parameters.TryGetValue(SignatureParameter, out var rawSignature);

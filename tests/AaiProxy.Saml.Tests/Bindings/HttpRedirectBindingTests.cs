@@ -176,6 +176,17 @@ public sealed class HttpRedirectBindingTests
     }
 
     [Fact]
+    public void Refuses_a_relay_state_longer_than_80_bytes()
+    {
+        var query = "SAMLRequest=" + Uri.EscapeDataString(Convert.ToBase64String(Deflate("<r/>"))) +
+                    "&RelayState=" + new string('r', 81);
+
+        var error = Assert.Throws<SamlBindingException>(() => HttpRedirectBinding.Decode(query));
+
+        Assert.Equal(SamlBindingError.MessageTooLarge, error.Error);
+    }
+
+    [Fact]
     public void Refuses_dtd_in_the_inflated_message()
     {
         // An external DTD reference: nothing may be fetched (entity declarations get their own error, see XmlSafetyTests).
