@@ -14,8 +14,8 @@ namespace AaiProxy.Server.Tests.Saml;
 /// What the ACS does with responses it must refuse — tampered, posted twice, posted by another
 /// browser — as the person sees it (a page in plain words) and as the operator sees it (the log).
 /// </summary>
+[Collection(PlainAssertionsProxyFixture.Collection)]
 public sealed partial class AssertionConsumerServiceRefusalTests(PlainAssertionsProxyFixture fixture)
-    : IClassFixture<PlainAssertionsProxyFixture>
 {
     private readonly ProxyFactory _factory = fixture.Factory;
 

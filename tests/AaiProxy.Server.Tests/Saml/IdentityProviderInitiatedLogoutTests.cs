@@ -16,7 +16,8 @@ namespace AaiProxy.Server.Tests.Saml;
 /// Single Logout started by the IdP (Profiles 4.4.4.1, HTTP-Redirect): a LogoutRequest signed with
 /// the IdP's metadata key ends the matching proxy session and is answered; anything else is refused.
 /// </summary>
-public sealed class IdentityProviderInitiatedLogoutTests(PlainAssertionsProxyFixture fixture) : IClassFixture<PlainAssertionsProxyFixture>
+[Collection(PlainAssertionsProxyFixture.Collection)]
+public sealed class IdentityProviderInitiatedLogoutTests(PlainAssertionsProxyFixture fixture)
 {
     private static readonly XNamespace Samlp = SamlNamespaces.Protocol;
     private static readonly XNamespace Saml = SamlNamespaces.Assertion;

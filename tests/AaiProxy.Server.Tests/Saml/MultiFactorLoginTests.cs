@@ -12,7 +12,8 @@ namespace AaiProxy.Server.Tests.Saml;
 /// A client asking for REFEDS MFA (<c>acr_values</c>): the proxy asks the IdP for it
 /// (RequestedAuthnContext), explains an IdP's NoAuthnContext, and never lets a weaker session stand in.
 /// </summary>
-public sealed class MultiFactorLoginTests(ProxyFixture fixture) : IClassFixture<ProxyFixture>
+[Collection(PlainAssertionsProxyFixture.Collection)]
+public sealed class MultiFactorLoginTests(PlainAssertionsProxyFixture fixture)
 {
     private readonly ProxyFactory _factory = fixture.Factory;
 

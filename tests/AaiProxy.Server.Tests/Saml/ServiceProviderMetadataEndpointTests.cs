@@ -7,7 +7,8 @@ using AaiProxy.Server.Tests.Infrastructure;
 namespace AaiProxy.Server.Tests.Saml;
 
 /// <summary>Our SP metadata as a federation fetches it: signed, complete, at its own entity ID.</summary>
-public sealed class ServiceProviderMetadataEndpointTests(ProxyFixture fixture) : IClassFixture<ProxyFixture>
+[Collection(PlainAssertionsProxyFixture.Collection)]
+public sealed class ServiceProviderMetadataEndpointTests(PlainAssertionsProxyFixture fixture)
 {
     private const string MetadataUrl = ProxyFactory.Origin + "/saml/metadata";
 
