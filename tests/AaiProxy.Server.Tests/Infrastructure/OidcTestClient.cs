@@ -58,10 +58,16 @@ public sealed class OidcTestClient(ProxyFactory factory)
     }
 
     /// <summary>Sign in as <paramref name="user"/> and redeem the code: the whole code flow.</summary>
-    public async Task<JsonElement> CodeFlowAsync(string user, string scope = "openid profile email offline_access", HttpClient? browser = null)
+    public async Task<JsonElement> CodeFlowAsync(string user, string scope = "openid profile email offline_access", HttpClient? browser = null,
+        string? acrValues = null)
     {
         var pkce = NewPkce();
         var request = AuthorizationRequest(pkce, scope);
+        if (acrValues is not null)
+        {
+            request["acr_values"] = acrValues;
+        }
+
         var callback = await AuthorizeAsync(browser ?? factory.CreateBrowser(), QueryHelpers.AddQueryString("/connect/authorize", request), user);
         var code = Query(callback)["code"];
         var (status, body) = await TokenAsync(new()

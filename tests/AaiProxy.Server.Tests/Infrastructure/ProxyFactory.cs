@@ -1,6 +1,8 @@
+using System.Net;
 using AaiProxy.Server.Demo;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.Mvc.Testing.Handlers;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
@@ -33,8 +35,10 @@ public class ProxyFactory(TestDatabase database, string environment = "Developme
     public CapturedLogs Logs { get; } = new();
 
     /// <summary>A browser: keeps cookies, does not follow redirects (tests follow them step by step).</summary>
-    public HttpClient CreateBrowser() =>
-        CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+    public HttpClient CreateBrowser() => CreateBrowser(new CookieContainer());
+
+    /// <summary>A browser whose cookie jar the test holds (to copy a browser's state, e.g. to another node).</summary>
+    public HttpClient CreateBrowser(CookieContainer cookies) => CreateDefaultClient(new Uri(Origin), new CookieContainerHandler(cookies));
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

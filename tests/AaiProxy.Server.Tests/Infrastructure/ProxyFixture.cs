@@ -1,8 +1,11 @@
 namespace AaiProxy.Server.Tests.Infrastructure;
 
 /// <summary>One database and one running proxy shared by the tests of a class.</summary>
-public sealed class ProxyFixture : IAsyncLifetime
+public class ProxyFixture : IAsyncLifetime
 {
+    /// <summary>Configuration the proxy of this fixture runs with, besides the database's.</summary>
+    protected virtual IReadOnlyDictionary<string, string>? Overrides => null;
+
     public TestDatabase Database { get; private set; } = null!;
 
     public ProxyFactory Factory { get; private set; } = null!;
@@ -10,7 +13,7 @@ public sealed class ProxyFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Database = await TestDatabase.CreateAsync();
-        Factory = new ProxyFactory(Database);
+        Factory = new ProxyFactory(Database, overrides: Overrides);
         _ = Factory.Server; // start now: migrations, keys and clients are ready before the first test
     }
 

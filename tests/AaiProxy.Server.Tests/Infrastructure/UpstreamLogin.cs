@@ -1,5 +1,7 @@
 using System.Net;
+using System.Text;
 using System.Text.RegularExpressions;
+using System.Xml;
 
 namespace AaiProxy.Server.Tests.Infrastructure;
 
@@ -13,6 +15,18 @@ public static partial class UpstreamLogin
 {
     public static async Task<Uri> SignInAsync(HttpClient browser, Uri loginPage, string user)
     {
+        using var consumed = await PostToAcsAsync(browser, await ObtainResponseAsync(browser, loginPage, user));
+        Assert.True(consumed.StatusCode == HttpStatusCode.Redirect,
+            $"The ACS answered {(int)consumed.StatusCode}: {await consumed.Content.ReadAsStringAsync()}");
+        return consumed.Headers.Location!;
+    }
+
+    /// <summary>
+    /// Everything up to the IdP's answer: the auto-posting form the demo IdP gives the browser, not yet
+    /// posted (tests tamper with it, post it twice, or post it from another browser).
+    /// </summary>
+    public static async Task<AcsForm> ObtainResponseAsync(HttpClient browser, Uri loginPage, string user)
+    {
         var idpLoginPage = await FollowRedirectsAsync(browser, loginPage);
         var page = await browser.GetStringAsync(idpLoginPage);
         var choice = HiddenFields(page);
@@ -21,13 +35,12 @@ public static partial class UpstreamLogin
         using var answer = await browser.PostAsync(idpLoginPage.GetLeftPart(UriPartial.Path), new FormUrlEncodedContent(choice));
         Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
         var form = await answer.Content.ReadAsStringAsync();
-        var acs = WebUtility.HtmlDecode(FormAction().Match(form).Groups[1].Value);
-
-        using var consumed = await browser.PostAsync(acs, new FormUrlEncodedContent(HiddenFields(form)));
-        Assert.True(consumed.StatusCode == HttpStatusCode.Redirect,
-            $"The ACS answered {(int)consumed.StatusCode}: {await consumed.Content.ReadAsStringAsync()}");
-        return consumed.Headers.Location!;
+        return new AcsForm(new Uri(WebUtility.HtmlDecode(FormAction().Match(form).Groups[1].Value)), HiddenFields(form));
     }
+
+    /// <summary>What the browser's auto-submit does with the IdP's form (HTTP-POST binding).</summary>
+    public static Task<HttpResponseMessage> PostToAcsAsync(HttpClient browser, AcsForm form) =>
+        browser.PostAsync(form.Action, new FormUrlEncodedContent(form.Fields));
 
     /// <summary>From /login through /saml/login to the demo IdP's page (each step a redirect).</summary>
     private static async Task<Uri> FollowRedirectsAsync(HttpClient browser, Uri start)
@@ -55,4 +68,28 @@ public static partial class UpstreamLogin
 
     [GeneratedRegex("<form method=\"post\" action=\"([^\"]+)\"")]
     private static partial Regex FormAction();
+}
+
+/// <summary>The IdP's HTTP-POST form for the ACS: its action and fields (SAMLResponse, RelayState).</summary>
+public sealed record AcsForm(Uri Action, IReadOnlyDictionary<string, string> Fields)
+{
+    public string SamlResponse => Fields["SAMLResponse"];
+
+    /// <summary>The Response as XML (the demo IdP's own bytes; tests read and alter it, the proxy never sees this DOM).</summary>
+    public XmlDocument ResponseXml()
+    {
+        var document = new XmlDocument { PreserveWhitespace = true, XmlResolver = null };
+        document.LoadXml(Encoding.UTF8.GetString(Convert.FromBase64String(SamlResponse)));
+        return document;
+    }
+
+    /// <summary>The same form carrying <paramref name="response"/> instead (e.g. after tampering).</summary>
+    public AcsForm WithResponse(XmlDocument response) =>
+        this with
+        {
+            Fields = new Dictionary<string, string>(Fields)
+            {
+                ["SAMLResponse"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(response.OuterXml)),
+            },
+        };
 }

@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using System.Net;
+using AaiProxy.Saml.Replay;
+using AaiProxy.Server.Saml;
+using AaiProxy.Server.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using StackExchange.Redis;
+using static AaiProxy.Server.Tests.Saml.SamlBrowserSteps;
+
+namespace AaiProxy.Server.Tests.Saml;
+
+/// <summary>
+/// The assertion replay cache shared by every node through a real Redis (AAIPROXY_TEST_REDIS), so a
+/// response replayed to another node behind the load balancer is refused too.
+/// </summary>
+public sealed class RedisReplayCacheTests
+{
+    [SkippableFact]
+    public async Task Accepts_an_assertion_once_per_issuer_and_again_after_it_expires()
+    {
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(TestRedis.Configuration);
+        var cache = new RedisSamlReplayCache(redis, TimeProvider.System);
+        var assertionId = "_" + Guid.NewGuid().ToString("N");
+        var expiresAt = DateTimeOffset.UtcNow.AddSeconds(1);
+
+        Assert.True(await cache.TryAddAsync("https://idp.example.org/idp", assertionId, expiresAt, default));
+        Assert.False(await cache.TryAddAsync("https://idp.example.org/idp", assertionId, expiresAt, default));
+        Assert.True(await cache.TryAddAsync("https://other-idp.example.org/idp", assertionId, expiresAt, default));
+
+        // Real clock, bounded wait: the entry must be gone soon after it expires (≤ 3 s).
+        var waited = Stopwatch.StartNew();
+        while (!await cache.TryAddAsync("https://idp.example.org/idp", assertionId, DateTimeOffset.UtcNow.AddSeconds(1), default))
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(3), "The replay cache entry did not expire within 3 s.");
+            await Task.Delay(100);
+        }
+
+        Assert.True(waited.Elapsed > TimeSpan.FromMilliseconds(500), $"The entry expired after only {waited.Elapsed}.");
+    }
+
+    [SkippableFact]
+    public async Task Response_accepted_by_one_node_is_refused_as_a_replay_by_another_node_sharing_redis()
+    {
+        var settings = new Dictionary<string, string> { ["AaiProxy:Redis:Configuration"] = TestRedis.Configuration };
+        await using var database = await TestDatabase.CreateAsync();
+        await using var first = new ProxyFactory(database, overrides: settings);
+        _ = first.Server; // one node at a time migrates the shared database and creates the keys
+        await using var second = new ProxyFactory(database, overrides: settings);
+        Assert.IsType<RedisSamlReplayCache>(first.Services.GetRequiredService<ISamlReplayCache>());
+        Assert.IsType<RedisSamlReplayCache>(second.Services.GetRequiredService<ISamlReplayCache>());
+
+        // The same browser state (response and outstanding-request cookie) reaches both nodes.
+        var cookies = new CookieContainer();
+        var browser = first.CreateBrowser(cookies);
+        var form = await ObtainResponseAsync(browser, "bob");
+        var sameBrowserOnSecondNode = second.CreateBrowser(CopyCookies(cookies));
+
+        using (var accepted = await UpstreamLogin.PostToAcsAsync(browser, form))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, accepted.StatusCode);
+        }
+
+        using var replayed = await UpstreamLogin.PostToAcsAsync(sameBrowserOnSecondNode, form);
+
+        var page = await ReadFailurePageAsync(replayed);
+        Assert.Equal(HttpStatusCode.BadRequest, page.Status);
+        // The demo IdP encrypts here (the default), so the page reads like any encrypted-assertion failure.
+        Assert.Contains("could not be decrypted or validated", page.Html);
+        LogLine(second, page.CorrelationId, "response rejected with Replayed (encrypted assertion: True)");
+        Assert.False(await IsSignedInAsync(sameBrowserOnSecondNode));
+    }
+}

@@ -1,0 +1,81 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using AaiProxy.Server.Tests.Infrastructure;
+using Microsoft.AspNetCore.WebUtilities;
+
+namespace AaiProxy.Server.Tests.Saml;
+
+/// <summary>Steps of a browser through the proxy's SAML login, for tests that stop, alter or repeat one.</summary>
+internal static partial class SamlBrowserSteps
+{
+    public const string RefedsMfa = "https://refeds.org/profile/mfa";
+
+    /// <summary>A demo-portal authorization request, optionally asking for <paramref name="acrValues"/>.</summary>
+    public static string AuthorizeUrl(string? acrValues = null)
+    {
+        var request = OidcTestClient.AuthorizationRequest(OidcTestClient.NewPkce());
+        if (acrValues is not null)
+        {
+            request["acr_values"] = acrValues;
+        }
+
+        return QueryHelpers.AddQueryString("/connect/authorize", request);
+    }
+
+    /// <summary>Starts an authorization request and returns the proxy's redirect to its login page.</summary>
+    public static async Task<Uri> LoginPageAsync(HttpClient browser, string? acrValues = null)
+    {
+        using var response = await browser.GetAsync(AuthorizeUrl(acrValues));
+        var location = new Uri(browser.BaseAddress!, response.Headers.Location!);
+        Assert.Equal("/login", location.AbsolutePath);
+        return location;
+    }
+
+    /// <summary>Runs a login up to the IdP's answer, which is returned unposted.</summary>
+    public static async Task<AcsForm> ObtainResponseAsync(HttpClient browser, string user, string? acrValues = null) =>
+        await UpstreamLogin.ObtainResponseAsync(browser, await LoginPageAsync(browser, acrValues), user);
+
+    /// <summary>Whether the browser has a proxy session: an authorization request then needs no login.</summary>
+    public static async Task<bool> IsSignedInAsync(HttpClient browser)
+    {
+        using var response = await browser.GetAsync(AuthorizeUrl());
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        return new Uri(browser.BaseAddress!, response.Headers.Location!).AbsolutePath != "/login";
+    }
+
+    /// <summary>Another jar with the same cookies: the same browser state, e.g. on another node.</summary>
+    public static CookieContainer CopyCookies(CookieContainer cookies)
+    {
+        var copy = new CookieContainer();
+        foreach (Cookie cookie in cookies.GetAllCookies())
+        {
+            copy.Add(new Cookie(cookie.Name, cookie.Value, cookie.Path, cookie.Domain));
+        }
+
+        return copy;
+    }
+
+    /// <summary>The page shown to a person whose sign-in failed.</summary>
+    public static async Task<FailurePage> ReadFailurePageAsync(HttpResponseMessage response)
+    {
+        var html = await response.Content.ReadAsStringAsync();
+        var correlationId = CorrelationIdElement().Match(html);
+        Assert.True(correlationId.Success, $"No [data-correlation-id] on the page: {html}");
+        return new FailurePage(response.StatusCode, html, WebUtility.HtmlDecode(correlationId.Groups[1].Value));
+    }
+
+    /// <summary>The one log line naming <paramref name="correlationId"/> that contains <paramref name="text"/>.</summary>
+    public static string LogLine(ProxyFactory factory, string correlationId, string text) =>
+        Assert.Single(factory.Logs.Lines, line => line.Contains(correlationId, StringComparison.Ordinal) &&
+                                                  line.Contains(text, StringComparison.Ordinal));
+
+    [GeneratedRegex("<code[^>]*data-correlation-id[^>]*>([^<]+)</code>")]
+    private static partial Regex CorrelationIdElement();
+}
+
+/// <param name="Html">The whole page.</param>
+internal sealed record FailurePage(HttpStatusCode Status, string Html, string CorrelationId)
+{
+    /// <summary>The page without its correlation id: what two failures of the same kind share.</summary>
+    public string WithoutCorrelationId => Html.Replace(CorrelationId, "{correlation-id}", StringComparison.Ordinal);
+}
