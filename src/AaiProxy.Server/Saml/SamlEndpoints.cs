@@ -44,7 +44,7 @@ internal static class SamlEndpoints
         var identityProvider = string.IsNullOrEmpty(idp) ? null : await identityProviders.FindAsync(idp, httpContext.RequestAborted);
         if (identityProvider is null)
         {
-            SamlLog.UnknownIdentityProviderRequested(logger, idp, correlationId);
+            SamlLog.UnknownIdentityProviderRequested(logger, SamlLog.Untrusted(idp), correlationId);
             return ErrorPage.Render(StatusCodes.Status400BadRequest, "unknown_identity_provider",
                 "The identity provider you chose is not known to this service.", correlationId);
         }
@@ -86,14 +86,14 @@ internal static class SamlEndpoints
         }
         catch (SamlStatusException status)
         {
-            SamlLog.IdentityProviderRefused(logger, status.Issuer, status.StatusCode, status.SecondLevelStatusCode,
-                status.StatusMessage, correlationId);
+            SamlLog.IdentityProviderRefused(logger, status.Issuer, SamlLog.Untrusted(status.StatusCode)!,
+                SamlLog.Untrusted(status.SecondLevelStatusCode), SamlLog.Untrusted(status.StatusMessage), correlationId);
             return ErrorPage.Render(StatusCodes.Status401Unauthorized, "identity_provider_refused",
                 SamlFailureMessages.For(status), correlationId);
         }
         catch (SamlValidationException invalid)
         {
-            SamlLog.ResponseRejected(logger, invalid.Error, invalid.FromEncryptedAssertion, invalid.Reason, correlationId);
+            SamlLog.ResponseRejected(logger, invalid.Error, invalid.FromEncryptedAssertion, SamlLog.Untrusted(invalid.Reason)!, correlationId);
             return ErrorPage.Render(StatusCodes.Status400BadRequest, "invalid_saml_response",
                 SamlFailureMessages.For(invalid), correlationId);
         }
@@ -103,7 +103,7 @@ internal static class SamlEndpoints
         if (outstanding is { RequestedContexts.Count: > 0 } &&
             !outstanding.RequestedContexts.Contains(login.Identity.Authentication.ContextClass ?? ""))
         {
-            SamlLog.AuthnContextNotMet(logger, login.Identity.Issuer, login.Identity.Authentication.ContextClass,
+            SamlLog.AuthnContextNotMet(logger, login.Identity.Issuer, SamlLog.Untrusted(login.Identity.Authentication.ContextClass),
                 string.Join(' ', outstanding.RequestedContexts), correlationId);
             return ErrorPage.Render(StatusCodes.Status401Unauthorized, "authn_context_not_met",
                 SamlFailureMessages.AuthnContextNotMet, correlationId);
@@ -111,7 +111,7 @@ internal static class SamlEndpoints
 
         foreach (var dropped in login.DroppedValues)
         {
-            SamlLog.AttributeValueDropped(logger, login.Identity.Issuer, dropped.AttributeName, dropped.Reason, correlationId);
+            SamlLog.AttributeValueDropped(logger, login.Identity.Issuer, dropped.AttributeName, SamlLog.Untrusted(dropped.Reason)!, correlationId);
         }
 
         await signIn.SignInAsync(httpContext, login.Identity, SamlSession.Attach(new AuthenticationProperties(), login.Session));
@@ -152,7 +152,7 @@ internal static class SamlEndpoints
         }
         catch (Exception ex) when (ex is SamlBindingException or SamlLogoutException)
         {
-            SamlLog.LogoutMessageRejected(logger, ex.Message, correlationId);
+            SamlLog.LogoutMessageRejected(logger, SamlLog.Untrusted(ex.Message)!, correlationId);
             return ErrorPage.Render(StatusCodes.Status400BadRequest, "invalid_logout_message",
                 "The sign-out message from your identity provider is not valid.", correlationId);
         }

@@ -5,6 +5,17 @@ namespace AaiProxy.Server.Saml;
 /// <summary>SAML log lines: each says why, with the correlation id shown to the person. Never key material.</summary>
 internal static partial class SamlLog
 {
+    private const int MaxUntrustedLength = 300;
+
+    /// <summary>Text a peer chose or that quotes a peer's message (a status message, an entity ID from
+    /// the query, a validator's reason): control characters replaced, length bounded, so it can neither
+    /// forge log lines nor flood the log.</summary>
+    public static string? Untrusted(string? text) =>
+        text is null
+            ? null
+            : new string([.. text.Take(MaxUntrustedLength).Select(c => char.IsControl(c) ? '?' : c)]) +
+              (text.Length > MaxUntrustedLength ? "…" : "");
+
     [LoggerMessage(EventId = 3001, Level = LogLevel.Warning,
         Message = "SAML login refused: unknown identity provider '{EntityId}' requested (correlation {CorrelationId})")]
     public static partial void UnknownIdentityProviderRequested(ILogger logger, string? entityId, string correlationId);
