@@ -8,7 +8,7 @@ public static class DataServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the provider-specific <see cref="ProxyDbContext"/> (resolvable as the base type, which
-    /// OpenIddict's stores use), the account resolver and the key store.
+    /// OpenIddict's stores use), the account resolver, the key store and the audit log.
     /// </summary>
     public static IServiceCollection AddAaiProxyData(this IServiceCollection services, DatabaseProvider provider, string connectionString)
     {
@@ -27,7 +27,10 @@ public static class DataServiceCollectionExtensions
         }
 
         services.AddScoped<ICommunityAccountResolver, CommunityAccountResolver>();
-        services.AddScoped<ServerKeyStore>();
+        services.AddScoped(provider => new ServerKeyStore(
+            provider.GetRequiredService<ProxyDbContext>(), provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<AuditLog>()));
+        services.AddScoped<AuditLog>();
+        services.AddScoped<IAuditLog>(provider => provider.GetRequiredService<AuditLog>());
         return services;
     }
 }

@@ -6,7 +6,7 @@ namespace AaiProxy.Data;
 
 /// <summary>
 /// Everything durable: OpenIddict's applications, authorizations, scopes and tokens, community
-/// accounts with their upstream links, and the server's keys. Each database provider has a thin
+/// accounts with their upstream links, the server's keys, and the audit log. Each database provider has a thin
 /// derived context so that it keeps its own migrations.
 /// </summary>
 public abstract class ProxyDbContext(DbContextOptions options) : DbContext(options)
@@ -16,6 +16,8 @@ public abstract class ProxyDbContext(DbContextOptions options) : DbContext(optio
     public DbSet<UpstreamLinkEntity> UpstreamLinks => Set<UpstreamLinkEntity>();
 
     public DbSet<ServerKeyEntity> ServerKeys => Set<ServerKeyEntity>();
+
+    public DbSet<AuditEventEntity> AuditEvents => Set<AuditEventEntity>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

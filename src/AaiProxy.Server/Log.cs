@@ -6,11 +6,7 @@ internal static partial class Log
     [LoggerMessage(EventId = 1000, Level = LogLevel.Information, Message = "Database is up to date ({Provider}, {Count} migration(s) applied).")]
     public static partial void DatabaseMigrated(ILogger logger, string provider, int count);
 
-    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Generated a new {Usage} key {KeyId} ({Algorithm}).")]
-    public static partial void ServerKeyGenerated(ILogger logger, string usage, string keyId, string algorithm);
-
-    [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Client {ClientId} {Action} from configuration.")]
-    public static partial void ClientSeeded(ILogger logger, string clientId, string action);
+    // 1001 and 1002 (key generated, client seeded) are now audit events: AaiProxy.Data's AuditLog, event 5000.
 
     [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "The embedded demo is enabled: demo login and demo clients are active. Never use this in production.")]
     public static partial void DemoEnabled(ILogger logger);

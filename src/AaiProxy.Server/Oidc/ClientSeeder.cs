@@ -1,4 +1,7 @@
+using AaiProxy.Data;
+using AaiProxy.Identity;
 using AaiProxy.Server.Hosting;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -6,14 +9,17 @@ using static OpenIddict.Abstractions.OpenIddictConstants;
 namespace AaiProxy.Server.Oidc;
 
 /// <summary>
-/// Creates or updates the clients declared in configuration. OpenIddict stores client secrets hashed.
-/// Clients removed from configuration are left in the database (tokens may still refer to them).
+/// Creates or updates the clients declared in configuration, and audits each client it creates or
+/// changes (a restart with unchanged configuration changes and records nothing). OpenIddict stores
+/// client secrets hashed. Clients removed from configuration are left in the database (tokens may
+/// still refer to them).
 /// </summary>
 internal sealed class ClientSeeder(
     IOpenIddictApplicationManager applications,
+    ProxyDbContext db,
+    IAuditLog audit,
     IOptions<ProxyOptions> options,
-    ListeningOrigins origins,
-    ILogger<ClientSeeder> logger)
+    ListeningOrigins origins)
 {
     public async Task SeedAsync(CancellationToken cancellationToken)
     {
@@ -23,16 +29,49 @@ internal sealed class ClientSeeder(
             var existing = await applications.FindByClientIdAsync(client.ClientId, cancellationToken);
             if (existing is null)
             {
-                await applications.CreateAsync(descriptor, cancellationToken);
-                Log.ClientSeeded(logger, client.ClientId, "created");
+                await InTransactionAsync(async () =>
+                {
+                    await applications.CreateAsync(descriptor, cancellationToken);
+                    await audit.RecordAsync(new AuditEvent(AuditActors.Configuration, AuditActions.ClientCreated, client.ClientId,
+                        ClientAuditFields.Created(descriptor)), cancellationToken);
+                }, cancellationToken);
+                continue;
             }
-            else
+
+            var stored = new OpenIddictApplicationDescriptor();
+            await applications.PopulateAsync(stored, existing, cancellationToken);
+            var changes = ClientAuditFields.Changed(stored, descriptor, await SecretChangedAsync(existing, stored, descriptor, cancellationToken));
+            if (changes.Count == 0)
+            {
+                continue;
+            }
+
+            await InTransactionAsync(async () =>
             {
                 await applications.UpdateAsync(existing, descriptor, cancellationToken);
-                Log.ClientSeeded(logger, client.ClientId, "updated");
-            }
+                await audit.RecordAsync(new AuditEvent(AuditActors.Configuration, AuditActions.ClientUpdated, client.ClientId, changes), cancellationToken);
+            }, cancellationToken);
         }
     }
+
+    // OpenIddict's store saves on its own; one transaction around it and the audit event keeps
+    // "changed but not audited" from ever being stored.
+    private async Task InTransactionAsync(Func<Task> change, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await change();
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    // Only the hash is stored: an unchanged secret is one the stored hash still accepts.
+    private async Task<bool> SecretChangedAsync(object existing, OpenIddictApplicationDescriptor stored,
+        OpenIddictApplicationDescriptor configured, CancellationToken cancellationToken) =>
+        (stored.ClientSecret, configured.ClientSecret) switch
+        {
+            (null, null) => false,
+            (null, _) or (_, null) => true,
+            (_, var secret) => !await applications.ValidateClientSecretAsync(existing, secret, cancellationToken),
+        };
 
     private OpenIddictApplicationDescriptor Describe(ClientOptions client)
     {

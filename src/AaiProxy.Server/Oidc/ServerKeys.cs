@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using AaiProxy.Data;
 using AaiProxy.Data.Entities;
+using AaiProxy.Identity;
 using AaiProxy.Server.Hosting;
 using Microsoft.IdentityModel.Tokens;
 
@@ -9,9 +10,10 @@ namespace AaiProxy.Server.Oidc;
 /// <summary>
 /// Generates the provider's keys on first start, stores them, and turns stored keys into
 /// credentials with a stable <c>kid</c>. The key used for new tokens is the oldest active key of the
-/// configured algorithm, so every node and every restart agrees on it.
+/// configured algorithm, so every node and every restart agrees on it. Each generated key is audited
+/// (<c>key.created</c>) by the store, which also logs it.
 /// </summary>
-internal sealed class ServerKeys(ServerKeyStore store, ILogger<ServerKeys> logger)
+internal sealed class ServerKeys(ServerKeyStore store)
 {
     private const string EncryptionAlgorithm = "A256KW";
 
@@ -21,9 +23,8 @@ internal sealed class ServerKeys(ServerKeyStore store, ILogger<ServerKeys> logge
         var keys = store.ActiveKeys(ServerKeyUsage.Signing);
         if (!keys.Any(key => key.Algorithm == algorithm))
         {
-            store.Add(algorithm, ServerKeyUsage.Signing, GeneratePrivateKey(algorithm));
+            store.Add(algorithm, ServerKeyUsage.Signing, GeneratePrivateKey(algorithm), AuditActors.Configuration);
             keys = store.ActiveKeys(ServerKeyUsage.Signing);
-            Log.ServerKeyGenerated(logger, "signing", keys.First(key => key.Algorithm == algorithm).Id, algorithm);
         }
 
         return [.. keys.OrderBy(key => key.Algorithm == algorithm ? 0 : 1).Select(ToSigningCredentials)];
@@ -35,9 +36,8 @@ internal sealed class ServerKeys(ServerKeyStore store, ILogger<ServerKeys> logge
         var keys = store.ActiveKeys(ServerKeyUsage.Encryption);
         if (keys.Count == 0)
         {
-            store.Add(EncryptionAlgorithm, ServerKeyUsage.Encryption, RandomNumberGenerator.GetBytes(32));
+            store.Add(EncryptionAlgorithm, ServerKeyUsage.Encryption, RandomNumberGenerator.GetBytes(32), AuditActors.Configuration);
             keys = store.ActiveKeys(ServerKeyUsage.Encryption);
-            Log.ServerKeyGenerated(logger, "encryption", keys[0].Id, EncryptionAlgorithm);
         }
 
         return [.. keys.Select(key => new EncryptingCredentials(

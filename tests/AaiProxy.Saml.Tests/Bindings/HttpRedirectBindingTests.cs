@@ -239,7 +239,7 @@ public sealed class HttpRedirectBindingTests
         return signedText + "&Signature=" + Uri.EscapeDataString(Convert.ToBase64String(signature));
     }
 
-    private static byte[] Deflate(string text)
+    internal static byte[] Deflate(string text)
     {
         using var output = new MemoryStream();
         using (var deflate = new DeflateStream(output, CompressionLevel.SmallestSize, leaveOpen: true))

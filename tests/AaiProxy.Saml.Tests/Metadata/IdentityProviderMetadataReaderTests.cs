@@ -8,7 +8,7 @@ public sealed class IdentityProviderMetadataReaderTests : IDisposable
 
     public void Dispose() => _work.Delete(recursive: true);
 
-    private static string Metadata(string entityId = "https://idp.example.org/idp/shibboleth") => $"""
+    internal static string Metadata(string entityId = "https://idp.example.org/idp/shibboleth") => $"""
         <md:EntityDescriptor xmlns:md="{SamlNamespaces.Metadata}" xmlns:ds="{SamlNamespaces.XmlDsig}"
             xmlns:shibmd="{SamlNamespaces.ShibMd}" xmlns:mdui="{SamlNamespaces.MdUi}" entityID="{entityId}">
           <md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">

@@ -1,7 +1,6 @@
-using System.Text;
-using System.Xml;
 using AaiProxy.Identity;
 using AaiProxy.Saml.Replay;
+using AaiProxy.Saml.Tests.Fuzzing;
 using AaiProxy.Saml.Validation;
 
 namespace AaiProxy.Saml.Tests.Validation;
@@ -40,7 +39,7 @@ public sealed class ResponseMutationFuzzTests
 
         for (var i = 0; i < MutationsPerShape; i++)
         {
-            var mutated = Mutate(original, random);
+            var mutated = Mutations.OfXml(original, random);
             string outcome;
             try
             {
@@ -83,89 +82,5 @@ public sealed class ResponseMutationFuzzTests
         {
             Assert.Equal(values, actual.Attributes[name]);
         }
-    }
-
-    private static string Mutate(string xml, Random random) => random.Next(6) switch
-    {
-        0 => FlipBit(xml, random),
-        1 => InsertByte(xml, random),
-        2 => DeleteBytes(xml, random),
-        3 => DuplicateElement(xml, random),
-        4 => MoveElement(xml, random),
-        _ => DeleteElement(xml, random),
-    };
-
-    private static string FlipBit(string xml, Random random)
-    {
-        var bytes = Encoding.UTF8.GetBytes(xml);
-        bytes[random.Next(bytes.Length)] ^= (byte)(1 << random.Next(8));
-        return Encoding.UTF8.GetString(bytes);
-    }
-
-    private static string InsertByte(string xml, Random random)
-    {
-        const string interesting = "<>&\"'/=!- \n#x:";
-        var c = random.Next(2) == 0 ? interesting[random.Next(interesting.Length)] : (char)random.Next(32, 127);
-        return xml.Insert(random.Next(xml.Length), c.ToString());
-    }
-
-    private static string DeleteBytes(string xml, Random random)
-    {
-        var start = random.Next(xml.Length);
-        return xml.Remove(start, Math.Min(random.Next(1, 8), xml.Length - start));
-    }
-
-    private static List<XmlElement> Elements(XmlDocument document) =>
-        document.GetElementsByTagName("*").Cast<XmlElement>().ToList();
-
-    private static string DuplicateElement(string xml, Random random)
-    {
-        var document = SamlTestBed.Load(xml);
-        var elements = Elements(document).Skip(1).ToList();
-        var element = elements[random.Next(elements.Count)];
-        element.ParentNode!.InsertAfter(element.CloneNode(deep: true), element);
-        return document.OuterXml;
-    }
-
-    private static string MoveElement(string xml, Random random)
-    {
-        var document = SamlTestBed.Load(xml);
-        var elements = Elements(document);
-        var moved = elements[1 + random.Next(elements.Count - 1)];
-        var targets = elements.Where(e => e != moved && !IsDescendantOf(e, moved)).ToList();
-        var target = targets[random.Next(targets.Count)];
-        moved.ParentNode!.RemoveChild(moved);
-        if (target.HasChildNodes && random.Next(2) == 0)
-        {
-            target.InsertBefore(moved, target.FirstChild);
-        }
-        else
-        {
-            target.AppendChild(moved);
-        }
-
-        return document.OuterXml;
-    }
-
-    private static string DeleteElement(string xml, Random random)
-    {
-        var document = SamlTestBed.Load(xml);
-        var elements = Elements(document).Skip(1).ToList();
-        var element = elements[random.Next(elements.Count)];
-        element.ParentNode!.RemoveChild(element);
-        return document.OuterXml;
-    }
-
-    private static bool IsDescendantOf(XmlNode node, XmlNode ancestor)
-    {
-        for (var current = node.ParentNode; current is not null; current = current.ParentNode)
-        {
-            if (current == ancestor)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 }

@@ -1,0 +1,112 @@
+using System.Text.Json;
+using AaiProxy.Data;
+using AaiProxy.Data.Entities;
+using AaiProxy.Identity;
+using AaiProxy.Server.Hosting;
+using AaiProxy.Server.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace AaiProxy.Server.Tests;
+
+public sealed class AuditLogTests(ProxyFixture fixture) : IClassFixture<ProxyFixture>
+{
+    [Fact]
+    public async Task FirstStart_RecordsClientCreatedForEachConfiguredClient()
+    {
+        var configured = fixture.Factory.Services.GetRequiredService<IOptions<ProxyOptions>>().Value.Clients.Select(client => client.ClientId);
+
+        var events = await EventsAsync(fixture.Factory);
+
+        var created = events.Where(auditEvent => auditEvent.Action == AuditActions.ClientCreated).ToList();
+        Assert.Equal(configured.Order(), created.Select(auditEvent => auditEvent.Target).Order());
+        Assert.All(created, auditEvent => Assert.Equal(AuditActors.Configuration, auditEvent.Actor));
+        var webApp = Details(created.Single(auditEvent => auditEvent.Target == ProxyFactory.WebAppClientId));
+        Assert.Equal(ProxyFactory.WebAppRedirectUri, webApp["redirect_uris"]);
+        Assert.Equal("set", webApp["client_secret"]);
+        Assert.DoesNotContain(ProxyFactory.WebAppSecret, created.Single(auditEvent => auditEvent.Target == ProxyFactory.WebAppClientId).Details);
+    }
+
+    [Fact]
+    public async Task FirstUse_RecordsKeyCreatedForTheSigningAndEncryptionKeys()
+    {
+        // OpenIddict builds its options, and so provisions the keys, on the first OIDC request.
+        using (var jwks = await fixture.Factory.CreateClient().GetAsync("/.well-known/jwks"))
+        {
+            jwks.EnsureSuccessStatusCode();
+        }
+
+        List<ServerKeyEntity> keys;
+        await using (var scope = fixture.Factory.Services.CreateAsyncScope())
+        {
+            keys = await scope.ServiceProvider.GetRequiredService<ProxyDbContext>().ServerKeys.AsNoTracking().ToListAsync();
+        }
+
+        var events = await EventsAsync(fixture.Factory);
+
+        var created = events.Where(auditEvent => auditEvent.Action == AuditActions.KeyCreated).ToList();
+        Assert.Equal(keys.Select(key => key.Id).Order(), created.Select(auditEvent => auditEvent.Target).Order());
+        Assert.Equal(["encryption", "signing"], created.Select(auditEvent => Details(auditEvent)["usage"]).Order());
+        Assert.All(keys, key => Assert.Equal(key.Algorithm, Details(created.Single(auditEvent => auditEvent.Target == key.Id))["algorithm"]));
+    }
+
+    [Fact]
+    public async Task Restart_WithTheSameConfiguration_RecordsNothing()
+    {
+        var before = await EventsAsync(fixture.Factory);
+
+        await using var restarted = new ProxyFactory(fixture.Database);
+        _ = restarted.Server;
+
+        Assert.Equal(before.Select(auditEvent => auditEvent.Id), (await EventsAsync(restarted)).Select(auditEvent => auditEvent.Id));
+    }
+
+    [Fact]
+    public async Task Restart_WithAChangedRedirectUri_RecordsClientUpdatedNamingTheField()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        await using (var first = new ProxyFactory(database))
+        {
+            _ = first.Server;
+        }
+
+        const string newRedirectUri = "https://webapp.example.org/new-callback";
+        await using var changed = new ProxyFactory(database, overrides: new Dictionary<string, string> { ["AaiProxy:Clients:2:RedirectUris:0"] = newRedirectUri });
+        _ = changed.Server;
+
+        var updated = Assert.Single(await EventsAsync(changed), auditEvent => auditEvent.Action == AuditActions.ClientUpdated);
+        Assert.Equal(ProxyFactory.WebAppClientId, updated.Target);
+        Assert.Equal(new Dictionary<string, string> { ["redirect_uris"] = newRedirectUri }, Details(updated));
+        Assert.Contains(changed.Logs.Lines, line => line.Contains(AuditActions.ClientUpdated) && line.Contains(ProxyFactory.WebAppClientId));
+    }
+
+    [Fact]
+    public async Task Restart_WithAChangedSecret_RecordsClientUpdatedWithoutTheSecretValue()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        await using (var first = new ProxyFactory(database))
+        {
+            _ = first.Server;
+        }
+
+        const string newSecret = "rotated-webapp-secret-4711";
+        await using var changed = new ProxyFactory(database, overrides: new Dictionary<string, string> { ["AaiProxy:Clients:2:ClientSecret"] = newSecret });
+        _ = changed.Server;
+
+        var updated = Assert.Single(await EventsAsync(changed), auditEvent => auditEvent.Action == AuditActions.ClientUpdated);
+        Assert.Equal(ProxyFactory.WebAppClientId, updated.Target);
+        Assert.Equal(new Dictionary<string, string> { ["client_secret"] = "changed" }, Details(updated));
+        Assert.DoesNotContain(newSecret, updated.Details);
+        Assert.DoesNotContain(changed.Logs.Lines, line => line.Contains(newSecret) || line.Contains(ProxyFactory.WebAppSecret));
+    }
+
+    private static async Task<List<AuditEventEntity>> EventsAsync(ProxyFactory factory)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<ProxyDbContext>().AuditEvents.AsNoTracking().OrderBy(auditEvent => auditEvent.Id).ToListAsync();
+    }
+
+    private static Dictionary<string, string> Details(AuditEventEntity auditEvent) =>
+        JsonSerializer.Deserialize<Dictionary<string, string>>(auditEvent.Details)!;
+}
