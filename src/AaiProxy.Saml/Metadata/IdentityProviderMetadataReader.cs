@@ -46,7 +46,8 @@ public static class IdentityProviderMetadataReader
         var entity = document.DocumentElement!;
         if (!entity.Is(SamlNamespaces.Metadata, "EntityDescriptor"))
         {
-            throw new IdentityProviderMetadataException($"The root element is {entity.Name}, not md:EntityDescriptor.");
+            throw new IdentityProviderMetadataException(
+                $"The root element is {{{entity.NamespaceURI}}}{entity.LocalName}, not {{{SamlNamespaces.Metadata}}}EntityDescriptor.");
         }
 
         var entityId = entity.AttributeOrNull("entityID");

@@ -54,6 +54,10 @@ internal sealed class StartupInitializer(DatabaseInitializer database, IServiceS
         database.EnsureMigrated();
         await using var scope = scopes.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<Oidc.ClientSeeder>().SeedAsync(cancellationToken);
+
+        // Building the OpenIddict options loads the signing and encryption keys, generating them on
+        // first start: a broken key store fails the start, not the first sign-in.
+        _ = scope.ServiceProvider.GetRequiredService<IOptionsMonitor<OpenIddict.Server.OpenIddictServerOptions>>().CurrentValue;
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
