@@ -9,9 +9,11 @@
 #          signed (default): SPs come from SP_METADATA_FILE as SAML metadata.
 #          encrypted: the same SPs, declared through DIR/config/metadata/saml20-sp-remote.php with
 #            assertion.encryption on (SimpleSAMLphp cannot read that option from SAML metadata).
-#          Prints key=value lines: entity_id, metadata_url, metadata_file, sso_url, pid.
+#          Prints key=value lines: entity_id, metadata_url, metadata_file, sso_url, slo_url, pid.
 #          DIR/idp-metadata.xml receives the IdP's (signed) metadata.
 #        simplesamlphp.sh stop DIR
+#
+# Single Logout: the IdP signs its logout messages and verifies the SP's (validate.logout).
 #
 # Users (exampleauth:UserPass): alice/alicepass, bob/bobpass; scope idp.example.org.
 # Attributes go out with NameFormat uri under urn:oid names (core:AttributeMap name2oid), and
@@ -128,6 +130,12 @@ PHP
     'NameIDFormat' => 'urn:oasis:names:tc:SAML:2.0:nameid-format:transient',
     'attributes.NameFormat' => 'urn:oasis:names:tc:SAML:2.0:attrname-format:uri',
     'signature.algorithm' => 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256',
+    // Single Logout (SingleLogoutService.php, HTTP-Redirect, published by default). SimpleSAMLphp
+    // signs logout messages and checks their signatures only when told to; SP metadata read from
+    // XML cannot say so (only AuthnRequestsSigned maps to an option), so the IdP says it for every
+    // SP: sign our LogoutRequests/Responses, and refuse an SP's that are unsigned or badly signed.
+    'sign.logout' => true,
+    'validate.logout' => true,
     'authproc' => [
         // name2oid has no subject-id entry: map it inline to its SAML name.
         100 => ['class' => 'core:AttributeMap', 'name2oid',
@@ -179,6 +187,7 @@ start() {
   echo "metadata_url=$metadata_url"
   echo "metadata_file=$dir/idp-metadata.xml"
   echo "sso_url=$base_url/simplesaml/saml2/idp/SSOService.php"
+  echo "slo_url=$base_url/simplesaml/saml2/idp/SingleLogoutService.php"
   echo "pid=$(<"$dir/simplesamlphp.pid")"
 }
 

@@ -126,7 +126,7 @@ internal static class DemoPortalEndpoints
             <h2>ID token claims</h2>{HtmlPage.ClaimsTable("id_token", JwtClaims(idToken))}
             <h2>Access token claims</h2>{HtmlPage.ClaimsTable("access_token", JwtClaims(accessToken))}
             <h2>Userinfo response</h2>{HtmlPage.ClaimsTable("userinfo", UserInfoClaims(userInfo))}
-            <p><a href="{HtmlPage.Encode(logout)}">Sign out</a></p>
+            <p><a href="{HtmlPage.Encode(logout)}" data-testid="sign-out">Sign out</a></p>
             """);
     }
 

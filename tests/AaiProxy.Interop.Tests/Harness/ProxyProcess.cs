@@ -142,18 +142,43 @@ internal sealed class ProxyProcess : IAsyncDisposable
         throw new TimeoutException($"The proxy did not answer on {BaseUrl} within {StartTimeout}. Log: {LogFile}");
     }
 
+    /// <summary>
+    /// Waits until the proxy's log contains <paramref name="text"/>: the console logger writes in the
+    /// background, so a line may land shortly after the browser has seen the response.
+    /// </summary>
+    public async Task<bool> WaitForLogAsync(string text, TimeSpan timeout)
+    {
+        var waited = Stopwatch.StartNew();
+        while (!ReadShared(LogFile).Contains(text, StringComparison.Ordinal))
+        {
+            if (waited.Elapsed > timeout)
+            {
+                return false;
+            }
+
+            await Task.Delay(100);
+        }
+
+        return true;
+    }
+
     internal static string Tail(string file, int lines = 30)
     {
         try
         {
-            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            using var reader = new StreamReader(stream);
-            var all = reader.ReadToEnd().Split('\n');
-            return string.Join('\n', all.TakeLast(lines));
+            return string.Join('\n', ReadShared(file).Split('\n').TakeLast(lines));
         }
         catch (IOException exception)
         {
             return $"(cannot read {file}: {exception.Message})";
         }
+    }
+
+    // The file is still open for writing (by this process, or by a peer).
+    private static string ReadShared(string file)
+    {
+        using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
     }
 }

@@ -9,7 +9,7 @@ namespace AaiProxy.Interop.Tests.Portal;
 /// sign-in, one section per token, <c>[data-token="id_token"]</c>, <c>[data-token="userinfo"]</c> and,
 /// when the access token is a JWT, <c>[data-token="access_token"]</c>; inside each, one element per
 /// claim value <c>[data-claim="NAME"]</c> whose text is that value (an array claim gives one element
-/// per item).</item>
+/// per item); and a sign-out control <c>[data-testid="sign-out"]</c> (OIDC RP-initiated logout).</item>
 /// <item>IdP choice page (only if the proxy shows one): each IdP is a clickable element carrying
 /// <c>data-idp-entity-id="ENTITY ID"</c>.</item>
 /// <item>Error page: the correlation id in an element <c>[data-correlation-id]</c>.</item>
@@ -22,6 +22,15 @@ internal sealed class PortalPage(IPage page, Uri proxyBaseUrl)
     public async Task OpenAsync() => await page.GotoAsync(new Uri(proxyBaseUrl, Path).ToString());
 
     public async Task SignInAsync() => await page.Locator("[data-testid=\"sign-in\"]").ClickAsync();
+
+    public async Task SignOutAsync() => await page.Locator("[data-testid=\"sign-out\"]").ClickAsync();
+
+    /// <summary>Waits until the browser is back on the portal's start page, signed out (the sign-in control shown).</summary>
+    public async Task WaitForSignedOutAsync()
+    {
+        await page.WaitForURLAsync(url => IsPortal(url) && new Uri(url).AbsolutePath.TrimEnd('/') == Path);
+        await page.Locator("[data-testid=\"sign-in\"]").WaitForAsync();
+    }
 
     /// <summary>Clicks the IdP on the proxy's choice page, when the proxy shows one.</summary>
     public async Task ChooseIdentityProviderIfAskedAsync(string entityId, string idpOrigin)
@@ -39,10 +48,12 @@ internal sealed class PortalPage(IPage page, Uri proxyBaseUrl)
     /// <summary>Waits until the browser is back on the portal with an ID token shown.</summary>
     public async Task WaitForTokensAsync()
     {
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath.StartsWith(Path, StringComparison.Ordinal)
-            && url.StartsWith(proxyBaseUrl.ToString(), StringComparison.Ordinal));
+        await page.WaitForURLAsync(IsPortal);
         await page.Locator("[data-token=\"id_token\"]").WaitForAsync();
     }
+
+    private bool IsPortal(string url) =>
+        new Uri(url).AbsolutePath.StartsWith(Path, StringComparison.Ordinal) && url.StartsWith(proxyBaseUrl.ToString(), StringComparison.Ordinal);
 
     /// <summary>Every value of a claim shown anywhere on the page (any token section).</summary>
     public async Task<IReadOnlyList<string>> ClaimValuesAsync(string claim) =>
