@@ -146,9 +146,24 @@ internal static class SamlEndpoints
                     "This sign-out answer does not belong to a sign-out started in this browser.", correlationId);
             }
 
-            var response = await responses.ValidateAsync(message, sent.RequestId, sent.IdentityProvider, httpContext.RequestAborted);
+            // Our session ended before the browser went to the IdP; what remains open is the IdP's. An
+            // answer we cannot trust (Profiles 4.4.4.2: it must be signed) or a partial logout is said so
+            // plainly, and the person may still continue to where the sign-out was going.
+            ValidatedLogoutResponse response;
+            try
+            {
+                response = await responses.ValidateAsync(message, sent.RequestId, sent.IdentityProvider, httpContext.RequestAborted);
+            }
+            catch (SamlLogoutException invalid)
+            {
+                SamlLog.LogoutMessageRejected(logger, SamlLog.Untrusted(invalid.Message)!, correlationId);
+                return SignedOutHereOnly(sent.ReturnUrl, "Your identity provider's confirmation could not be verified.", correlationId);
+            }
+
             SamlLog.LogoutResponseReceived(logger, response.IdentityProvider.EntityId, response.StatusCode, correlationId);
-            return Results.Redirect(sent.ReturnUrl);
+            return response.IsSuccess
+                ? Results.Redirect(sent.ReturnUrl)
+                : SignedOutHereOnly(sent.ReturnUrl, "Your identity provider reports that it could not end every session.", correlationId);
         }
         catch (Exception ex) when (ex is SamlBindingException or SamlLogoutException)
         {
@@ -157,6 +172,16 @@ internal static class SamlEndpoints
                 "The sign-out message from your identity provider is not valid.", correlationId);
         }
     }
+
+    private static IResult SignedOutHereOnly(string returnUrl, string reason, string correlationId) =>
+        HtmlPage.Render("Signed out of this service",
+            $"""
+            <p>You are signed out of this service.</p>
+            <p>{HtmlPage.Encode(reason)} Your session at your identity provider may still be open: close your
+            browser to be sure it has ended.</p>
+            <p><a href="{HtmlPage.Encode(returnUrl)}" data-testid="continue">Continue</a></p>
+            <p>Correlation id: <code data-correlation-id>{HtmlPage.Encode(correlationId)}</code></p>
+            """);
 
     // Core 3.7.3.2: end the sessions of the NameID (and SessionIndex, when given) the IdP names. A
     // front-channel request arrives in the person's own browser, so their proxy session is this one.
