@@ -4,7 +4,7 @@ using AaiProxy.Saml.Xml;
 
 namespace AaiProxy.Saml.Bindings;
 
-/// <summary>Turns the decoded octets of any binding into a DOM, only through <see cref="SafeXml"/>.</summary>
+/// <summary>Turns the decoded octets of a bound message into a DOM, only through <see cref="SafeXml"/>.</summary>
 internal static class BoundMessageParser
 {
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);

@@ -1,7 +1,5 @@
 using System.Net;
 using System.Text;
-using System.Xml;
-using AaiProxy.Saml.Xml;
 
 namespace AaiProxy.Saml.Bindings;
 
@@ -56,24 +54,5 @@ public static class HttpPostBinding
         html.Append(autoSubmitScriptUrl is null ? button : $"<noscript>{button}</noscript>")
             .Append("\n</form>\n</body>\n</html>\n");
         return html.ToString();
-    }
-
-    /// <summary>
-    /// Decodes the base64 form value of an HTTP-POST message and parses it with
-    /// <see cref="SafeXml"/>. Nothing here decides trust: the XML signature is checked later.
-    /// </summary>
-    /// <exception cref="SamlBindingException">Too large, not base64, not UTF-8, or refused by <see cref="SafeXml"/>.</exception>
-    public static XmlDocument Decode(string encodedMessage)
-    {
-        ArgumentNullException.ThrowIfNull(encodedMessage);
-
-        // Decoded bytes are 3/4 of the base64 length and a character is at most 4 UTF-8 bytes: refuse
-        // before decoding what SafeXml would refuse anyway.
-        if (encodedMessage.Length / 4 * 3 > SafeXmlLimits.ProtocolMessage.MaxCharacters * 4)
-        {
-            throw new SamlBindingException(SamlBindingError.MessageTooLarge, "The posted message is too large.");
-        }
-
-        return BoundMessageParser.Parse(BoundMessageParser.DecodeBase64(encodedMessage));
     }
 }

@@ -67,6 +67,14 @@ public sealed class XmlSafetyTests
     }
 
     [Fact]
+    public async Task Rejects_a_form_field_whose_octets_are_not_utf8()
+    {
+        var error = await Assert.ThrowsAsync<SamlValidationException>(() => _bed.Validator().ValidateAsync("//79", null));
+
+        Assert.Equal(SamlValidationError.XmlMalformed, error.Error);
+    }
+
+    [Fact]
     public async Task Rejects_a_message_that_is_not_a_response()
     {
         var xml = $"<samlp:LogoutRequest xmlns:samlp=\"{SamlNamespaces.Protocol}\" ID=\"_1\" Version=\"2.0\"/>";
