@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using System.Xml.Linq;
 using AaiProxy.Saml.Bindings;
 
@@ -26,15 +27,28 @@ public sealed class LogoutResponseWriter(ServiceProviderSettings settings, TimeP
         var destination = identityProvider.SingleLogoutServiceRedirectUrl
             ?? throw new InvalidOperationException($"The identity provider '{identityProvider.EntityId}' has no HTTP-Redirect SingleLogoutService.");
 
+        return EncodeRedirect(settings.EntityId, destination, request.RequestId, statusCode, secondLevelStatusCode,
+            request.RelayState, settings.SigningCertificate, timeProvider.GetUtcNow());
+    }
+
+    /// <summary>
+    /// A LogoutResponse (Core 3.7.2) encoded for HTTP-Redirect, from whichever side answers: our answer
+    /// to an IdP above, or an IdP's answer to us (the demo IdP).
+    /// </summary>
+    /// <param name="signingCertificate">Signs the query (Bindings 3.4.4.1); null sends it unsigned.</param>
+    /// <returns>The URL to redirect the browser to.</returns>
+    public static string EncodeRedirect(string issuer, Uri destination, string inResponseTo, string statusCode,
+        string? secondLevelStatusCode, string? relayState, X509Certificate2? signingCertificate, DateTimeOffset issueInstant)
+    {
         var response = new XElement(Samlp + "LogoutResponse",
             new XAttribute(XNamespace.Xmlns + "samlp", Samlp),
             new XAttribute(XNamespace.Xmlns + "saml", Saml),
             new XAttribute("ID", SamlProtocolValues.NewId()),
             new XAttribute("Version", SamlProtocolValues.Version),
-            new XAttribute("IssueInstant", SamlProtocolValues.FormatInstant(timeProvider.GetUtcNow())),
+            new XAttribute("IssueInstant", SamlProtocolValues.FormatInstant(issueInstant)),
             new XAttribute("Destination", destination.AbsoluteUri),
-            new XAttribute("InResponseTo", request.RequestId),
-            new XElement(Saml + "Issuer", settings.EntityId),
+            new XAttribute("InResponseTo", inResponseTo),
+            new XElement(Saml + "Issuer", issuer),
             new XElement(Samlp + "Status",
                 new XElement(Samlp + "StatusCode",
                     new XAttribute("Value", statusCode),
@@ -43,6 +57,6 @@ public sealed class LogoutResponseWriter(ServiceProviderSettings settings, TimeP
                         : new XElement(Samlp + "StatusCode", new XAttribute("Value", secondLevelStatusCode)))));
 
         return HttpRedirectBinding.Encode(destination, SamlMessageKind.Response,
-            response.ToString(SaveOptions.DisableFormatting), request.RelayState, settings.SigningCertificate);
+            response.ToString(SaveOptions.DisableFormatting), relayState, signingCertificate);
     }
 }

@@ -1,9 +1,9 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.RegularExpressions;
-using System.Xml.Linq;
 using AaiProxy.Saml;
 using AaiProxy.Saml.Bindings;
+using AaiProxy.Saml.Logout;
 using AaiProxy.Server.Demo.IdentityProvider;
 using AaiProxy.Server.Tests.Infrastructure;
 using Microsoft.AspNetCore.WebUtilities;
@@ -19,9 +19,6 @@ namespace AaiProxy.Server.Tests.Saml;
 /// </summary>
 public sealed partial class ServiceProviderInitiatedLogoutTests(ProxyFixture fixture) : IClassFixture<ProxyFixture>
 {
-    private static readonly XNamespace Samlp = SamlNamespaces.Protocol;
-    private static readonly XNamespace Saml = SamlNamespaces.Assertion;
-
     private readonly DemoIdentityProvider _idp = fixture.Factory.Services.GetRequiredService<DemoIdentityProvider>();
     private readonly ServiceProviderSettings _serviceProvider = fixture.Factory.Services.GetRequiredService<ServiceProviderSettings>();
 
@@ -65,23 +62,10 @@ public sealed partial class ServiceProviderInitiatedLogoutTests(ProxyFixture fix
         return (browser, HttpRedirectBinding.Decode(toIdp[(toIdp.IndexOf('?') + 1)..]));
     }
 
-    private string Answer(HttpRedirectMessage request, string status, string? secondLevel, X509Certificate2? signingCertificate)
-    {
-        var statusCode = new XElement(Samlp + "StatusCode", new XAttribute("Value", status),
-            secondLevel is null ? null : new XElement(Samlp + "StatusCode", new XAttribute("Value", secondLevel)));
-        var response = new XElement(Samlp + "LogoutResponse",
-            new XAttribute(XNamespace.Xmlns + "samlp", Samlp),
-            new XAttribute(XNamespace.Xmlns + "saml", Saml),
-            new XAttribute("ID", SamlProtocolValues.NewId()),
-            new XAttribute("Version", SamlProtocolValues.Version),
-            new XAttribute("IssueInstant", SamlProtocolValues.FormatInstant(DateTimeOffset.UtcNow)),
-            new XAttribute("Destination", _serviceProvider.SingleLogoutServiceUrl.AbsoluteUri),
-            new XAttribute("InResponseTo", request.Document.DocumentElement!.GetAttribute("ID")),
-            new XElement(Saml + "Issuer", _idp.EntityId),
-            new XElement(Samlp + "Status", statusCode));
-        return HttpRedirectBinding.Encode(_serviceProvider.SingleLogoutServiceUrl, SamlMessageKind.Response,
-            response.ToString(SaveOptions.DisableFormatting), request.RelayState, signingCertificate);
-    }
+    private string Answer(HttpRedirectMessage request, string status, string? secondLevel, X509Certificate2? signingCertificate) =>
+        LogoutResponseWriter.EncodeRedirect(_idp.EntityId, _serviceProvider.SingleLogoutServiceUrl,
+            request.Document.DocumentElement!.GetAttribute("ID"), status, secondLevel, request.RelayState, signingCertificate,
+            DateTimeOffset.UtcNow);
 
     private static async Task AssertSignedOutHereOnlyAsync(HttpClient browser, HttpResponseMessage answer, string reason)
     {
