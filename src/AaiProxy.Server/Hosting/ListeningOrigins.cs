@@ -1,5 +1,3 @@
-using AaiProxy.Server.Hosting;
-
 namespace AaiProxy.Server.Hosting;
 
 /// <summary>
@@ -12,6 +10,10 @@ internal sealed class ListeningOrigins(IConfiguration configuration)
     public const string DefaultUrl = "http://localhost:5000";
 
     public IReadOnlyList<string> Origins { get; } = Parse(configuration["urls"]);
+
+    /// <summary>The origin people and peers use: the configured issuer's, else the first listening one.
+    /// SAML endpoints (ours and the demo IdP's) are absolute URLs under it.</summary>
+    public string PublicOrigin(ProxyOptions proxy) => proxy.Issuer?.GetLeftPart(UriPartial.Authority) ?? Origins[0];
 
     public IEnumerable<string> Expand(string uri) =>
         uri.Contains(ClientOptions.OriginPlaceholder, StringComparison.Ordinal)

@@ -129,7 +129,7 @@ internal static class SamlEndpoints
         var correlationId = CorrelationId.Of(httpContext);
         try
         {
-            var message = HttpRedirectBinding.Decode(httpContext.Request.QueryString.Value?.TrimStart('?') ?? "");
+            var message = httpContext.Request.DecodeSamlRedirect();
             if (message.Kind == SamlMessageKind.Request)
             {
                 var request = await requests.ValidateAsync(message, httpContext.RequestAborted);

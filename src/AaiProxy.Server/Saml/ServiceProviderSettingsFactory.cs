@@ -13,8 +13,7 @@ internal static class ServiceProviderSettingsFactory
         var saml = services.GetRequiredService<IOptions<SamlOptions>>().Value;
         var proxy = services.GetRequiredService<IOptions<ProxyOptions>>().Value;
         var time = services.GetRequiredService<TimeProvider>();
-        var origin = proxy.Issuer?.GetLeftPart(UriPartial.Authority)
-            ?? services.GetRequiredService<ListeningOrigins>().Origins[0];
+        var origin = services.GetRequiredService<ListeningOrigins>().PublicOrigin(proxy);
         var keyDirectory = Path.Combine(proxy.DataDirectoryFullPath, "saml");
 
         var signing = string.IsNullOrWhiteSpace(saml.SigningCertificateFile)

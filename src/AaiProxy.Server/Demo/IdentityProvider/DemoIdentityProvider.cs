@@ -28,7 +28,7 @@ internal sealed class DemoIdentityProvider
 
     public DemoIdentityProvider(IOptions<ProxyOptions> proxy, ListeningOrigins origins, TimeProvider time)
     {
-        var origin = proxy.Value.Issuer?.GetLeftPart(UriPartial.Authority) ?? origins.Origins[0];
+        var origin = origins.PublicOrigin(proxy.Value);
         EntityId = origin + PathBase;
         SingleSignOnUrl = new Uri(origin + SingleSignOnPath);
         SingleLogoutUrl = new Uri(origin + SingleLogoutPath);

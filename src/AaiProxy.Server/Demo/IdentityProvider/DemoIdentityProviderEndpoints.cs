@@ -2,15 +2,14 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Xml;
-using System.Xml.Linq;
-using AaiProxy.Identity;
 using AaiProxy.Saml;
 using AaiProxy.Saml.Attributes;
 using AaiProxy.Saml.Bindings;
 using AaiProxy.Saml.IdentityProvider;
-using AaiProxy.Saml.Validation;
+using AaiProxy.Saml.Logout;
 using AaiProxy.Server.Hosting;
 using AaiProxy.Server.Oidc;
+using AaiProxy.Server.Saml;
 using AaiProxy.Server.Web;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.DataProtection;
@@ -52,7 +51,7 @@ internal static class DemoIdentityProviderEndpoints
         HttpRedirectMessage message;
         try
         {
-            message = HttpRedirectBinding.Decode(httpContext.Request.QueryString.Value?.TrimStart('?') ?? "");
+            message = httpContext.Request.DecodeSamlRedirect();
             // The demo IdP publishes WantAuthnRequestsSigned="true": an unsigned or forged request is refused.
             message.VerifySignature([serviceProvider.SigningCertificate]);
             request = message.Document.DocumentElement!;
@@ -149,7 +148,7 @@ internal static class DemoIdentityProviderEndpoints
         HttpRedirectMessage message;
         try
         {
-            message = HttpRedirectBinding.Decode(httpContext.Request.QueryString.Value?.TrimStart('?') ?? "");
+            message = httpContext.Request.DecodeSamlRedirect();
             message.VerifySignature([serviceProvider.SigningCertificate]);
         }
         catch (SamlBindingException ex)
@@ -157,20 +156,9 @@ internal static class DemoIdentityProviderEndpoints
             return ErrorPage.Render(StatusCodes.Status400BadRequest, "invalid_logout_request", ex.Message, CorrelationId.Of(httpContext));
         }
 
-        XNamespace samlp = SamlNamespaces.Protocol;
-        XNamespace saml = SamlNamespaces.Assertion;
-        var response = new XElement(samlp + "LogoutResponse",
-            new XAttribute(XNamespace.Xmlns + "samlp", samlp),
-            new XAttribute(XNamespace.Xmlns + "saml", saml),
-            new XAttribute("ID", SamlProtocolValues.NewId()),
-            new XAttribute("Version", SamlProtocolValues.Version),
-            new XAttribute("IssueInstant", SamlProtocolValues.FormatInstant(time.GetUtcNow())),
-            new XAttribute("Destination", serviceProvider.SingleLogoutServiceUrl.AbsoluteUri),
-            new XAttribute("InResponseTo", message.Document.DocumentElement!.GetAttribute("ID")),
-            new XElement(saml + "Issuer", idp.EntityId),
-            new XElement(samlp + "Status", new XElement(samlp + "StatusCode", new XAttribute("Value", SamlStatusCodes.Success))));
-        return Results.Redirect(HttpRedirectBinding.Encode(serviceProvider.SingleLogoutServiceUrl, SamlMessageKind.Response,
-            response.ToString(SaveOptions.DisableFormatting), message.RelayState, idp.SigningCertificate));
+        return Results.Redirect(LogoutResponseWriter.EncodeRedirect(idp.EntityId, serviceProvider.SingleLogoutServiceUrl,
+            message.Document.DocumentElement!.GetAttribute("ID"), SamlStatusCodes.Success, secondLevelStatusCode: null,
+            message.RelayState, idp.SigningCertificate, time.GetUtcNow()));
     }
 
     // A pairwise, opaque, stable NameID: what a privacy-preserving IdP sends.
