@@ -17,6 +17,18 @@ internal static partial class Log
     [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Refresh token rejected: account {AccountId} is no longer active or its upstream link is gone.")]
     public static partial void RefreshRejectedInactiveAccount(ILogger logger, string accountId);
 
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Authorization request of client {ClientId} ended after the upstream login: {Error}; correlation id {CorrelationId}.")]
+    public static partial void AuthorizationEndedUpstream(ILogger logger, string? clientId, string error, string correlationId);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Authorization request of client {ClientId} cannot be met: {Reason}; correlation id {CorrelationId}.")]
+    public static partial void AuthorizationUnmet(ILogger logger, string? clientId, string reason, string correlationId);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Information, Message = "End-session request without an id_token_hint for this session: the person is asked to confirm; correlation id {CorrelationId}.")]
+    public static partial void LogoutConfirmationAsked(ILogger logger, string correlationId);
+
+    [LoggerMessage(EventId = 3015, Level = LogLevel.Warning, Message = "Sign-in refused: community account {AccountId} is {Status}.")]
+    public static partial void SignInRefusedInactiveAccount(ILogger logger, string accountId, string status);
+
     [LoggerMessage(EventId = 3000, Level = LogLevel.Information, Message = "Signed in community account {AccountId} from {Protocol} issuer {Issuer}.")]
     public static partial void SignedIn(ILogger logger, string accountId, string protocol, string issuer);
 

@@ -1,4 +1,5 @@
 using AaiProxy.Server.Hosting;
+using AaiProxy.Server.Storage;
 
 // `AaiProxy.Server migrate` applies database migrations and exits; anything else runs the server.
 var migrateOnly = args is ["migrate", ..];

@@ -69,7 +69,11 @@ internal sealed class SamlTestBed
         new(ServiceProvider, new InMemoryIdentityProviderMetadataProvider([IdentityProvider]), ReplayCache, Time, Options);
 
     public Task<SamlLoginResult> ValidateAsync(string xml, string? expectedInResponseTo = RequestId) =>
-        Validator().ValidateAsync(Convert.ToBase64String(Encoding.UTF8.GetBytes(xml)), expectedInResponseTo);
+        Validator().ValidateAsync(Convert.ToBase64String(Encoding.UTF8.GetBytes(xml)), Expect(expectedInResponseTo));
+
+    /// <summary>What the host expects of an answer to <paramref name="inResponseTo"/>: sent to the test IdP, no context demanded.</summary>
+    public static SamlResponseExpectations Expect(string? inResponseTo, params string[] requestedContexts) =>
+        new(inResponseTo, inResponseTo is null ? null : IdpEntityId, requestedContexts);
 
     public Task<SamlLoginResult> ValidateAsync(XmlDocument document, string? expectedInResponseTo = RequestId) =>
         ValidateAsync(document.OuterXml, expectedInResponseTo);

@@ -24,12 +24,13 @@ public sealed class SamlResponseValidator(
     private const string BearerMethod = "urn:oasis:names:tc:SAML:2.0:cm:bearer";
 
     /// <param name="base64Response">The SAMLResponse form field (Bindings 3.5.4: base64 of the XML).</param>
-    /// <param name="expectedInResponseTo">The ID of the AuthnRequest outstanding for this browser, or null.</param>
+    /// <param name="expected">What this browser's outstanding request lets the response be.</param>
     /// <exception cref="SamlValidationException">A rule failed.</exception>
     /// <exception cref="SamlStatusException">The IdP answered with a non-Success status.</exception>
-    public async Task<SamlLoginResult> ValidateAsync(string base64Response, string? expectedInResponseTo, CancellationToken ct = default)
+    public async Task<SamlLoginResult> ValidateAsync(string base64Response, SamlResponseExpectations expected, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(base64Response);
+        ArgumentNullException.ThrowIfNull(expected);
         var document = Parse(Decode(base64Response));
         var response = RequireResponseRoot(document);
         var assertionElement = FindSingleAssertionChild(document, response);
@@ -37,6 +38,7 @@ public sealed class SamlResponseValidator(
         var responseSignature = EnvelopedSignatureVerifier.FindSignature(response);
         var isEncrypted = assertionElement?.LocalName == "EncryptedAssertion";
         var identityProvider = await ResolveIssuerAsync(header, assertionElement, responseSignature is not null || isEncrypted, ct);
+        RequireRequestedIdentityProvider(identityProvider, expected);
         var policy = options.PolicyFor(identityProvider.EntityId);
         RequireSuccessStatus(header, identityProvider);
         if (assertionElement is null)
@@ -47,7 +49,7 @@ public sealed class SamlResponseValidator(
         try
         {
             return await ValidateSuccessAsync(header, response, responseSignature, assertionElement, identityProvider, policy,
-                expectedInResponseTo, ct);
+                expected, ct);
         }
         catch (SamlValidationException ex) when (isEncrypted)
         {
@@ -57,8 +59,9 @@ public sealed class SamlResponseValidator(
 
     private async Task<SamlLoginResult> ValidateSuccessAsync(ResponseHeader header, XmlElement response, XmlElement? responseSignature,
         XmlElement assertionElement, IdentityProviderMetadata identityProvider, IdentityProviderPolicy policy,
-        string? expectedInResponseTo, CancellationToken ct)
+        SamlResponseExpectations expected, CancellationToken ct)
     {
+        var expectedInResponseTo = expected.InResponseTo;
         // The outer signature is checked before decryption, so a signed response's ciphertext is
         // authenticated before any private-key or padding operation happens.
         if (responseSignature is not null)
@@ -83,8 +86,9 @@ public sealed class SamlResponseValidator(
         RequireOnlyKnownConditions(assertion);
         var confirmation = RequireBearerConfirmation(assertion, expectedInResponseTo);
         RequireAuthnStatement(assertion);
+        RequireRequestedAuthnContext(assertion, expected);
         await RequireFirstUseAsync(assertion, confirmation, ct);
-        return UpstreamIdentityMapper.Map(new ValidatedAssertion(assertion), identityProvider, serviceProvider.EntityId);
+        return SamlLoginResultMapper.Map(new ValidatedAssertion(assertion), identityProvider, serviceProvider.EntityId);
     }
 
     // An operator may insist that an IdP's assertions reach us only encrypted (Core 2.3.4), so that
@@ -216,6 +220,17 @@ public sealed class SamlResponseValidator(
 
         return await metadata.FindAsync(issuer, ct)
                ?? throw new SamlValidationException(SamlValidationError.UnknownIssuer, $"No trusted metadata for issuer '{issuer}'.");
+    }
+
+    // Profiles 4.1.4.3: the response answers the request this browser sent, and that request went to
+    // one IdP: another IdP's response (even a trusted one's) is not an answer to it.
+    private static void RequireRequestedIdentityProvider(IdentityProviderMetadata identityProvider, SamlResponseExpectations expected)
+    {
+        if (expected.IdentityProvider is { } requested && !string.Equals(identityProvider.EntityId, requested, StringComparison.Ordinal))
+        {
+            throw new SamlValidationException(SamlValidationError.IssuerNotRequested,
+                $"The response was issued by '{identityProvider.EntityId}', but this browser's request went to '{requested}'.");
+        }
     }
 
     // Core 3.2.2.2: anything but Success carries no usable assertion; the status goes to the person.
@@ -407,6 +422,18 @@ public sealed class SamlResponseValidator(
         if (assertion.AuthnStatements.Count == 0)
         {
             throw new SamlValidationException(SamlValidationError.AuthnStatementMissing, "The assertion has no AuthnStatement.");
+        }
+    }
+
+    // Core 3.3.2.2.1: with an exact RequestedAuthnContext the IdP must use one of the classes or refuse;
+    // an assertion stating another (weaker) class is not taken as if it were the requested one.
+    private static void RequireRequestedAuthnContext(Assertion assertion, SamlResponseExpectations expected)
+    {
+        var achieved = assertion.AuthnStatements[0].AuthnContextClassRef;
+        if (expected.RequestedContexts.Count > 0 && !expected.RequestedContexts.Contains(achieved ?? "", StringComparer.Ordinal))
+        {
+            throw new SamlValidationException(SamlValidationError.AuthnContextNotMet,
+                $"The IdP authenticated with '{achieved}', but the request demanded one of [{string.Join(", ", expected.RequestedContexts)}].");
         }
     }
 

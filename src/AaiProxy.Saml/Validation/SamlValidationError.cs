@@ -25,6 +25,7 @@ public enum SamlValidationError
     IssuerFormatInvalid,
     UnknownIssuer,
     IssuerMismatch,
+    IssuerNotRequested,
 
     // Encryption (every decryption failure is this one value; the detail is only in Reason)
     DecryptionFailed,
@@ -56,8 +57,6 @@ public enum SamlValidationError
     AudienceMismatch,
     UnsupportedCondition,
     AuthnStatementMissing,
+    AuthnContextNotMet,
     Replayed,
-
-    // Mapping
-    SubjectIdentifierMissing,
 }

@@ -1,11 +1,15 @@
+using AaiProxy.Server.Configuration;
 using AaiProxy.Server.Demo;
 using AaiProxy.Server.Demo.IdentityProvider;
 using AaiProxy.Server.Oidc;
-using AaiProxy.Server.Saml;
 using AaiProxy.Server.Session;
+using AaiProxy.Server.Storage;
+using AaiProxy.Server.Upstream;
+using AaiProxy.Server.Upstream.Saml;
 using AaiProxy.Server.Web;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Options;
 
 namespace AaiProxy.Server.Hosting;
 
@@ -18,7 +22,9 @@ internal static class ProxyHostExtensions
     public static WebApplicationBuilder AddAaiProxy(this WebApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
-        if (configuration.GetValue<bool>($"{ProxyOptions.SectionName}:Demo:Enabled"))
+        // Which configuration file to add and which demo services exist are decided before options are bound.
+        var demoEnabled = configuration.GetValue<bool>($"{ProxyOptions.SectionName}:Demo:Enabled");
+        if (demoEnabled)
         {
             // Inserted before environment variables and command-line arguments so that they still win.
             var demoFile = Path.Combine(AppContext.BaseDirectory, DemoConfigurationFile);
@@ -33,26 +39,28 @@ internal static class ProxyHostExtensions
             builder.WebHost.UseUrls(ListeningOrigins.DefaultUrl);
         }
 
-        var proxy = configuration.GetSection(ProxyOptions.SectionName).Get<ProxyOptions>() ?? new ProxyOptions();
         var services = builder.Services;
         services.AddOptions<ProxyOptions>().Bind(configuration.GetSection(ProxyOptions.SectionName)).ValidateOnStart();
-        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<ProxyOptions>, ProxyOptionsValidator>();
+        services.AddSingleton<IValidateOptions<ProxyOptions>, ProxyOptionsValidator>();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ListeningOrigins>();
         services.AddHttpClient(DemoPortalEndpoints.HttpClientName);
 
-        services.AddProxyStorage(configuration, proxy);
+        services.AddProxyStorage(configuration);
         services.AddProxySession();
-        if (proxy.Demo.Enabled)
+        services.AddProxyUpstream();
+        if (demoEnabled)
         {
             services.AddSingleton<DemoIdentityProvider>();
+            services.AddSingleton<IEmbeddedIdentityProvider>(provider => provider.GetRequiredService<DemoIdentityProvider>());
         }
 
         services.AddProxySaml(configuration);
         services.AddProxyOpenIdProvider();
         services.AddProxyWeb();
-        services.Configure<ForwardedHeadersOptions>(forwarded =>
+        services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<ProxyOptions>>((forwarded, options) =>
         {
+            var proxy = options.Value;
             forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
             forwarded.KnownProxies.Clear();
             forwarded.KnownIPNetworks.Clear();
@@ -73,7 +81,7 @@ internal static class ProxyHostExtensions
     /// <summary>The middleware pipeline and endpoints.</summary>
     public static WebApplication UseAaiProxy(this WebApplication app)
     {
-        if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ProxyOptions>>().Value.ReverseProxy.Configured)
+        if (app.Services.GetRequiredService<IOptions<ProxyOptions>>().Value.ReverseProxy.Configured)
         {
             app.UseForwardedHeaders();
         }
@@ -92,7 +100,7 @@ internal static class ProxyHostExtensions
         app.MapLoginPage();
         app.MapSamlEndpoints();
 
-        if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ProxyOptions>>().Value.Demo.Enabled)
+        if (app.Services.GetRequiredService<IOptions<ProxyOptions>>().Value.Demo.Enabled)
         {
             app.MapDemoIdentityProvider();
             app.MapDemoPortal();

@@ -1,6 +1,6 @@
+using AaiProxy.Server.Web;
 using System.Security.Claims;
 using AaiProxy.Identity;
-using AaiProxy.Server.Saml;
 using AaiProxy.Server.Session;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
@@ -27,51 +27,22 @@ internal static class ConnectEndpoints
 
     public static IEndpointRouteBuilder MapConnectEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapMethods(Authorization, [HttpMethods.Get, HttpMethods.Post], (Delegate)AuthorizeAsync).DisableAntiforgery();
+        endpoints.MapMethods(Authorization, [HttpMethods.Get, HttpMethods.Post], AuthorizationEndpoint.HandleAsync)
+            .DisableAntiforgery().WithRateLimitedEndpoint(RateLimitedEndpoints.Authorization);
         endpoints.MapMethods(UserInfo, [HttpMethods.Get, HttpMethods.Post], (Delegate)UserInfoAsync).DisableAntiforgery();
-        endpoints.MapMethods(EndSession, [HttpMethods.Get, HttpMethods.Post], (Delegate)EndSessionAsync).DisableAntiforgery();
+        endpoints.MapMethods(EndSession, [HttpMethods.Get, HttpMethods.Post], EndSessionEndpoint.HandleAsync).DisableAntiforgery();
+
+        // Served by OpenIddict's own handler during authentication, before any endpoint runs; declared as
+        // routes so that per-endpoint policies (rate limits) apply to whatever path routing matches to them.
+        MapServedByOpenIddict(endpoints, Token, RateLimitedEndpoints.Token);
+        MapServedByOpenIddict(endpoints, PushedAuthorization, RateLimitedEndpoints.PushedAuthorization);
+        MapServedByOpenIddict(endpoints, Introspection, RateLimitedEndpoints.Introspection);
+        MapServedByOpenIddict(endpoints, Revocation, RateLimitedEndpoints.Revocation);
         return endpoints;
     }
 
-    private static async Task<IResult> AuthorizeAsync(
-        HttpContext httpContext, ICommunityAccountResolver accounts, CommunityPrincipalFactory principals, TimeProvider time)
-    {
-        var request = httpContext.GetOpenIddictServerRequest()
-            ?? throw new InvalidOperationException("The OpenID Connect request cannot be retrieved.");
-
-        var session = await httpContext.AuthenticateAsync(SessionDefaults.Scheme);
-        var reloaded = session.Succeeded && CommunityPrincipalFactory.ReadAccount(session.Principal) is var (accountId, linkId)
-            ? (await accounts.ReloadAsync(accountId, linkId, httpContext.RequestAborted))?.WithAuthentication(SessionAuthentication.Of(session))
-            : null;
-
-        var fresh = request.HasPromptValue(PromptValues.Login) || MaxAgeExceeded(request, session, time) ||
-                    !SatisfiesRequestedContext(request, reloaded);
-        if (reloaded is null || fresh)
-        {
-            if (request.HasPromptValue(PromptValues.None))
-            {
-                return Forbid(Errors.LoginRequired, "The user is not signed in.");
-            }
-
-            // Come back to this same request (minus prompt=login, or the loop never ends) after the upstream
-            // login, which asks the IdP for the requested authentication context and a fresh login if needed.
-            var parameters = httpContext.Request.HasFormContentType ? httpContext.Request.Form.ToList() : httpContext.Request.Query.ToList();
-            parameters.RemoveAll(parameter => parameter.Key == Parameters.Prompt);
-            var returnUrl = httpContext.Request.PathBase + httpContext.Request.Path + QueryString.Create(parameters);
-            return Results.Redirect(LoginPage.Url(returnUrl, request.AcrValues, fresh));
-        }
-
-        var principal = await principals.CreateAsync(reloaded, request.GetScopes(), httpContext.RequestAborted);
-        if (session.Properties?.IssuedUtc is { } authenticatedAt)
-        {
-            principal.SetClaim(Claims.AuthenticationTime, authenticatedAt.ToUnixTimeSeconds());
-            principal.SetDestinations(claim => claim.Type == Claims.AuthenticationTime
-                ? [Destinations.IdentityToken]
-                : claim.GetDestinations());
-        }
-
-        return Results.SignIn(principal, authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
-    }
+    private static void MapServedByOpenIddict(IEndpointRouteBuilder endpoints, string path, string rateLimitedEndpoint) =>
+        endpoints.Map(path, () => Results.NotFound()).DisableAntiforgery().WithRateLimitedEndpoint(rateLimitedEndpoint);
 
     private static async Task<IResult> UserInfoAsync(HttpContext httpContext)
     {
@@ -105,43 +76,4 @@ internal static class ConnectEndpoints
 
         return Results.Json(response);
     }
-
-    private static async Task<IResult> EndSessionAsync(HttpContext httpContext)
-    {
-        // A session from an IdP with Single Logout ends there too; the IdP's answer brings the browser
-        // back to this same request, which then finds no session and completes below. Only a GET
-        // request can be replayed that way; a POSTed end-session request ends the proxy session only.
-        if (HttpMethods.IsGet(httpContext.Request.Method) &&
-            await SamlEndpoints.TryStartSingleLogoutAsync(httpContext,
-                httpContext.Request.PathBase + httpContext.Request.Path + httpContext.Request.QueryString) is { } singleLogout)
-        {
-            return singleLogout;
-        }
-
-        await httpContext.SignOutAsync(SessionDefaults.Scheme);
-
-        // OpenIddict redirects to the validated post_logout_redirect_uri, or else to RedirectUri.
-        return Results.SignOut(new AuthenticationProperties { RedirectUri = "/" }, [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
-    }
-
-    // A session from a weaker authentication does not satisfy a client asking for, e.g., REFEDS MFA:
-    // the person authenticates again upstream, asking the IdP for that context.
-    private static bool SatisfiesRequestedContext(OpenIddictRequest request, ResolvedIdentity? session)
-    {
-        var requested = (request.AcrValues ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        return requested.Length == 0 || session is null || requested.Contains(session.Upstream.Authentication.ContextClass);
-    }
-
-    private static bool MaxAgeExceeded(OpenIddictRequest request, AuthenticateResult session, TimeProvider time) =>
-        request.MaxAge is { } maxAge && session.Properties?.IssuedUtc is { } issued &&
-        time.GetUtcNow() - issued > TimeSpan.FromSeconds(maxAge);
-
-    private static IResult Forbid(string error, string description) =>
-        Results.Forbid(
-            new AuthenticationProperties(new Dictionary<string, string?>
-            {
-                [OpenIddictServerAspNetCoreConstants.Properties.Error] = error,
-                [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = description,
-            }),
-            [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
 }

@@ -1,6 +1,6 @@
+using AaiProxy.Server.Configuration;
 using AaiProxy.Data;
 using AaiProxy.Identity;
-using AaiProxy.Server.Hosting;
 using Microsoft.Extensions.Options;
 using OpenIddict.Server;
 using OpenIddict.Server.AspNetCore;

@@ -1,4 +1,5 @@
-using AaiProxy.Server.Hosting;
+using AaiProxy.Server.Storage;
+using AaiProxy.Server.Configuration;
 using Microsoft.Extensions.Options;
 using OpenIddict.Server;
 using static OpenIddict.Abstractions.OpenIddictConstants;

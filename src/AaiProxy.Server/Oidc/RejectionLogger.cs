@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using AaiProxy.Server.Web;
 using Microsoft.AspNetCore;
 using OpenIddict.Server;
 using OpenIddict.Server.AspNetCore;
@@ -27,15 +27,8 @@ internal sealed class RejectionLogger(ILogger<RejectionLogger> logger) : IOpenId
             context.EndpointType.ToString(),
             context.Error ?? context.Response?.Error ?? "unknown",
             context.ErrorDescription ?? context.Response?.ErrorDescription,
-            context.Request?.ClientId,
+            LogText.Untrusted(context.Request?.ClientId),
             CorrelationId.Of(httpContext));
         return ValueTask.CompletedTask;
     }
-}
-
-/// <summary>The id that ties an error shown to a person or client to its log lines.</summary>
-internal static class CorrelationId
-{
-    public static string Of(HttpContext? httpContext) =>
-        Activity.Current?.Id ?? httpContext?.TraceIdentifier ?? "none";
 }

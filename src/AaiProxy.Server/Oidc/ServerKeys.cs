@@ -1,8 +1,8 @@
+using AaiProxy.Server.Configuration;
 using System.Security.Cryptography;
 using AaiProxy.Data;
 using AaiProxy.Data.Entities;
 using AaiProxy.Identity;
-using AaiProxy.Server.Hosting;
 using Microsoft.IdentityModel.Tokens;
 
 namespace AaiProxy.Server.Oidc;

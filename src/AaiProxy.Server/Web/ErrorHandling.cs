@@ -1,4 +1,3 @@
-using AaiProxy.Server.Oidc;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Net.Http.Headers;

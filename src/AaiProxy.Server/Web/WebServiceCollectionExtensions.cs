@@ -1,43 +1,24 @@
-using System.Threading.RateLimiting;
-using AaiProxy.Server.Hosting;
-using AaiProxy.Server.Oidc;
-using AaiProxy.Server.Saml;
-using AaiProxy.Server.Session;
+using AaiProxy.Server.Configuration;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.Extensions.Options;
 
 namespace AaiProxy.Server.Web;
 
 internal static class WebServiceCollectionExtensions
 {
-    /// <summary>Paths that take credentials or start logins: limited per client IP.</summary>
-    private static readonly string[] RateLimitedPaths =
-        [ConnectEndpoints.Token, ConnectEndpoints.Authorization, ConnectEndpoints.PushedAuthorization, SessionDefaults.LoginPath,
-         SamlPaths.Login, SamlPaths.AssertionConsumerService];
-
     public static IServiceCollection AddProxyWeb(this IServiceCollection services)
     {
         services.AddProblemDetails();
-        services.AddAntiforgery(options =>
+        services.AddAntiforgery();
+        services.AddOptions<AntiforgeryOptions>().Configure<IOptions<ProxyOptions>, ListeningOrigins>((options, proxy, origins) =>
         {
-            options.Cookie.Name = "AaiProxy.Antiforgery";
-            options.Cookie.SecurePolicy = Microsoft.AspNetCore.Http.CookieSecurePolicy.SameAsRequest;
+            var https = origins.PublicOriginIsHttps(proxy.Value);
+            options.Cookie.Name = ProxyCookies.Name("AaiProxy.Antiforgery", https);
+            options.Cookie.Path = "/";
+            options.Cookie.SecurePolicy = https ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
         });
 
-        // The OIDC endpoints are served by OpenIddict's middleware, not by routed endpoints, so the limit
-        // is a global limiter partitioned by path and client IP rather than an endpoint policy.
-        services.AddRateLimiter(_ => { });
-        services.AddOptions<Microsoft.AspNetCore.RateLimiting.RateLimiterOptions>()
-            .Configure<IOptions<ProxyOptions>>((limiter, proxy) =>
-            {
-                var limits = proxy.Value.RateLimiting;
-                limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-                limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(httpContext =>
-                    RateLimitedPaths.Contains(httpContext.Request.Path.Value, StringComparer.OrdinalIgnoreCase)
-                        ? RateLimitPartition.GetFixedWindowLimiter(
-                            httpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                            _ => new FixedWindowRateLimiterOptions { PermitLimit = limits.PermitLimit, Window = limits.Window })
-                        : RateLimitPartition.GetNoLimiter(""));
-            });
+        services.AddProxyRateLimiting();
         return services;
     }
 

@@ -1,5 +1,4 @@
 using AaiProxy.Saml.Attributes;
-using AaiProxy.Identity;
 using AaiProxy.Saml.IdentityProvider;
 using AaiProxy.Saml.Mapping;
 using AaiProxy.Saml.Validation;
@@ -12,27 +11,24 @@ public sealed class BaselineResponseTests
     private readonly SamlTestBed _bed = new();
 
     [Fact]
-    public async Task Accepts_a_signed_assertion_and_maps_every_attribute()
+    public async Task Accepts_a_signed_assertion_and_returns_every_attribute_by_its_saml_name()
     {
         var result = await _bed.ValidateAsync(_bed.Write());
 
-        var identity = result.Identity;
-        Assert.Equal(UpstreamProtocols.Saml2, identity.Protocol);
-        Assert.Equal(SamlTestBed.IdpEntityId, identity.Issuer);
-        Assert.Equal("k7q2m9x4@example.org", identity.Subject);
-        Assert.Equal(InternalAttributes.SubjectId, identity.SubjectSource);
-        Assert.Equal("alice@example.org", identity.FirstValue(InternalAttributes.EduPersonPrincipalName));
-        Assert.Equal("alice.liddell@example.org", identity.FirstValue(InternalAttributes.Email));
-        Assert.Equal("Alice Liddell", identity.FirstValue(InternalAttributes.Name));
-        Assert.Equal("Alice", identity.FirstValue(InternalAttributes.GivenName));
-        Assert.Equal("Liddell", identity.FirstValue(InternalAttributes.FamilyName));
-        Assert.Equal(["member@example.org", "staff@example.org"], identity.Values(InternalAttributes.EduPersonScopedAffiliation));
-        Assert.Equal("https://refeds.org/assurance/IAP/medium", identity.FirstValue(InternalAttributes.EduPersonAssurance));
-        Assert.Single(identity.Values(InternalAttributes.EduPersonEntitlement));
-        Assert.Equal("example.org", identity.FirstValue(InternalAttributes.SchacHomeOrganization));
-        Assert.Equal("p-7f3a9c21e0", identity.FirstValue(InternalAttributes.PersistentNameId));
-        Assert.Equal("https://refeds.org/profile/mfa", identity.Authentication.ContextClass);
-        Assert.Equal(_bed.Time.GetUtcNow(), identity.Authentication.AuthenticatedAt);
+        Assert.Equal(SamlTestBed.IdpEntityId, result.IdentityProvider);
+        Assert.Equal("k7q2m9x4@example.org", result.FirstValue(SamlAttributeMap.SubjectId.Name));
+        Assert.Equal("alice@example.org", result.FirstValue(SamlAttributeMap.EduPersonPrincipalName.Name));
+        Assert.Equal("alice.liddell@example.org", result.FirstValue(SamlAttributeMap.Mail.Name));
+        Assert.Equal("Alice Liddell", result.FirstValue(SamlAttributeMap.DisplayName.Name));
+        Assert.Equal("Alice", result.FirstValue(SamlAttributeMap.GivenName.Name));
+        Assert.Equal("Liddell", result.FirstValue(SamlAttributeMap.Surname.Name));
+        Assert.Equal(["member@example.org", "staff@example.org"], result.Values(SamlAttributeMap.EduPersonScopedAffiliation.Name));
+        Assert.Equal("https://refeds.org/assurance/IAP/medium", result.FirstValue(SamlAttributeMap.EduPersonAssurance.Name));
+        Assert.Single(result.Values(SamlAttributeMap.EduPersonEntitlement.Name));
+        Assert.Equal("example.org", result.FirstValue(SamlAttributeMap.SchacHomeOrganization.Name));
+        Assert.Equal("p-7f3a9c21e0", result.Session.NameId);
+        Assert.Equal("https://refeds.org/profile/mfa", result.Authentication.ContextClassRef);
+        Assert.Equal(_bed.Time.GetUtcNow(), result.Authentication.AuthnInstant);
         Assert.Empty(result.DroppedValues);
     }
 
@@ -52,7 +48,7 @@ public sealed class BaselineResponseTests
 
         var result = await _bed.ValidateAsync(xml);
 
-        Assert.Equal("k7q2m9x4@example.org", result.Identity.Subject);
+        Assert.Equal("k7q2m9x4@example.org", result.FirstValue(SamlAttributeMap.SubjectId.Name));
     }
 
     [Fact]
@@ -62,7 +58,7 @@ public sealed class BaselineResponseTests
 
         var result = await _bed.ValidateAsync(xml);
 
-        Assert.Equal("alice@example.org", result.Identity.FirstValue(InternalAttributes.EduPersonPrincipalName));
+        Assert.Equal("alice@example.org", result.FirstValue(SamlAttributeMap.EduPersonPrincipalName.Name));
     }
 
     [Fact]
@@ -73,7 +69,7 @@ public sealed class BaselineResponseTests
 
         var result = await _bed.ValidateAsync(xml);
 
-        Assert.NotNull(result.Identity);
+        Assert.Equal(SamlTestBed.IdpEntityId, result.IdentityProvider);
     }
 
     [Fact]

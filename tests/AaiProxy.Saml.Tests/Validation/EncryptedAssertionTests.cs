@@ -1,5 +1,5 @@
 using System.Xml;
-using AaiProxy.Identity;
+using AaiProxy.Saml.Attributes;
 using AaiProxy.Saml.IdentityProvider;
 using AaiProxy.Saml.Validation;
 using AaiProxy.Saml.Xml;
@@ -29,7 +29,7 @@ public sealed class EncryptedAssertionTests
 
         var result = await _bed.ValidateAsync(xml);
 
-        Assert.Equal("alice@example.org", result.Identity.FirstValue(InternalAttributes.EduPersonPrincipalName));
+        Assert.Equal("alice@example.org", result.FirstValue(SamlAttributeMap.EduPersonPrincipalName.Name));
     }
 
     [Fact]
@@ -39,7 +39,7 @@ public sealed class EncryptedAssertionTests
 
         var result = await _bed.ValidateAsync(xml);
 
-        Assert.Equal("k7q2m9x4@example.org", result.Identity.Subject);
+        Assert.Equal("k7q2m9x4@example.org", result.FirstValue(SamlAttributeMap.SubjectId.Name));
     }
 
     [Fact]
@@ -49,7 +49,7 @@ public sealed class EncryptedAssertionTests
 
         var result = await _bed.ValidateAsync(xml);
 
-        Assert.Equal("k7q2m9x4@example.org", result.Identity.Subject);
+        Assert.Equal("k7q2m9x4@example.org", result.FirstValue(SamlAttributeMap.SubjectId.Name));
     }
 
     [Fact]

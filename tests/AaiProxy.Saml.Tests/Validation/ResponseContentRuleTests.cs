@@ -1,6 +1,5 @@
 using AaiProxy.Saml.Xml;
 using AaiProxy.Saml.Attributes;
-using AaiProxy.Identity;
 using AaiProxy.Saml.IdentityProvider;
 using AaiProxy.Saml.Mapping;
 using AaiProxy.Saml.Metadata;
@@ -34,6 +33,40 @@ public sealed class ResponseContentRuleTests
         var error = await _bed.RejectAsync(document);
 
         Assert.Equal(SamlValidationError.IssuerMismatch, error.Error);
+    }
+
+    [Fact]
+    public async Task Rejects_a_trusted_identity_providers_response_when_the_request_went_to_another()
+    {
+        var xml = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(_bed.Write()));
+
+        var error = await Assert.ThrowsAsync<SamlValidationException>(() => _bed.Validator().ValidateAsync(xml,
+            new SamlResponseExpectations(SamlTestBed.RequestId, "https://idp.other.example/idp", [])));
+
+        Assert.Equal(SamlValidationError.IssuerNotRequested, error.Error);
+    }
+
+    [Fact]
+    public async Task Accepts_an_assertion_stating_one_of_the_requested_context_classes()
+    {
+        var xml = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(_bed.Write()));
+
+        var result = await _bed.Validator().ValidateAsync(xml,
+            SamlTestBed.Expect(SamlTestBed.RequestId, "https://refeds.org/profile/sfa", "https://refeds.org/profile/mfa"));
+
+        Assert.Equal("https://refeds.org/profile/mfa", result.Authentication.ContextClassRef);
+    }
+
+    [Fact]
+    public async Task Rejects_an_assertion_stating_a_context_class_other_than_the_requested_ones()
+    {
+        var xml = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(
+            _bed.Write(SamlTestBed.Baseline() with { AuthnContextClassRef = "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport" })));
+
+        var error = await Assert.ThrowsAsync<SamlValidationException>(() => _bed.Validator().ValidateAsync(xml,
+            SamlTestBed.Expect(SamlTestBed.RequestId, "https://refeds.org/profile/mfa")));
+
+        Assert.Equal(SamlValidationError.AuthnContextNotMet, error.Error);
     }
 
     [Fact]
@@ -136,7 +169,7 @@ public sealed class ResponseContentRuleTests
 
         var result = await _bed.ValidateAsync(xml, expectedInResponseTo: null);
 
-        Assert.Equal(SamlTestBed.IdpEntityId, result.Identity.Issuer);
+        Assert.Equal(SamlTestBed.IdpEntityId, result.IdentityProvider);
     }
 
     [Fact]
@@ -170,8 +203,8 @@ public sealed class ResponseContentRuleTests
 
         var result = await _bed.ValidateAsync(_bed.Write(content));
 
-        Assert.Empty(result.Identity.Values(InternalAttributes.EduPersonPrincipalName));
-        Assert.Equal(["member@example.org"], result.Identity.Values(InternalAttributes.EduPersonScopedAffiliation));
+        Assert.Empty(result.Values(SamlAttributeMap.EduPersonPrincipalName.Name));
+        Assert.Equal(["member@example.org"], result.Values(SamlAttributeMap.EduPersonScopedAffiliation.Name));
         Assert.Equal(["alice@evil.example", "faculty@evil.example"], result.DroppedValues.Select(d => d.Value));
         Assert.Equal(SamlAttributeMap.EduPersonPrincipalName.Name, result.DroppedValues[0].AttributeName);
     }
@@ -190,37 +223,12 @@ public sealed class ResponseContentRuleTests
 
         var result = await _bed.ValidateAsync(_bed.Write(content));
 
-        Assert.Equal("bob@physics.example.ac.uk", result.Identity.FirstValue(InternalAttributes.EduPersonPrincipalName));
+        Assert.Equal("bob@physics.example.ac.uk", result.FirstValue(SamlAttributeMap.EduPersonPrincipalName.Name));
         Assert.Single(result.DroppedValues);
     }
 
-    public static TheoryData<string[], string, string> SubjectPreferenceCases => new()
-    {
-        { [SamlAttributeMap.PairwiseId.Name, SamlAttributeMap.EduPersonUniqueId.Name, SamlAttributeMap.EduPersonPrincipalName.Name], InternalAttributes.PairwiseId, "pw@example.org" },
-        { [SamlAttributeMap.EduPersonUniqueId.Name, SamlAttributeMap.EduPersonPrincipalName.Name], InternalAttributes.EduPersonUniqueId, "uid@example.org" },
-        { [SamlAttributeMap.EduPersonPrincipalName.Name], InternalAttributes.PersistentNameId, "p-7f3a9c21e0" },
-    };
-
-    [Theory]
-    [MemberData(nameof(SubjectPreferenceCases))]
-    public async Task Chooses_the_subject_by_preference(string[] names, string expectedSource, string expectedSubject)
-    {
-        var values = new Dictionary<string, string>
-        {
-            [SamlAttributeMap.PairwiseId.Name] = "pw@example.org",
-            [SamlAttributeMap.EduPersonUniqueId.Name] = "uid@example.org",
-            [SamlAttributeMap.EduPersonPrincipalName.Name] = "eppn@example.org",
-        };
-        var content = SamlTestBed.Baseline() with { Attributes = names.Select(n => new SamlAttributeValues(n, [values[n]])).ToList() };
-
-        var result = await _bed.ValidateAsync(_bed.Write(content));
-
-        Assert.Equal(expectedSource, result.Identity.SubjectSource);
-        Assert.Equal(expectedSubject, result.Identity.Subject);
-    }
-
     [Fact]
-    public async Task Links_by_subject_id_case_insensitively_and_keeps_the_attribute_as_sent()
+    public async Task Returns_subject_id_exactly_as_sent()
     {
         var content = SamlTestBed.Baseline() with
         {
@@ -229,36 +237,7 @@ public sealed class ResponseContentRuleTests
 
         var result = await _bed.ValidateAsync(_bed.Write(content));
 
-        Assert.Equal("alice.liddell@example.org", result.Identity.Subject);
-        Assert.Equal("Alice.Liddell@Example.ORG", result.Identity.FirstValue(InternalAttributes.SubjectId));
-    }
-
-    [Fact]
-    public async Task Falls_back_to_principal_name_with_a_transient_name_id()
-    {
-        var content = SamlTestBed.Baseline() with
-        {
-            NameIdFormat = SamlNameIdFormats.Transient,
-            Attributes = [new(SamlAttributeMap.EduPersonPrincipalName.Name, ["eppn@example.org"])],
-        };
-
-        var result = await _bed.ValidateAsync(_bed.Write(content));
-
-        Assert.Equal(InternalAttributes.EduPersonPrincipalName, result.Identity.SubjectSource);
-    }
-
-    [Fact]
-    public async Task Rejects_assertion_without_any_subject_identifier()
-    {
-        var content = SamlTestBed.Baseline() with
-        {
-            NameIdFormat = SamlNameIdFormats.Transient,
-            Attributes = [new(SamlAttributeMap.Mail.Name, ["alice@example.org"])],
-        };
-
-        var error = await _bed.RejectAsync(_bed.Write(content));
-
-        Assert.Equal(SamlValidationError.SubjectIdentifierMissing, error.Error);
+        Assert.Equal("Alice.Liddell@Example.ORG", result.FirstValue(SamlAttributeMap.SubjectId.Name));
     }
 
     [Fact]
@@ -281,7 +260,6 @@ public sealed class ResponseContentRuleTests
 
         var result = await _bed.ValidateAsync(document);
 
-        Assert.Equal(InternalAttributes.EduPersonTargetedId, result.Identity.SubjectSource);
-        Assert.Equal($"{SamlTestBed.IdpEntityId}!{SamlTestBed.SpEntityId}!tid-1234", result.Identity.Subject);
+        Assert.Equal($"{SamlTestBed.IdpEntityId}!{SamlTestBed.SpEntityId}!tid-1234", result.FirstValue(SamlAttributeMap.EduPersonTargetedId.Name));
     }
 }

@@ -1,4 +1,3 @@
-using AaiProxy.Identity;
 using AaiProxy.Saml.Replay;
 using AaiProxy.Saml.Tests.Fuzzing;
 using AaiProxy.Saml.Validation;
@@ -33,7 +32,7 @@ public sealed class ResponseMutationFuzzTests
             _ => SamlTestBed.Baseline() with { SignResponse = true },
         };
         var original = bed.Write(content);
-        var expected = (await Validate(bed, original)).Identity;
+        var expected = await Validate(bed, original);
         var random = new Random(seed);
         var outcomes = new Dictionary<string, int>();
 
@@ -43,8 +42,8 @@ public sealed class ResponseMutationFuzzTests
             string outcome;
             try
             {
-                var identity = (await Validate(bed, mutated)).Identity;
-                AssertSameIdentity(expected, identity);
+                var accepted = await Validate(bed, mutated);
+                AssertSameLogin(expected, accepted);
                 outcome = "accepted";
             }
             catch (SamlValidationException ex)
@@ -73,14 +72,15 @@ public sealed class ResponseMutationFuzzTests
         return bed.ValidateAsync(xml);
     }
 
-    private static void AssertSameIdentity(UpstreamIdentity expected, UpstreamIdentity actual)
+    private static void AssertSameLogin(SamlLoginResult expected, SamlLoginResult actual)
     {
-        Assert.Equal(expected.Subject, actual.Subject);
-        Assert.Equal(expected.Issuer, actual.Issuer);
-        Assert.Equal(expected.Attributes.Keys.Order(), actual.Attributes.Keys.Order());
-        foreach (var (name, values) in expected.Attributes)
+        Assert.Equal(expected.IdentityProvider, actual.IdentityProvider);
+        Assert.Equal(expected.Session, actual.Session);
+        Assert.Equal(expected.Authentication, actual.Authentication);
+        Assert.Equal(expected.Attributes.Select(a => a.Name), actual.Attributes.Select(a => a.Name));
+        foreach (var (attribute, index) in expected.Attributes.Select((a, i) => (a, i)))
         {
-            Assert.Equal(values, actual.Attributes[name]);
+            Assert.Equal(attribute.Values, actual.Attributes[index].Values);
         }
     }
 }

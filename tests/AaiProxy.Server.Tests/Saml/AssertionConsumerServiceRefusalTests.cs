@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 using System.Xml;
 using AaiProxy.Saml;
 using AaiProxy.Server.Demo.IdentityProvider;
-using AaiProxy.Server.Saml;
+using AaiProxy.Server.Upstream.Saml;
 using AaiProxy.Server.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using static AaiProxy.Server.Tests.Saml.SamlBrowserSteps;

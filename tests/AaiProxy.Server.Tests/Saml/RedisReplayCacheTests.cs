@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using AaiProxy.Saml.Replay;
-using AaiProxy.Server.Saml;
+using AaiProxy.Server.Upstream.Saml;
 using AaiProxy.Server.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;

@@ -1,4 +1,4 @@
-using AaiProxy.Server.Saml;
+using AaiProxy.Server.Upstream.Saml;
 
 namespace AaiProxy.Server.Tests.Saml;
 

@@ -1,10 +1,11 @@
+using AaiProxy.Upstream.Saml;
+using AaiProxy.Server.Configuration;
 using System.Security.Cryptography.X509Certificates;
 using System.Xml.Linq;
 using AaiProxy.Saml;
 using AaiProxy.Saml.Attributes;
 using AaiProxy.Saml.Metadata;
-using AaiProxy.Server.Hosting;
-using AaiProxy.Server.Saml;
+using AaiProxy.Server.Upstream.Saml;
 using Microsoft.Extensions.Options;
 
 namespace AaiProxy.Server.Demo.IdentityProvider;
@@ -14,7 +15,7 @@ namespace AaiProxy.Server.Demo.IdentityProvider;
 /// Development only (<c>AaiProxy:Demo:Enabled</c>, refused in production). The proxy trusts it the way
 /// it trusts any IdP: by reading its metadata document, never by a shortcut.
 /// </summary>
-internal sealed class DemoIdentityProvider
+internal sealed class DemoIdentityProvider : IEmbeddedIdentityProvider
 {
     public const string PathBase = "/demo-idp";
     public const string SingleSignOnPath = PathBase + "/sso";
@@ -56,7 +57,7 @@ internal sealed class DemoIdentityProvider
     // attribute values, published as shibmd:Scope so the proxy's scope check applies as for any IdP.
     private static IEnumerable<string> HomeOrganisations(IEnumerable<DemoUser> users) =>
         users.SelectMany(user => user.Attributes)
-            .Where(attribute => SamlAttributeMap.FindByInternalName(attribute.Key)?.Scoped == true)
+            .Where(attribute => SamlAttributeMapping.ForInternalName(attribute.Key)?.Scoped == true)
             .SelectMany(attribute => attribute.Value)
             .Select(value => value[(value.LastIndexOf('@') + 1)..])
             .Distinct(StringComparer.OrdinalIgnoreCase)

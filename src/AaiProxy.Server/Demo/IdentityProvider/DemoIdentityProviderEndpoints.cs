@@ -1,3 +1,5 @@
+using AaiProxy.Upstream.Saml;
+using AaiProxy.Server.Configuration;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -7,9 +9,8 @@ using AaiProxy.Saml.Attributes;
 using AaiProxy.Saml.Bindings;
 using AaiProxy.Saml.IdentityProvider;
 using AaiProxy.Saml.Logout;
-using AaiProxy.Server.Hosting;
 using AaiProxy.Server.Oidc;
-using AaiProxy.Server.Saml;
+using AaiProxy.Server.Upstream.Saml;
 using AaiProxy.Server.Web;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.DataProtection;
@@ -168,7 +169,7 @@ internal static class DemoIdentityProviderEndpoints
     private static List<SamlAttributeValues> Attributes(DemoUser user) =>
     [
         .. user.Attributes.Select(attribute => new SamlAttributeValues(
-            (SamlAttributeMap.FindByInternalName(attribute.Key)
+            (SamlAttributeMapping.ForInternalName(attribute.Key)
              ?? throw new InvalidOperationException($"Demo user '{user.Username}' has attribute '{attribute.Key}', which no SAML attribute maps to.")).Name,
             attribute.Value)),
     ];

@@ -1,0 +1,190 @@
+using AaiProxy.Data;
+
+namespace AaiProxy.Server.Configuration;
+
+/// <summary>The proxy's settings: configuration section <c>AaiProxy</c>.</summary>
+public sealed class ProxyOptions
+{
+    public const string SectionName = "AaiProxy";
+
+    /// <summary>Where the SQLite database and data-protection keys live (default <c>./data</c>).</summary>
+    public string DataDirectory { get; set; } = "./data";
+
+    /// <summary>The issuer URL. Unset: OpenIddict derives it from each request's scheme and host.</summary>
+    public Uri? Issuer { get; set; }
+
+    /// <summary>Accept plain-HTTP requests on the OIDC endpoints. Only for development and the demo.</summary>
+    public bool AllowInsecureHttp { get; set; }
+
+    public TokenOptions Tokens { get; set; } = new();
+
+    /// <summary>How long the proxy's own browser session lasts, counted from the login that started it.</summary>
+    public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(8);
+
+    public AuthenticationOptions Authentication { get; set; } = new();
+
+    public RedisOptions Redis { get; set; } = new();
+
+    public RateLimitOptions RateLimiting { get; set; } = new();
+
+    public ReverseProxyOptions ReverseProxy { get; set; } = new();
+
+    public DemoOptions Demo { get; set; } = new();
+
+    public List<ClientOptions> Clients { get; set; } = [];
+
+    /// <summary>The data directory as an absolute path.</summary>
+    public string DataDirectoryFullPath => Path.GetFullPath(DataDirectory);
+}
+
+/// <summary>What the proxy can ask upstream providers for: section <c>AaiProxy:Authentication</c>.</summary>
+public sealed class AuthenticationOptions
+{
+    /// <summary>Authentication context classes (OIDC <c>acr</c> values) the proxy can request from upstream
+    /// providers and so honour in <c>acr_values</c> and the <c>claims</c> parameter. A requested value not in
+    /// this list is ignored when voluntary and refused with <c>unmet_authentication_requirements</c> when essential.</summary>
+    public List<string> SupportedContextClasses { get; set; } = [AuthenticationContextClasses.RefedsMfa];
+}
+
+public static class AuthenticationContextClasses
+{
+    public const string RefedsMfa = "https://refeds.org/profile/mfa";
+}
+
+public sealed class TokenOptions
+{
+    /// <summary><c>RS256</c> (default) or <c>ES256</c>: the algorithm of ID and access tokens.</summary>
+    public string SigningAlgorithm { get; set; } = SigningAlgorithms.RS256;
+
+    public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    public TimeSpan IdentityTokenLifetime { get; set; } = TimeSpan.FromMinutes(20);
+
+    public TimeSpan AuthorizationCodeLifetime { get; set; } = TimeSpan.FromMinutes(5);
+
+    public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>
+    /// How long a rotated refresh token may still be used (concurrent requests). Zero: a rotated
+    /// refresh token is rejected at once.
+    /// </summary>
+    public TimeSpan RefreshTokenReuseLeeway { get; set; } = TimeSpan.Zero;
+}
+
+public static class SigningAlgorithms
+{
+    public const string RS256 = "RS256";
+    public const string ES256 = "ES256";
+}
+
+public sealed class RedisOptions
+{
+    /// <summary>A StackExchange.Redis configuration string; unset: in-memory cache, keys on disk.</summary>
+    public string? Configuration { get; set; }
+}
+
+/// <summary>
+/// Reverse proxies (TLS terminators, load balancers) whose <c>X-Forwarded-For</c> and
+/// <c>X-Forwarded-Proto</c> headers are believed: then cookies know the public scheme is HTTPS and
+/// rate limits see the client's address. Empty: such headers are ignored (nobody can spoof them).
+/// </summary>
+public sealed class ReverseProxyOptions
+{
+    /// <summary>Proxy addresses, e.g. <c>10.0.0.5</c>.</summary>
+    public List<string> KnownProxies { get; set; } = [];
+
+    /// <summary>Proxy networks in CIDR notation, e.g. <c>10.0.0.0/8</c>.</summary>
+    public List<string> KnownNetworks { get; set; } = [];
+
+    public bool Configured => KnownProxies.Count > 0 || KnownNetworks.Count > 0;
+}
+
+public sealed class RateLimitOptions
+{
+    /// <summary>Requests per client IP per window, for each rate-limited endpoint that sets no limit of its own.</summary>
+    public int PermitLimit { get; set; } = 60;
+
+    public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Per-endpoint limits by endpoint name (token, authorize, par, introspect, revoke, login, acs);
+    /// what an entry leaves unset is inherited from <see cref="PermitLimit"/> and <see cref="Window"/>.</summary>
+    public Dictionary<string, EndpointRateLimit> Endpoints { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The fixed-window limit of one endpoint's bucket.</summary>
+    public System.Threading.RateLimiting.FixedWindowRateLimiterOptions For(string endpoint)
+    {
+        var own = Endpoints.GetValueOrDefault(endpoint);
+        return new() { PermitLimit = own?.PermitLimit ?? PermitLimit, Window = own?.Window ?? Window };
+    }
+}
+
+public sealed class EndpointRateLimit
+{
+    public int? PermitLimit { get; set; }
+
+    public TimeSpan? Window { get; set; }
+}
+
+public sealed class DemoOptions
+{
+    /// <summary>The embedded demo (demo login, demo portal, demo clients). Never in production.</summary>
+    public bool Enabled { get; set; }
+
+    public List<DemoUser> Users { get; set; } = [];
+
+    /// <summary>The demo IdP encrypts its assertions to the proxy (as many eduGAIN IdPs do).</summary>
+    public bool EncryptAssertions { get; set; } = true;
+}
+
+/// <summary>A person the demo login can sign in; attribute values use internal attribute names.</summary>
+public sealed class DemoUser
+{
+    public string Username { get; set; } = "";
+
+    public string DisplayName { get; set; } = "";
+
+    public Dictionary<string, List<string>> Attributes { get; set; } = [];
+
+    public string? AuthenticationContextClass { get; set; }
+}
+
+public enum ClientType
+{
+    Public,
+    Confidential,
+}
+
+/// <summary>A downstream client declared in configuration (<c>AaiProxy:Clients</c>).</summary>
+public sealed class ClientOptions
+{
+    /// <summary>Stands, in redirect URIs, for each origin the server listens on (<c>urls</c>).</summary>
+    public const string OriginPlaceholder = "{origin}";
+
+    public string ClientId { get; set; } = "";
+
+    public string? DisplayName { get; set; }
+
+    public ClientType Type { get; set; } = ClientType.Confidential;
+
+    public string? ClientSecret { get; set; }
+
+    /// <summary>A file holding the secret (trailing whitespace ignored), instead of <see cref="ClientSecret"/>.</summary>
+    public string? ClientSecretFile { get; set; }
+
+    public List<string> RedirectUris { get; set; } = [];
+
+    public List<string> PostLogoutRedirectUris { get; set; } = [];
+
+    /// <summary>authorization_code, refresh_token, client_credentials.</summary>
+    public List<string> AllowedGrants { get; set; } = [];
+
+    public List<string> AllowedScopes { get; set; } = [];
+
+    /// <summary>Every login for this client must be multi-factor (REFEDS MFA), as if it asked for it as essential.</summary>
+    public bool RequireMfa { get; set; }
+
+    /// <summary>Require PKCE (S256). Always true for public clients.</summary>
+    public bool RequirePkce { get; set; } = true;
+
+    public override string ToString() => ClientId; // never the secret
+}

@@ -1,0 +1,145 @@
+using AaiProxy.Data;
+using AaiProxy.Identity;
+using Microsoft.Extensions.Options;
+using OpenIddict.Abstractions;
+
+namespace AaiProxy.Server.Configuration;
+
+/// <summary>Start-up validation of <see cref="ProxyOptions"/>: each message says what to set.</summary>
+internal sealed class ProxyOptionsValidator(IHostEnvironment environment) : IValidateOptions<ProxyOptions>
+{
+    private static readonly string[] SupportedGrants =
+    [
+        OpenIddictConstants.GrantTypes.AuthorizationCode,
+        OpenIddictConstants.GrantTypes.RefreshToken,
+        OpenIddictConstants.GrantTypes.ClientCredentials,
+    ];
+
+    public ValidateOptionsResult Validate(string? name, ProxyOptions options)
+    {
+        var failures = new List<string>();
+
+        if (options.Demo.Enabled && environment.IsProduction())
+        {
+            failures.Add("AaiProxy:Demo:Enabled is true in the Production environment: the demo login and demo clients must never run in production. Set AaiProxy:Demo:Enabled=false.");
+        }
+
+        if (options.Issuer is null && environment.IsProduction())
+        {
+            failures.Add("AaiProxy:Issuer is required in the Production environment: without it the issuer (iss) would follow each request's Host header. Set it to the public URL, for example https://aai.example.org/.");
+        }
+
+        if (options.SessionLifetime <= TimeSpan.Zero)
+        {
+            failures.Add("AaiProxy:SessionLifetime must be positive, for example 08:00:00.");
+        }
+
+        failures.AddRange(options.Authentication.SupportedContextClasses
+            .Where(value => !Uri.TryCreate(value, UriKind.Absolute, out _))
+            .Select(value => $"AaiProxy:Authentication:SupportedContextClasses has '{value}', which is not an absolute URI such as https://refeds.org/profile/mfa."));
+
+        failures.AddRange(options.RateLimiting.Endpoints
+            .Where(endpoint => endpoint.Value.PermitLimit <= 0 || endpoint.Value.Window <= TimeSpan.Zero)
+            .Select(endpoint => $"AaiProxy:RateLimiting:Endpoints:{endpoint.Key} must have a positive PermitLimit and Window."));
+
+        if (options.Tokens.SigningAlgorithm is not (SigningAlgorithms.RS256 or SigningAlgorithms.ES256))
+        {
+            failures.Add($"AaiProxy:Tokens:SigningAlgorithm '{options.Tokens.SigningAlgorithm}' is not supported: set RS256 or ES256.");
+        }
+
+        if (options.Issuer is { IsAbsoluteUri: false })
+        {
+            failures.Add("AaiProxy:Issuer must be an absolute URL, for example https://aai.example.org/.");
+        }
+
+        if (options.RateLimiting.PermitLimit <= 0 || options.RateLimiting.Window <= TimeSpan.Zero)
+        {
+            failures.Add("AaiProxy:RateLimiting:PermitLimit and AaiProxy:RateLimiting:Window must be positive.");
+        }
+
+        failures.AddRange(options.ReverseProxy.KnownProxies.Where(proxy => !System.Net.IPAddress.TryParse(proxy, out _))
+            .Select(proxy => $"AaiProxy:ReverseProxy:KnownProxies has '{proxy}', which is not an IP address."));
+        failures.AddRange(options.ReverseProxy.KnownNetworks.Where(network => !System.Net.IPNetwork.TryParse(network, out _))
+            .Select(network => $"AaiProxy:ReverseProxy:KnownNetworks has '{network}', which is not a CIDR network such as 10.0.0.0/8."));
+
+        var duplicates = options.Clients.GroupBy(client => client.ClientId, StringComparer.Ordinal).Where(group => group.Count() > 1);
+        failures.AddRange(duplicates.Select(group => $"AaiProxy:Clients declares client '{group.Key}' more than once."));
+
+        for (var index = 0; index < options.Clients.Count; index++)
+        {
+            failures.AddRange(ValidateClient($"AaiProxy:Clients:{index}", options.Clients[index]));
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static IEnumerable<string> ValidateClient(string path, ClientOptions client)
+    {
+        if (string.IsNullOrWhiteSpace(client.ClientId))
+        {
+            yield return $"{path}:ClientId is required.";
+            yield break;
+        }
+
+        var label = $"{path} ('{client.ClientId}')";
+        var hasSecret = !string.IsNullOrEmpty(client.ClientSecret) || !string.IsNullOrEmpty(client.ClientSecretFile);
+        if (client.Type == ClientType.Confidential && !hasSecret)
+        {
+            yield return $"{label} is confidential: set ClientSecret or ClientSecretFile.";
+        }
+
+        if (client.Type == ClientType.Confidential && !string.IsNullOrEmpty(client.ClientSecret) && !string.IsNullOrEmpty(client.ClientSecretFile))
+        {
+            yield return $"{label}: set only one of ClientSecret and ClientSecretFile.";
+        }
+
+        if (client.ClientSecretFile is { Length: > 0 } file && !File.Exists(file))
+        {
+            yield return $"{label}: ClientSecretFile '{file}' does not exist.";
+        }
+
+        if (client.Type == ClientType.Public && hasSecret)
+        {
+            yield return $"{label} is public: remove its ClientSecret/ClientSecretFile (a public client cannot keep a secret).";
+        }
+
+        if (client.Type == ClientType.Public && !client.RequirePkce)
+        {
+            yield return $"{label} is public: RequirePkce cannot be false.";
+        }
+
+        if (client.Type == ClientType.Public && client.AllowedGrants.Contains(OpenIddictConstants.GrantTypes.ClientCredentials))
+        {
+            yield return $"{label} is public: it cannot use client_credentials.";
+        }
+
+        if (client.AllowedGrants.Count == 0)
+        {
+            yield return $"{label}: set AllowedGrants (any of {string.Join(", ", SupportedGrants)}).";
+        }
+
+        foreach (var grant in client.AllowedGrants.Where(grant => !SupportedGrants.Contains(grant)))
+        {
+            yield return $"{label}: grant '{grant}' is not supported; use any of {string.Join(", ", SupportedGrants)}.";
+        }
+
+        if (client.AllowedGrants.Contains(OpenIddictConstants.GrantTypes.AuthorizationCode) && client.RedirectUris.Count == 0)
+        {
+            yield return $"{label} uses authorization_code: set RedirectUris.";
+        }
+
+        foreach (var uri in client.RedirectUris.Concat(client.PostLogoutRedirectUris))
+        {
+            var concrete = uri.Replace(ClientOptions.OriginPlaceholder, "http://localhost", StringComparison.Ordinal);
+            if (!Uri.TryCreate(concrete, UriKind.Absolute, out var parsed) || !string.IsNullOrEmpty(parsed.Fragment))
+            {
+                yield return $"{label}: '{uri}' is not an absolute URI without a fragment.";
+            }
+        }
+
+        foreach (var scope in client.AllowedScopes.Where(scope => !ClaimRelease.KnownScopes.Contains(scope)))
+        {
+            yield return $"{label}: scope '{scope}' is unknown; known scopes: {string.Join(' ', ClaimRelease.KnownScopes)}.";
+        }
+    }
+}

@@ -1,0 +1,27 @@
+using AaiProxy.Server.Configuration;
+using AaiProxy.Server.Storage;
+using Microsoft.Extensions.Options;
+
+namespace AaiProxy.Server.Hosting;
+
+/// <summary>At start: migrate, then bring declared clients up to date.</summary>
+internal sealed class StartupInitializer(DatabaseInitializer database, IServiceScopeFactory scopes, IOptions<ProxyOptions> options, ILogger<StartupInitializer> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (options.Value.Demo.Enabled)
+        {
+            Log.DemoEnabled(logger);
+        }
+
+        database.EnsureMigrated();
+        await using var scope = scopes.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<Oidc.ClientSeeder>().SeedAsync(cancellationToken);
+
+        // Building the OpenIddict options loads the signing and encryption keys, generating them on
+        // first start: a broken key store fails the start, not the first sign-in.
+        _ = scope.ServiceProvider.GetRequiredService<IOptionsMonitor<OpenIddict.Server.OpenIddictServerOptions>>().CurrentValue;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

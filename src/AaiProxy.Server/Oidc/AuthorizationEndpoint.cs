@@ -1,0 +1,107 @@
+using AaiProxy.Identity;
+using AaiProxy.Server.Configuration;
+using AaiProxy.Server.Session;
+using AaiProxy.Server.Upstream;
+using AaiProxy.Server.Web;
+using Microsoft.AspNetCore;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+using OpenIddict.Abstractions;
+using OpenIddict.Server.AspNetCore;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace AaiProxy.Server.Oidc;
+
+/// <summary>
+/// The authorization endpoint's own decisions (OpenIddict passthrough: the request, its client and redirect
+/// URI are validated before this runs, so every error here goes back to the client, RFC 6749 §4.1.2.1):
+/// is the browser's session good enough for this request, and if not, which upstream login must happen.
+/// </summary>
+internal static class AuthorizationEndpoint
+{
+    /// <summary>Hint parameters naming the upstream provider to use (AARC-G061 and the common short form).</summary>
+    private static readonly string[] ProviderHints = ["aarc_idp_hint", "idp_hint"];
+
+    public static async Task<IResult> HandleAsync(HttpContext httpContext, ICommunityAccountResolver accounts, CommunityPrincipalFactory principals,
+        UpstreamChoices choices, UpstreamErrorRelay relay, LoginRequests loginRequests, IOptions<ProxyOptions> proxy, TimeProvider time,
+        ILogger<AuthorizationLog> logger)
+    {
+        var request = httpContext.GetOpenIddictServerRequest()
+            ?? throw new InvalidOperationException("The OpenID Connect request cannot be retrieved.");
+        var correlationId = CorrelationId.Of(httpContext);
+
+        // An upstream login started for this request failed in a way the client must hear of.
+        if (relay.Read((string?)request.GetParameter(UpstreamErrorRelay.Parameter)) is { } relayed)
+        {
+            Log.AuthorizationEndedUpstream(logger, LogText.Untrusted(request.ClientId), relayed.Error, correlationId);
+            return Forbid(relayed.Error, relayed.Description);
+        }
+
+        var options = proxy.Value;
+        var client = options.Clients.FirstOrDefault(candidate => candidate.ClientId == request.ClientId);
+        var decision = AuthenticationRequirements.Decide(request, client?.RequireMfa == true,
+            options.Authentication.SupportedContextClasses, AuthenticationContextClasses.RefedsMfa);
+        if (decision.Requirement is not { } requirement)
+        {
+            Log.AuthorizationUnmet(logger, LogText.Untrusted(request.ClientId), decision.Unmet!, correlationId);
+            return Forbid(AuthenticationRequirements.UnmetAuthenticationRequirements, decision.Unmet!);
+        }
+
+        var session = await ProxySession.ReadAsync(httpContext);
+        var identity = session is null
+            ? null
+            : (await accounts.ReloadAsync(session.AccountId, session.LinkId, httpContext.RequestAborted))?.WithAuthentication(session.Authentication);
+        var fresh = request.HasPromptValue(PromptValues.Login) || MaxAgeExceeded(request, session, time) ||
+                    !requirement.SatisfiedBy(session?.Authentication.ContextClass);
+        if (identity is null || fresh)
+        {
+            if (request.HasPromptValue(PromptValues.None))
+            {
+                return Forbid(Errors.LoginRequired, "The user is not signed in with the authentication this request needs.");
+            }
+
+            return await StartUpstreamLoginAsync(httpContext, request, requirement, fresh, choices, loginRequests);
+        }
+
+        var principal = await principals.CreateAsync(identity, request.GetScopes(), httpContext.RequestAborted);
+        principal.SetClaim(Claims.AuthenticationTime, session!.Authentication.AuthenticatedAt.ToUnixTimeSeconds());
+        principal.SetDestinations(claim => claim.Type == Claims.AuthenticationTime ? [Destinations.IdentityToken] : claim.GetDestinations());
+        return Results.SignIn(principal, authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+    }
+
+    // The login comes back to this same request (minus prompt, or prompt=login would never end), with the
+    // requirement decided above. A hint or a single upstream choice starts it at once; otherwise the person chooses.
+    private static async Task<IResult> StartUpstreamLoginAsync(HttpContext httpContext, OpenIddictRequest request,
+        AuthenticationRequirement requirement, bool force, UpstreamChoices choices, LoginRequests loginRequests)
+    {
+        var parameters = httpContext.Request.HasFormContentType ? httpContext.Request.Form.ToList() : httpContext.Request.Query.ToList();
+        parameters.RemoveAll(parameter => parameter.Key is Parameters.Prompt or UpstreamErrorRelay.Parameter);
+        var returnUrl = httpContext.Request.PathBase + httpContext.Request.Path + QueryString.Create(parameters);
+        var requested = new RequestedAuthentication(returnUrl, Provider: null, requirement.ContextClasses, force);
+
+        var hinted = await choices.FindAsync(ProviderHints.Select(hint => (string?)request.GetParameter(hint)).FirstOrDefault(h => h is not null),
+            httpContext.RequestAborted);
+        var all = hinted is null ? await choices.ListAsync(httpContext.RequestAborted) : [hinted];
+        return all switch
+        {
+            [] => Forbid(Errors.TemporarilyUnavailable, "No upstream identity provider is configured."),
+            [var only] => Results.Challenge((requested with { Provider = only.Provider }).ToProperties(), [only.Scheme]),
+            _ => Results.Redirect(LoginPage.Url(loginRequests, requested)),
+        };
+    }
+
+    private static bool MaxAgeExceeded(OpenIddictRequest request, ProxySession? session, TimeProvider time) =>
+        request.MaxAge is { } maxAge && session is not null && time.GetUtcNow() - session.Authentication.AuthenticatedAt > TimeSpan.FromSeconds(maxAge);
+
+    internal static IResult Forbid(string error, string description) =>
+        Results.Forbid(
+            new AuthenticationProperties(new Dictionary<string, string?>
+            {
+                [OpenIddictServerAspNetCoreConstants.Properties.Error] = error,
+                [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = description,
+            }),
+            [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
+}
+
+/// <summary>Log category of the authorization endpoint.</summary>
+internal sealed class AuthorizationLog;

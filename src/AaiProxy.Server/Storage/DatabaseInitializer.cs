@@ -1,0 +1,42 @@
+using AaiProxy.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace AaiProxy.Server.Storage;
+
+/// <summary>
+/// Applies migrations once per process: at start when <c>AaiProxy:Database:MigrateOnStart</c> is true
+/// (the default), or on demand for the <c>migrate</c> command.
+/// </summary>
+internal sealed class DatabaseInitializer(IServiceScopeFactory scopes, IOptions<DatabaseOptions> options, ILogger<DatabaseInitializer> logger)
+{
+    private readonly Lock _gate = new();
+    private bool _done;
+
+    /// <summary>Migrates unless disabled by configuration; idempotent and thread-safe.</summary>
+    public void EnsureMigrated()
+    {
+        if (options.Value.MigrateOnStart)
+        {
+            Migrate();
+        }
+    }
+
+    /// <summary>Applies every pending migration.</summary>
+    public void Migrate()
+    {
+        lock (_gate)
+        {
+            if (_done)
+            {
+                return;
+            }
+
+            using var scope = scopes.CreateScope();
+            var db = scope.ServiceProvider.GetRequiredService<ProxyDbContext>();
+            db.Database.Migrate();
+            Log.DatabaseMigrated(logger, db.Database.ProviderName ?? "unknown", db.Database.GetAppliedMigrations().Count());
+            _done = true;
+        }
+    }
+}

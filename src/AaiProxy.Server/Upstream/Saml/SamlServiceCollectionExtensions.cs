@@ -1,0 +1,63 @@
+using AaiProxy.Saml;
+using AaiProxy.Saml.Logout;
+using AaiProxy.Saml.Metadata;
+using AaiProxy.Saml.Replay;
+using AaiProxy.Saml.Requests;
+using AaiProxy.Saml.ServiceProviderMetadata;
+using AaiProxy.Saml.Validation;
+using AaiProxy.Server.Session;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace AaiProxy.Server.Upstream.Saml;
+
+internal static class SamlServiceCollectionExtensions
+{
+    /// <summary>The SAML service provider: options, keys, trusted IdPs, and the protocol classes of AaiProxy.Saml.</summary>
+    public static IServiceCollection AddProxySaml(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<SamlOptions>().Bind(configuration.GetSection(SamlOptions.SectionName))
+            .Validate(options => options.IdentityProviders.All(idp => !string.IsNullOrWhiteSpace(idp.MetadataFile)),
+                "Each AaiProxy:Saml:IdentityProviders entry needs a MetadataFile.")
+            .Validate(options => options.ClockSkew >= TimeSpan.Zero && options.ClockSkew <= TimeSpan.FromMinutes(10),
+                "AaiProxy:Saml:ClockSkew must be between 0 and 10 minutes.")
+            .Validate(options => options.OutstandingRequestLifetime > TimeSpan.Zero,
+                "AaiProxy:Saml:OutstandingRequestLifetime must be positive.")
+            .ValidateOnStart();
+
+        services.AddSingleton(ServiceProviderSettingsFactory.Create);
+        services.AddSingleton<ConfiguredIdentityProviders>();
+        services.AddSingleton(provider => provider.GetRequiredService<ConfiguredIdentityProviders>().Metadata);
+        services.AddSingleton(provider => new SamlValidationOptions
+        {
+            ClockSkew = provider.GetRequiredService<IOptions<SamlOptions>>().Value.ClockSkew,
+            Policies = provider.GetRequiredService<ConfiguredIdentityProviders>().Policies,
+        });
+        services.AddSingleton<ISamlReplayCache>(provider => provider.GetService<IConnectionMultiplexer>() is { } redis
+            ? new RedisSamlReplayCache(redis, provider.GetRequiredService<TimeProvider>())
+            : new InMemorySamlReplayCache(provider.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<SamlResponseValidator>();
+        services.AddSingleton(provider => new AuthnRequestWriter(provider.GetRequiredService<ServiceProviderSettings>(),
+            provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<IOptions<SamlOptions>>().Value.SignAuthnRequests));
+        services.AddSingleton(provider => new LogoutValidationOptions(
+            provider.GetRequiredService<IOptions<SamlOptions>>().Value.ClockSkew, LogoutValidationOptions.Default.MaxMessageAge));
+        services.AddSingleton<LogoutRequestWriter>(provider => new(provider.GetRequiredService<ServiceProviderSettings>(),
+            provider.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<LogoutRequestValidator>();
+        services.AddSingleton<LogoutResponseValidator>();
+        services.AddSingleton<LogoutResponseWriter>();
+        services.AddSingleton<ServiceProviderMetadataWriter>();
+        services.AddSingleton<SamlMetadataDocument>();
+        services.AddSingleton<PendingSamlRequests>();
+
+        services.AddAuthentication().AddRemoteScheme<SamlAuthenticationOptions, SamlAuthenticationHandler>(
+            SamlAuthenticationDefaults.Scheme, "SAML identity providers", options =>
+            {
+                options.SignInScheme = SessionDefaults.Scheme;
+                options.Events.OnRemoteFailure = UpstreamLoginEvents.OnRemoteFailure;
+            });
+        services.AddSingleton<IUpstreamChoiceSource, SamlUpstreamChoices>();
+        services.AddScoped<IUpstreamLogout, SamlUpstreamLogout>();
+        return services;
+    }
+}

@@ -1,0 +1,15 @@
+namespace AaiProxy.Server.Upstream;
+
+internal static class UpstreamServiceCollectionExtensions
+{
+    /// <summary>The protocol-neutral part of upstream logins: choices, sign-in, sign-out, the login page.</summary>
+    public static IServiceCollection AddProxyUpstream(this IServiceCollection services)
+    {
+        services.AddSingleton<UpstreamChoices>();
+        services.AddSingleton<UpstreamErrorRelay>();
+        services.AddSingleton<LoginRequests>();
+        services.AddScoped<UpstreamSignIn>();
+        services.AddScoped<UpstreamLogout>();
+        return services;
+    }
+}
