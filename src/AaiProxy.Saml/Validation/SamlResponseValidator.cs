@@ -5,6 +5,8 @@ using AaiProxy.Saml.Mapping;
 using AaiProxy.Saml.Metadata;
 using AaiProxy.Saml.Replay;
 using AaiProxy.Saml.Xml;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AaiProxy.Saml.Validation;
 
@@ -19,7 +21,8 @@ public sealed class SamlResponseValidator(
     IIdentityProviderMetadataProvider metadata,
     ISamlReplayCache replayCache,
     TimeProvider time,
-    SamlValidationOptions options)
+    SamlValidationOptions options,
+    ILogger<SamlResponseValidator>? logger = null)
 {
     private const string BearerMethod = "urn:oasis:names:tc:SAML:2.0:cm:bearer";
 
@@ -68,7 +71,7 @@ public sealed class SamlResponseValidator(
 
         RequireEncryptionWhenPolicySays(assertionElement, policy);
         var verifiedAssertion = assertionElement.LocalName == "EncryptedAssertion"
-            ? EncryptedAssertionDecryptor.Decrypt(assertionElement, serviceProvider.DecryptionCertificates)
+            ? DecryptAssertion(assertionElement, identityProvider, policy, responseSignature is not null)
             : assertionElement;
         RequireAssertionSignatureOrSignedResponse(verifiedAssertion, responseSignature is not null, identityProvider, policy);
 
@@ -96,6 +99,22 @@ public sealed class SamlResponseValidator(
             throw new SamlValidationException(SamlValidationError.AssertionNotEncrypted,
                 "This identity provider's assertions must be encrypted, and this one is not.");
         }
+    }
+
+    // Core 2.3.4 and 6.2: decrypted with our keys only; CBC content encryption only when the Response
+    // signature (verified above) covers the ciphertext; a legacy algorithm the policy allows is logged
+    // at each use.
+    private XmlElement DecryptAssertion(XmlElement encryptedAssertion, IdentityProviderMetadata identityProvider,
+        IdentityProviderPolicy policy, bool responseVerified)
+    {
+        var decrypted = EncryptedAssertionDecryptor.Decrypt(encryptedAssertion, new DecryptionRules(serviceProvider.EntityId,
+            serviceProvider.DecryptionCertificates, responseVerified, policy.AllowTripleDes));
+        if (decrypted.LegacyAlgorithm is { } legacy)
+        {
+            EncryptionLog.LegacyContentEncryption(logger ?? (ILogger)NullLogger.Instance, identityProvider.EntityId, legacy);
+        }
+
+        return decrypted.Assertion;
     }
 
     // Bindings 3.5.4: the form field is base64. The size is bounded before anything is decoded.
