@@ -47,7 +47,7 @@ internal static class UpstreamIdentityMapper
                     continue;
                 }
 
-                if (rule.Scoped && scopes.OutOfScopeReason(value) is { } reason)
+                if (scopes.OutOfScopeReason(rule, value) is { } reason)
                 {
                     dropped.Add(new DroppedAttributeValue(attribute.Name, value, reason));
                     continue;

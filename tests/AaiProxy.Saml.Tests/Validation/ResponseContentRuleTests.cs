@@ -194,6 +194,64 @@ public sealed class ResponseContentRuleTests
         Assert.Single(result.DroppedValues);
     }
 
+    // Shibboleth's scope check applies to the part after the single '@'; with two, the value is refused.
+    [Theory]
+    [InlineData("alice@evil.example@example.org")]
+    [InlineData("alice@example.org@example.org")]
+    public async Task Drops_a_scoped_value_with_more_than_one_at_sign(string principalName)
+    {
+        var content = SamlTestBed.Baseline() with
+        {
+            Attributes = [new(SamlAttributeMap.SubjectId.Name, ["k7q2m9x4@example.org"]), new(SamlAttributeMap.EduPersonPrincipalName.Name, [principalName])],
+        };
+
+        var result = await _bed.ValidateAsync(_bed.Write(content));
+
+        Assert.Empty(result.Identity.Values(InternalAttributes.EduPersonPrincipalName));
+        var dropped = Assert.Single(result.DroppedValues);
+        Assert.Equal(principalName, dropped.Value);
+        Assert.Contains("more than one '@'", dropped.Reason, StringComparison.Ordinal);
+    }
+
+    // .NET's '$' also matches before a final newline; a scope pattern must match the whole scope.
+    [Fact]
+    public async Task Drops_a_scoped_value_whose_scope_matches_a_pattern_only_before_a_trailing_newline()
+    {
+        var content = SamlTestBed.Baseline() with
+        {
+            Attributes =
+            [
+                new(SamlAttributeMap.SubjectId.Name, ["k7q2m9x4@example.org"]),
+                new(SamlAttributeMap.EduPersonScopedAffiliation.Name, ["member@physics.example.ac.uk\n"]),
+            ],
+        };
+
+        var result = await _bed.ValidateAsync(_bed.Write(content));
+
+        Assert.Empty(result.Identity.Values(InternalAttributes.EduPersonScopedAffiliation));
+        Assert.Equal(["member@physics.example.ac.uk\n"], result.DroppedValues.Select(d => d.Value));
+    }
+
+    [Theory]
+    [InlineData("example.org", true)]
+    [InlineData("EXAMPLE.org", true)]
+    [InlineData("physics.example.ac.uk", true)]
+    [InlineData("evil.example", false)]
+    [InlineData("example.org\n", false)]
+    [InlineData("alice@example.org", false)]
+    public async Task Checks_schac_home_organization_as_a_whole_against_the_scopes(string homeOrganization, bool accepted)
+    {
+        var content = SamlTestBed.Baseline() with
+        {
+            Attributes = [new(SamlAttributeMap.SubjectId.Name, ["k7q2m9x4@example.org"]), new(SamlAttributeMap.SchacHomeOrganization.Name, [homeOrganization])],
+        };
+
+        var result = await _bed.ValidateAsync(_bed.Write(content));
+
+        Assert.Equal(accepted ? [homeOrganization] : [], result.Identity.Values(InternalAttributes.SchacHomeOrganization));
+        Assert.Equal(accepted ? [] : [homeOrganization], result.DroppedValues.Select(d => d.Value));
+    }
+
     public static TheoryData<string[], string, string> SubjectPreferenceCases => new()
     {
         { [SamlAttributeMap.PairwiseId.Name, SamlAttributeMap.EduPersonUniqueId.Name, SamlAttributeMap.EduPersonPrincipalName.Name], InternalAttributes.PairwiseId, "pw@example.org" },
