@@ -41,7 +41,7 @@ public sealed class SamlResponseValidator(
         var isEncrypted = assertionElement?.LocalName == "EncryptedAssertion";
         var identityProvider = await ResolveIssuerAsync(header, assertionElement, responseSignature is not null || isEncrypted, ct);
         var policy = options.PolicyFor(identityProvider.EntityId);
-        RequireSuccessStatus(header, identityProvider);
+        RequireSuccessStatus(header, response, responseSignature, identityProvider, policy, expectedInResponseTo);
         if (assertionElement is null)
         {
             throw new SamlValidationException(SamlValidationError.AssertionMissing, "A Success response carries no assertion.");
@@ -86,6 +86,7 @@ public sealed class SamlResponseValidator(
         RequireOnlyKnownConditions(assertion);
         var confirmation = RequireBearerConfirmation(assertion, expectedInResponseTo);
         RequireAuthnStatement(assertion);
+        RequireAuthnInstantNotInFuture(assertion);
         await RequireFirstUseAsync(assertion, confirmation, ct);
         return UpstreamIdentityMapper.Map(new ValidatedAssertion(assertion), identityProvider, serviceProvider.EntityId);
     }
@@ -238,11 +239,31 @@ public sealed class SamlResponseValidator(
     }
 
     // Core 3.2.2.2: anything but Success carries no usable assertion; the status goes to the person.
-    private static void RequireSuccessStatus(ResponseHeader header, IdentityProviderMetadata identityProvider)
+    // A status response needs no signature, so its text is trusted only when the Response is signed
+    // with the IdP's metadata keys (per policy) and answers the request this browser has outstanding.
+    private static void RequireSuccessStatus(ResponseHeader header, XmlElement response, XmlElement? responseSignature,
+        IdentityProviderMetadata identityProvider, IdentityProviderPolicy policy, string? expectedInResponseTo)
     {
         if (!header.Status.IsSuccess)
         {
-            throw new SamlStatusException(identityProvider.EntityId, header.Status.Code, header.Status.SecondLevelCode, header.Status.Message);
+            var authenticated = expectedInResponseTo is not null && header.InResponseTo == expectedInResponseTo
+                && responseSignature is not null && SignatureVerifies(response, responseSignature, identityProvider, policy);
+            throw new SamlStatusException(identityProvider.EntityId, header.Status.Code, header.Status.SecondLevelCode,
+                header.Status.Message, authenticated);
+        }
+    }
+
+    private static bool SignatureVerifies(XmlElement response, XmlElement signature, IdentityProviderMetadata identityProvider,
+        IdentityProviderPolicy policy)
+    {
+        try
+        {
+            EnvelopedSignatureVerifier.Verify(response, signature, identityProvider.SigningCertificates, policy);
+            return true;
+        }
+        catch (SamlValidationException)
+        {
+            return false;
         }
     }
 
@@ -426,6 +447,18 @@ public sealed class SamlResponseValidator(
         if (assertion.AuthnStatements.Count == 0)
         {
             throw new SamlValidationException(SamlValidationError.AuthnStatementMissing, "The assertion has no AuthnStatement.");
+        }
+    }
+
+    // Core 2.7.2: AuthnInstant is when the IdP authenticated the person; one later than now (beyond
+    // the clock skew) is impossible, so the statement is not believed. How old it may be is the host's call.
+    private void RequireAuthnInstantNotInFuture(Assertion assertion)
+    {
+        var now = time.GetUtcNow();
+        if (assertion.AuthnStatements.FirstOrDefault(statement => statement.AuthnInstant > now + options.ClockSkew) is { } future)
+        {
+            throw new SamlValidationException(SamlValidationError.AuthnInstantInFuture,
+                $"The AuthnInstant {future.AuthnInstant:O} lies in the future; it is now {now:O}.");
         }
     }
 

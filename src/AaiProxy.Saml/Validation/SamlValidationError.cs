@@ -56,6 +56,7 @@ public enum SamlValidationError
     AudienceMismatch,
     UnsupportedCondition,
     AuthnStatementMissing,
+    AuthnInstantInFuture,
     Replayed,
 
     // Mapping

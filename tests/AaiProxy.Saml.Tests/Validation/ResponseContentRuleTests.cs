@@ -105,6 +105,27 @@ public sealed class ResponseContentRuleTests
     }
 
     [Fact]
+    public async Task Rejects_an_authn_instant_in_the_future_beyond_the_clock_skew()
+    {
+        var xml = _bed.Write(SamlTestBed.Baseline() with { AuthnInstant = _bed.Time.GetUtcNow() + _bed.Options.ClockSkew + TimeSpan.FromSeconds(1) });
+
+        var error = await _bed.RejectAsync(xml);
+
+        Assert.Equal(SamlValidationError.AuthnInstantInFuture, error.Error);
+    }
+
+    [Fact]
+    public async Task Accepts_an_authn_instant_in_the_future_within_the_clock_skew()
+    {
+        var authnInstant = _bed.Time.GetUtcNow() + _bed.Options.ClockSkew;
+        var xml = _bed.Write(SamlTestBed.Baseline() with { AuthnInstant = authnInstant });
+
+        var result = await _bed.ValidateAsync(xml);
+
+        Assert.Equal(authnInstant, result.Identity.Authentication.AuthenticatedAt);
+    }
+
+    [Fact]
     public async Task Rejects_replayed_assertion()
     {
         var xml = _bed.Write();
