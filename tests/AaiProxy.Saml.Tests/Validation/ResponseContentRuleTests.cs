@@ -215,18 +215,20 @@ public sealed class ResponseContentRuleTests
         Assert.Single(result.DroppedValues);
     }
 
+    // The baseline's subject-id and one value of the attribute under test.
+    private Task<SamlLoginResult> ValidateWithSubjectAnd(Attributes.SamlAttribute attribute, string value) =>
+        _bed.ValidateAsync(_bed.Write(SamlTestBed.Baseline() with
+        {
+            Attributes = [new(SamlAttributeMap.SubjectId.Name, ["k7q2m9x4@example.org"]), new(attribute.Name, [value])],
+        }));
+
     // Shibboleth's scope check applies to the part after the single '@'; with two, the value is refused.
     [Theory]
     [InlineData("alice@evil.example@example.org")]
     [InlineData("alice@example.org@example.org")]
     public async Task Drops_a_scoped_value_with_more_than_one_at_sign(string principalName)
     {
-        var content = SamlTestBed.Baseline() with
-        {
-            Attributes = [new(SamlAttributeMap.SubjectId.Name, ["k7q2m9x4@example.org"]), new(SamlAttributeMap.EduPersonPrincipalName.Name, [principalName])],
-        };
-
-        var result = await _bed.ValidateAsync(_bed.Write(content));
+        var result = await ValidateWithSubjectAnd(SamlAttributeMap.EduPersonPrincipalName, principalName);
 
         Assert.Empty(result.Identity.Values(InternalAttributes.EduPersonPrincipalName));
         var dropped = Assert.Single(result.DroppedValues);
@@ -238,16 +240,7 @@ public sealed class ResponseContentRuleTests
     [Fact]
     public async Task Drops_a_scoped_value_whose_scope_matches_a_pattern_only_before_a_trailing_newline()
     {
-        var content = SamlTestBed.Baseline() with
-        {
-            Attributes =
-            [
-                new(SamlAttributeMap.SubjectId.Name, ["k7q2m9x4@example.org"]),
-                new(SamlAttributeMap.EduPersonScopedAffiliation.Name, ["member@physics.example.ac.uk\n"]),
-            ],
-        };
-
-        var result = await _bed.ValidateAsync(_bed.Write(content));
+        var result = await ValidateWithSubjectAnd(SamlAttributeMap.EduPersonScopedAffiliation, "member@physics.example.ac.uk\n");
 
         Assert.Empty(result.Identity.Values(InternalAttributes.EduPersonScopedAffiliation));
         Assert.Equal(["member@physics.example.ac.uk\n"], result.DroppedValues.Select(d => d.Value));
@@ -262,12 +255,7 @@ public sealed class ResponseContentRuleTests
     [InlineData("alice@example.org", false)]
     public async Task Checks_schac_home_organization_as_a_whole_against_the_scopes(string homeOrganization, bool accepted)
     {
-        var content = SamlTestBed.Baseline() with
-        {
-            Attributes = [new(SamlAttributeMap.SubjectId.Name, ["k7q2m9x4@example.org"]), new(SamlAttributeMap.SchacHomeOrganization.Name, [homeOrganization])],
-        };
-
-        var result = await _bed.ValidateAsync(_bed.Write(content));
+        var result = await ValidateWithSubjectAnd(SamlAttributeMap.SchacHomeOrganization, homeOrganization);
 
         Assert.Equal(accepted ? [homeOrganization] : [], result.Identity.Values(InternalAttributes.SchacHomeOrganization));
         Assert.Equal(accepted ? [] : [homeOrganization], result.DroppedValues.Select(d => d.Value));
