@@ -13,8 +13,9 @@ namespace AaiProxy.Saml.Encryption;
 /// reference resolved is one EncryptedData makes to a peer EncryptedKey inside the same
 /// EncryptedAssertion (Core 6.2). The structure is judged before any RSA operation: at most
 /// <see cref="EncryptedKeySelector.MaxEncryptedKeys"/> keys, an allowed content algorithm, and only
-/// keys addressed to us. Every failure is the same <see cref="SamlValidationError.DecryptionFailed"/>; only Reason differs.
-/// The result is a fresh document parsed by <see cref="SafeXml"/>, validated like any plain assertion.
+/// keys addressed to us. Every failure is the same <see cref="SamlValidationError.DecryptionFailed"/>;
+/// only Reason differs. The result is a fresh document parsed by <see cref="SafeXml"/>, validated like
+/// any plain assertion.
 /// </summary>
 internal static class EncryptedAssertionDecryptor
 {

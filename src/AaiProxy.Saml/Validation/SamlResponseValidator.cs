@@ -25,6 +25,7 @@ public sealed class SamlResponseValidator(
     ILogger<SamlResponseValidator>? logger = null)
 {
     private const string BearerMethod = "urn:oasis:names:tc:SAML:2.0:cm:bearer";
+    private readonly ILogger _logger = (ILogger?)logger ?? NullLogger.Instance;
 
     /// <param name="base64Response">The SAMLResponse form field (Bindings 3.5.4: base64 of the XML).</param>
     /// <param name="expectedInResponseTo">The ID of the AuthnRequest outstanding for this browser, or null.</param>
@@ -112,7 +113,7 @@ public sealed class SamlResponseValidator(
             serviceProvider.DecryptionCertificates, responseVerified, policy.AllowTripleDes));
         if (decrypted.LegacyAlgorithm is { } legacy)
         {
-            EncryptionLog.LegacyContentEncryption(logger ?? (ILogger)NullLogger.Instance, identityProvider.EntityId, legacy);
+            EncryptionLog.LegacyContentEncryption(_logger, identityProvider.EntityId, legacy);
         }
 
         return decrypted.Assertion;
