@@ -111,6 +111,9 @@ internal static class SamlDocumentExtensions
     public static XmlElement Single(this XmlElement element, string xpath) =>
         (XmlElement)(element.SelectSingleNode(xpath, Namespaces(element.OwnerDocument)) ?? throw new InvalidOperationException($"No {xpath}"));
 
+    public static IEnumerable<XmlElement> All(this XmlElement element, string xpath) =>
+        element.SelectNodes(xpath, Namespaces(element.OwnerDocument))!.Cast<XmlElement>();
+
     public static XmlElement Response(this XmlDocument document) => document.DocumentElement!;
 
     public static XmlElement Assertion(this XmlDocument document) => document.Single("/samlp:Response/saml:Assertion");

@@ -3,8 +3,13 @@ namespace AaiProxy.Saml.Attributes;
 /// <summary>One SAML attribute the proxy understands (NameFormat uri).</summary>
 /// <param name="Name">The SAML attribute name (<c>urn:oid:…</c> or <c>urn:oasis:…</c>).</param>
 /// <param name="FriendlyName">Its customary friendly name, for metadata and logs.</param>
-/// <param name="Scoped">Values are <c>…@scope</c> and must match the IdP's <c>shibmd:Scope</c>.</param>
-public sealed record SamlAttribute(string Name, string FriendlyName, bool Scoped);
+/// <param name="Scoped">Values are <c>…@scope</c> (or, with <see cref="WholeValueIsScope"/>, a bare scope)
+/// and must match the IdP's <c>shibmd:Scope</c>.</param>
+public sealed record SamlAttribute(string Name, string FriendlyName, bool Scoped)
+{
+    /// <summary>The whole value is a scope (a domain, as in <c>schacHomeOrganization</c>), not <c>…@scope</c>.</summary>
+    public bool WholeValueIsScope { get; init; }
+}
 
 /// <summary>
 /// The one table of SAML attributes the proxy understands (names from the SAML subject-id profile,
@@ -51,7 +56,10 @@ public static class SamlAttributeMap
         new("urn:oid:1.3.6.1.4.1.5923.1.1.1.7", "eduPersonEntitlement", Scoped: false);
 
     public static SamlAttribute SchacHomeOrganization { get; } =
-        new("urn:oid:1.3.6.1.4.1.25178.1.2.9", "schacHomeOrganization", Scoped: false);
+        new("urn:oid:1.3.6.1.4.1.25178.1.2.9", "schacHomeOrganization", Scoped: true)
+        {
+            WholeValueIsScope = true,
+        };
 
     public static SamlAttribute VoPersonExternalAffiliation { get; } =
         new("urn:oid:1.3.6.1.4.1.25178.4.1.11", "voPersonExternalAffiliation", Scoped: true);

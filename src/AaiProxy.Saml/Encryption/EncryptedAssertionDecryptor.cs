@@ -9,39 +9,59 @@ namespace AaiProxy.Saml.Encryption;
 
 /// <summary>
 /// Decrypts a saml:EncryptedAssertion (Core 2.3.4, XML Encryption 1.1) with our own keys, using the
-/// cryptographic primitives directly on the parsed structure: nothing is ever fetched or resolved.
-/// Every failure is the same <see cref="SamlValidationError.DecryptionFailed"/>; only Reason differs.
-/// The result is a fresh document parsed by <see cref="SafeXml"/>, validated like any plain assertion.
+/// cryptographic primitives directly on the parsed structure: nothing is ever fetched, and the only
+/// reference resolved is one EncryptedData makes to a peer EncryptedKey inside the same
+/// EncryptedAssertion (Core 6.2). The structure is judged before any RSA operation: at most
+/// <see cref="EncryptedKeySelector.MaxEncryptedKeys"/> keys, an allowed content algorithm, and only
+/// keys addressed to us. Every failure is the same <see cref="SamlValidationError.DecryptionFailed"/>;
+/// only Reason differs. The result is a fresh document parsed by <see cref="SafeXml"/>, validated like
+/// any plain assertion.
 /// </summary>
 internal static class EncryptedAssertionDecryptor
 {
     private const int GcmNonceBytes = 12;
     private const int GcmTagBytes = 16;
-    private const int AesBlockBytes = 16;
 
-    public static XmlElement Decrypt(XmlElement encryptedAssertion, IReadOnlyList<X509Certificate2> decryptionCertificates)
+    public static DecryptedAssertion Decrypt(XmlElement encryptedAssertion, DecryptionRules rules, KeyUnwrap? unwrap = null)
     {
         RefuseExternalReferences(encryptedAssertion);
+        RefuseTooManyEncryptedKeys(encryptedAssertion);
         var encryptedData = Single(encryptedAssertion, SamlNamespaces.XmlEnc, "EncryptedData");
         RequireElementType(encryptedData);
-        var contentKeyBytes = ContentKeyLength(AlgorithmOf(encryptedData));
-        var encryptedKeys = EncryptedKeysFor(encryptedAssertion, encryptedData);
-        var paddings = encryptedKeys.Select(KeyTransportPadding).ToList(); // all checked before any unwrap
-        var contentKey = UnwrapContentKey(encryptedKeys, paddings, decryptionCertificates, contentKeyBytes);
-        var plaintext = DecryptContent(AlgorithmOf(encryptedData), contentKey, CipherValue(encryptedData));
-        return ParseAssertion(plaintext);
+        var algorithm = AlgorithmOf(encryptedData);
+        var contentKeyBytes = ContentKeyLength(algorithm, rules);
+        var candidates = EncryptedKeySelector.Select(encryptedAssertion, encryptedData, rules);
+        var paddings = candidates.Select(candidate => KeyTransportPadding(candidate.EncryptedKey)).ToList(); // all checked before any unwrap
+        var contentKey = UnwrapContentKey(candidates, paddings, contentKeyBytes, unwrap ?? RsaUnwrap);
+        var plaintext = DecryptContent(algorithm, contentKey, CipherValue(encryptedData));
+        return new DecryptedAssertion(ParseAssertion(plaintext), algorithm == XmlSecurityAlgorithms.TripleDesCbc ? algorithm : null);
     }
 
-    // Nothing is dereferenced: a RetrievalMethod or CipherReference (XML Encryption 3.3.1) would make
-    // us fetch or look up data named by the sender.
+    // Nothing is fetched: a CipherReference or AgreementMethod (XML Encryption 3.3.1, 5.6) would make
+    // us fetch or derive data named by the sender. A RetrievalMethod is resolved only where Core 6.2
+    // puts it (EncryptedData/KeyInfo, naming a peer EncryptedKey; see EncryptedKeySelector).
     private static void RefuseExternalReferences(XmlElement encryptedAssertion)
     {
         foreach (XmlElement element in encryptedAssertion.GetElementsByTagName("*"))
         {
-            if (element.LocalName is "RetrievalMethod" or "CipherReference" or "AgreementMethod")
+            var allowedRetrieval = element.LocalName == "RetrievalMethod" && element.ParentNode is XmlElement keyInfo
+                && keyInfo.Is(SamlNamespaces.XmlDsig, "KeyInfo") && keyInfo.ParentNode is XmlElement encryptedData
+                && encryptedData.Is(SamlNamespaces.XmlEnc, "EncryptedData") && encryptedData.ParentNode == encryptedAssertion;
+            if (element.LocalName is "RetrievalMethod" or "CipherReference" or "AgreementMethod" && !allowedRetrieval)
             {
-                throw Failed($"The encrypted assertion uses {element.LocalName}, which is never followed.");
+                throw Failed($"The encrypted assertion uses {element.LocalName} where it is never followed.");
             }
+        }
+    }
+
+    // Each EncryptedKey can cost one RSA private-key operation per certificate of ours, for a sender
+    // not yet authenticated; a legitimate IdP needs one (two during our key rollover).
+    private static void RefuseTooManyEncryptedKeys(XmlElement encryptedAssertion)
+    {
+        var count = EncryptedKeySelector.CountEncryptedKeys(encryptedAssertion);
+        if (count > EncryptedKeySelector.MaxEncryptedKeys)
+        {
+            throw Failed($"The encrypted assertion carries {count} EncryptedKey elements; at most {EncryptedKeySelector.MaxEncryptedKeys} are accepted.");
         }
     }
 
@@ -52,16 +72,6 @@ internal static class EncryptedAssertionDecryptor
         {
             throw Failed($"EncryptedData has Type '{type}', not Element.");
         }
-    }
-
-    // Keys are inline (EncryptedData/KeyInfo/EncryptedKey) or peers in the EncryptedAssertion (Core 2.3.4).
-    private static List<XmlElement> EncryptedKeysFor(XmlElement encryptedAssertion, XmlElement encryptedData)
-    {
-        var inline = encryptedData.ChildElements(SamlNamespaces.XmlDsig, "KeyInfo")
-            .SelectMany(keyInfo => keyInfo.ChildElements(SamlNamespaces.XmlEnc, "EncryptedKey"));
-        var peers = encryptedAssertion.ChildElements(SamlNamespaces.XmlEnc, "EncryptedKey");
-        var keys = inline.Concat(peers).ToList();
-        return keys.Count > 0 ? keys : throw Failed("The encrypted assertion carries no EncryptedKey.");
     }
 
     // Only RSA-OAEP: RSA PKCS#1 v1.5 key transport is a padding oracle (Bleichenbacher), so it is
@@ -97,31 +107,17 @@ internal static class EncryptedAssertionDecryptor
         _ => throw Failed($"RSA-OAEP with digest '{digest}' and MGF '{mgf}' is not supported."),
     };
 
-    private static byte[] UnwrapContentKey(List<XmlElement> encryptedKeys, List<RSAEncryptionPadding> paddings,
-        IReadOnlyList<X509Certificate2> decryptionCertificates, int contentKeyBytes)
+    private static byte[] UnwrapContentKey(List<KeyCandidate> candidates, List<RSAEncryptionPadding> paddings,
+        int contentKeyBytes, KeyUnwrap unwrap)
     {
-        for (var i = 0; i < encryptedKeys.Count; i++)
+        for (var i = 0; i < candidates.Count; i++)
         {
-            var wrapped = CipherValue(encryptedKeys[i]);
-            foreach (var certificate in decryptionCertificates)
+            var wrapped = CipherValue(candidates[i].EncryptedKey);
+            foreach (var certificate in candidates[i].Certificates)
             {
-                using var rsa = certificate.GetRSAPrivateKey();
-                if (rsa is null)
+                if (unwrap(certificate, wrapped, paddings[i]) is { } key && key.Length == contentKeyBytes)
                 {
-                    continue;
-                }
-
-                try
-                {
-                    var key = rsa.Decrypt(wrapped, paddings[i]);
-                    if (key.Length == contentKeyBytes)
-                    {
-                        return key;
-                    }
-                }
-                catch (CryptographicException)
-                {
-                    // Not our key (or tampered): try the next certificate.
+                    return key;
                 }
             }
         }
@@ -129,17 +125,46 @@ internal static class EncryptedAssertionDecryptor
         throw Failed("No decryption certificate could unwrap a content key of the expected length.");
     }
 
-    private static int ContentKeyLength(string? algorithm) => algorithm switch
+    private static byte[]? RsaUnwrap(X509Certificate2 certificate, byte[] wrappedKey, RSAEncryptionPadding padding)
     {
-        XmlSecurityAlgorithms.Aes128Gcm or XmlSecurityAlgorithms.Aes128Cbc => 16,
-        XmlSecurityAlgorithms.Aes256Gcm or XmlSecurityAlgorithms.Aes256Cbc => 32,
-        _ => throw Failed($"Content encryption '{algorithm}' is not supported."),
-    };
+        using var rsa = certificate.GetRSAPrivateKey();
+        try
+        {
+            return rsa?.Decrypt(wrappedKey, padding);
+        }
+        catch (CryptographicException)
+        {
+            return null; // not our key, or tampered
+        }
+    }
+
+    // XML Encryption 1.1, 5.2: AES-GCM authenticates the ciphertext itself. CBC does not: unless the
+    // Response signature, verified before decryption, covers the ciphertext, an attacker could modify
+    // it and learn from our padding check (a padding oracle). tripledes-cbc (5.2.1) is legacy and only
+    // accepted from an IdP the operator allowed it for.
+    private static int ContentKeyLength(string? algorithm, DecryptionRules rules)
+    {
+        if (algorithm is XmlSecurityAlgorithms.Aes128Cbc or XmlSecurityAlgorithms.Aes256Cbc or XmlSecurityAlgorithms.TripleDesCbc
+            && !rules.ResponseSigned)
+        {
+            throw Failed($"Content encryption '{algorithm}' (CBC) is accepted only inside a signed Response.");
+        }
+
+        return algorithm switch
+        {
+            XmlSecurityAlgorithms.Aes128Gcm or XmlSecurityAlgorithms.Aes128Cbc => 16,
+            XmlSecurityAlgorithms.Aes256Gcm or XmlSecurityAlgorithms.Aes256Cbc => 32,
+            XmlSecurityAlgorithms.TripleDesCbc when rules.AllowTripleDes => 24,
+            XmlSecurityAlgorithms.TripleDesCbc => throw Failed("Content encryption tripledes-cbc is not allowed for this identity provider."),
+            _ => throw Failed($"Content encryption '{algorithm}' is not supported."),
+        };
+    }
 
     private static byte[] DecryptContent(string? algorithm, byte[] key, byte[] cipherValue) => algorithm switch
     {
         XmlSecurityAlgorithms.Aes128Gcm or XmlSecurityAlgorithms.Aes256Gcm => DecryptGcm(key, cipherValue),
-        _ => DecryptCbc(key, cipherValue),
+        XmlSecurityAlgorithms.TripleDesCbc => DecryptCbc(TripleDES.Create(), key, cipherValue),
+        _ => DecryptCbc(Aes.Create(), key, cipherValue),
     };
 
     // XML Encryption 1.1, 5.2.4: nonce (96 bits) || ciphertext || tag (128 bits).
@@ -167,25 +192,28 @@ internal static class EncryptedAssertionDecryptor
         return plaintext;
     }
 
-    // XML Encryption 1.1, 5.2.1: IV (128 bits) || ciphertext, with ISO 10126-style padding (the last
-    // byte gives the pad length; the other pad bytes are arbitrary).
-    private static byte[] DecryptCbc(byte[] key, byte[] cipherValue)
+    // XML Encryption 1.1, 5.2.1 and 5.2.2: IV (one block) || ciphertext, with ISO 10126-style padding
+    // (the last byte gives the pad length; the other pad bytes are arbitrary).
+    private static byte[] DecryptCbc(SymmetricAlgorithm cipher, byte[] key, byte[] cipherValue)
     {
-        if (cipherValue.Length < 2 * AesBlockBytes || cipherValue.Length % AesBlockBytes != 0)
+        using (cipher)
         {
-            throw Failed("The AES-CBC cipher value has an invalid length.");
-        }
+            var blockBytes = cipher.BlockSize / 8;
+            if (cipherValue.Length < 2 * blockBytes || cipherValue.Length % blockBytes != 0)
+            {
+                throw Failed("The CBC cipher value has an invalid length.");
+            }
 
-        using var aes = Aes.Create();
-        aes.Key = key;
-        var padded = aes.DecryptCbc(cipherValue.AsSpan(AesBlockBytes), cipherValue.AsSpan(0, AesBlockBytes), PaddingMode.None);
-        var padLength = padded[^1];
-        if (padLength is 0 or > AesBlockBytes)
-        {
-            throw Failed("The AES-CBC padding is invalid.");
-        }
+            cipher.Key = key;
+            var padded = cipher.DecryptCbc(cipherValue.AsSpan(blockBytes), cipherValue.AsSpan(0, blockBytes), PaddingMode.None);
+            var padLength = padded[^1];
+            if (padLength == 0 || padLength > blockBytes)
+            {
+                throw Failed("The CBC padding is invalid.");
+            }
 
-        return padded[..^padLength];
+            return padded[..^padLength];
+        }
     }
 
     private static XmlElement ParseAssertion(byte[] plaintext)
@@ -249,5 +277,5 @@ internal static class EncryptedAssertionDecryptor
             : throw Failed($"{parent.LocalName} has {children.Count} {localName} elements.");
     }
 
-    private static SamlValidationException Failed(string reason) => new(SamlValidationError.DecryptionFailed, reason);
+    internal static SamlValidationException Failed(string reason) => new(SamlValidationError.DecryptionFailed, reason);
 }

@@ -6,20 +6,20 @@ using AaiProxy.Saml.Xml;
 
 namespace AaiProxy.Saml.IdentityProvider;
 
-/// <summary>Writes a saml:EncryptedAssertion (Core 2.3.4): a fresh AES-256 content key, wrapped with
-/// RSA-OAEP to the SP's certificate and placed inline in EncryptedData/KeyInfo.</summary>
+/// <summary>Writes a saml:EncryptedAssertion (Core 2.3.4): a fresh content key, wrapped with RSA-OAEP
+/// to the SP's certificate and placed inline in EncryptedData/KeyInfo, or as a peer of EncryptedData
+/// that its KeyInfo references (Core 6.2, OpenSAML's default).</summary>
 internal static class AssertionEncryptor
 {
+    private const string PeerKeyId = "_ek-1";
+    private const string PeerKeyName = "content-key-1";
+    private const string EncryptedKeyType = "http://www.w3.org/2001/04/xmlenc#EncryptedKey";
+
     public static string Encrypt(string assertionXml, X509Certificate2 recipient, AssertionContentEncryption content,
-        AssertionKeyTransport keyTransport)
+        AssertionKeyTransport keyTransport, EncryptedKeyPlacement placement)
     {
         var plaintext = Encoding.UTF8.GetBytes(assertionXml);
-        var key = RandomNumberGenerator.GetBytes(32);
-        var (contentAlgorithm, cipherValue) = content switch
-        {
-            AssertionContentEncryption.Aes256Gcm => (XmlSecurityAlgorithms.Aes256Gcm, EncryptGcm(key, plaintext)),
-            _ => (XmlSecurityAlgorithms.Aes256Cbc, EncryptCbc(key, plaintext)),
-        };
+        var (contentAlgorithm, key, cipherValue) = EncryptContent(content, plaintext);
         using var rsa = recipient.GetRSAPublicKey() ?? throw new InvalidOperationException("The SP certificate has no RSA key.");
         var oaepSha256 = keyTransport == AssertionKeyTransport.RsaOaepSha256;
         var wrappedKey = rsa.Encrypt(key, oaepSha256 ? RSAEncryptionPadding.OaepSHA256 : RSAEncryptionPadding.OaepSHA1);
@@ -32,29 +32,88 @@ internal static class AssertionEncryptor
             writer.WriteAttributeString("Type", XmlSecurityAlgorithms.EncryptedElementType);
             WriteAlgorithm(writer, contentAlgorithm);
             writer.WriteStartElement("ds", "KeyInfo", SamlNamespaces.XmlDsig);
-            writer.WriteStartElement("xenc", "EncryptedKey", SamlNamespaces.XmlEnc);
-            writer.WriteStartElement("xenc", "EncryptionMethod", SamlNamespaces.XmlEnc);
-            writer.WriteAttributeString("Algorithm", oaepSha256 ? XmlSecurityAlgorithms.RsaOaep : XmlSecurityAlgorithms.RsaOaepMgf1p);
-            writer.WriteStartElement("ds", "DigestMethod", SamlNamespaces.XmlDsig);
-            writer.WriteAttributeString("Algorithm", oaepSha256 ? XmlSecurityAlgorithms.Sha256 : XmlSecurityAlgorithms.Sha1);
-            writer.WriteEndElement();
-            if (oaepSha256)
+            switch (placement)
             {
-                writer.WriteStartElement("xenc11", "MGF", XmlSecurityAlgorithms.XmlEnc11Namespace);
-                writer.WriteAttributeString("Algorithm", XmlSecurityAlgorithms.Mgf1Sha256);
-                writer.WriteEndElement();
+                case EncryptedKeyPlacement.PeerByRetrievalMethod:
+                    writer.WriteStartElement("ds", "RetrievalMethod", SamlNamespaces.XmlDsig);
+                    writer.WriteAttributeString("URI", "#" + PeerKeyId);
+                    writer.WriteAttributeString("Type", EncryptedKeyType);
+                    writer.WriteEndElement();
+                    break;
+                case EncryptedKeyPlacement.PeerByKeyName:
+                    writer.WriteElementString("ds", "KeyName", SamlNamespaces.XmlDsig, PeerKeyName);
+                    break;
+                default:
+                    WriteEncryptedKey(writer, wrappedKey, oaepSha256, peer: false);
+                    break;
             }
 
-            writer.WriteEndElement(); // EncryptionMethod
-            WriteCipherData(writer, wrappedKey);
-            writer.WriteEndElement(); // EncryptedKey
             writer.WriteEndElement(); // KeyInfo
             WriteCipherData(writer, cipherValue);
             writer.WriteEndElement(); // EncryptedData
+            if (placement != EncryptedKeyPlacement.Inline)
+            {
+                WriteEncryptedKey(writer, wrappedKey, oaepSha256, peer: true);
+            }
+
             writer.WriteEndElement(); // EncryptedAssertion
         }
 
         return output.ToString();
+    }
+
+    private static (string Algorithm, byte[] Key, byte[] CipherValue) EncryptContent(AssertionContentEncryption content, byte[] plaintext)
+    {
+        switch (content)
+        {
+            case AssertionContentEncryption.Aes256Gcm:
+                var gcmKey = RandomNumberGenerator.GetBytes(32);
+                return (XmlSecurityAlgorithms.Aes256Gcm, gcmKey, EncryptGcm(gcmKey, plaintext));
+            case AssertionContentEncryption.TripleDesCbc:
+                using (var tripleDes = TripleDES.Create())
+                {
+                    return (XmlSecurityAlgorithms.TripleDesCbc, tripleDes.Key, EncryptCbc(tripleDes, plaintext));
+                }
+
+            default:
+                using (var aes = Aes.Create())
+                {
+                    aes.Key = RandomNumberGenerator.GetBytes(32);
+                    return (XmlSecurityAlgorithms.Aes256Cbc, aes.Key, EncryptCbc(aes, plaintext));
+                }
+        }
+    }
+
+    // A peer key carries an Id (for RetrievalMethod) and its CarriedKeyName
+    // (for KeyName), in the schema's order: EncryptionMethod, CipherData, …, CarriedKeyName.
+    private static void WriteEncryptedKey(XmlWriter writer, byte[] wrappedKey, bool oaepSha256, bool peer)
+    {
+        writer.WriteStartElement("xenc", "EncryptedKey", SamlNamespaces.XmlEnc);
+        if (peer)
+        {
+            writer.WriteAttributeString("Id", PeerKeyId);
+        }
+
+        writer.WriteStartElement("xenc", "EncryptionMethod", SamlNamespaces.XmlEnc);
+        writer.WriteAttributeString("Algorithm", oaepSha256 ? XmlSecurityAlgorithms.RsaOaep : XmlSecurityAlgorithms.RsaOaepMgf1p);
+        writer.WriteStartElement("ds", "DigestMethod", SamlNamespaces.XmlDsig);
+        writer.WriteAttributeString("Algorithm", oaepSha256 ? XmlSecurityAlgorithms.Sha256 : XmlSecurityAlgorithms.Sha1);
+        writer.WriteEndElement();
+        if (oaepSha256)
+        {
+            writer.WriteStartElement("xenc11", "MGF", XmlSecurityAlgorithms.XmlEnc11Namespace);
+            writer.WriteAttributeString("Algorithm", XmlSecurityAlgorithms.Mgf1Sha256);
+            writer.WriteEndElement();
+        }
+
+        writer.WriteEndElement(); // EncryptionMethod
+        WriteCipherData(writer, wrappedKey);
+        if (peer)
+        {
+            writer.WriteElementString("xenc", "CarriedKeyName", SamlNamespaces.XmlEnc, PeerKeyName);
+        }
+
+        writer.WriteEndElement(); // EncryptedKey
     }
 
     // XML Encryption 1.1, 5.2.4: nonce || ciphertext || tag.
@@ -67,13 +126,11 @@ internal static class AssertionEncryptor
         return result;
     }
 
-    // XML Encryption 1.1, 5.2.1: IV || ciphertext; PKCS#7 padding satisfies the spec's padding rule.
-    private static byte[] EncryptCbc(byte[] key, byte[] plaintext)
+    // XML Encryption 1.1, 5.2.1-5.2.2: IV || ciphertext; PKCS#7 padding satisfies the spec's padding rule.
+    private static byte[] EncryptCbc(SymmetricAlgorithm cipher, byte[] plaintext)
     {
-        using var aes = Aes.Create();
-        aes.Key = key;
-        var iv = RandomNumberGenerator.GetBytes(16);
-        return [.. iv, .. aes.EncryptCbc(plaintext, iv, PaddingMode.PKCS7)];
+        var iv = RandomNumberGenerator.GetBytes(cipher.BlockSize / 8);
+        return [.. iv, .. cipher.EncryptCbc(plaintext, iv, PaddingMode.PKCS7)];
     }
 
     private static void WriteAlgorithm(XmlWriter writer, string algorithm)

@@ -36,6 +36,12 @@ public sealed record SamlResponseContent(
 
     public AssertionKeyTransport KeyTransport { get; init; } = AssertionKeyTransport.RsaOaepMgf1p;
 
+    /// <summary>Where the wrapped content key goes (Core 6.2).</summary>
+    public EncryptedKeyPlacement KeyPlacement { get; init; } = EncryptedKeyPlacement.Inline;
+
+    /// <summary>When the person authenticated (<c>AuthnInstant</c>); unset: when the response is written.</summary>
+    public DateTimeOffset? AuthnInstant { get; init; }
+
     /// <summary>How long the assertion and its bearer confirmation stay valid.</summary>
     public TimeSpan Lifetime { get; init; } = TimeSpan.FromMinutes(5);
 }
@@ -47,6 +53,21 @@ public enum AssertionContentEncryption
 {
     Aes256Gcm,
     Aes256Cbc,
+
+    /// <summary>XML Encryption tripledes-cbc: legacy, for testing an SP's refusal or per-IdP allowance.</summary>
+    TripleDesCbc,
+}
+
+public enum EncryptedKeyPlacement
+{
+    /// <summary>EncryptedData/KeyInfo/EncryptedKey.</summary>
+    Inline,
+
+    /// <summary>A peer of EncryptedData in the EncryptedAssertion, named by a same-document ds:RetrievalMethod.</summary>
+    PeerByRetrievalMethod,
+
+    /// <summary>A peer of EncryptedData, named by ds:KeyName equal to its xenc:CarriedKeyName.</summary>
+    PeerByKeyName,
 }
 
 public enum AssertionKeyTransport

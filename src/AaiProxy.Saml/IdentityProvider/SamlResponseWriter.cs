@@ -34,7 +34,8 @@ public sealed class SamlResponseWriter(string issuer, X509Certificate2 signingCe
 
         if (content.EncryptFor is not null)
         {
-            assertionXml = AssertionEncryptor.Encrypt(assertionXml, content.EncryptFor, content.ContentEncryption, content.KeyTransport);
+            assertionXml = AssertionEncryptor.Encrypt(assertionXml, content.EncryptFor, content.ContentEncryption, content.KeyTransport,
+                content.KeyPlacement);
         }
 
         var responseXml = WriteResponse(content.Destination, content.InResponseTo, now,
@@ -139,7 +140,7 @@ public sealed class SamlResponseWriter(string issuer, X509Certificate2 signingCe
             writer.WriteEndElement();
 
             writer.WriteStartElement(Saml, "AuthnStatement", SamlNamespaces.Assertion);
-            writer.WriteAttributeString("AuthnInstant", SamlProtocolValues.FormatInstant(now));
+            writer.WriteAttributeString("AuthnInstant", SamlProtocolValues.FormatInstant(content.AuthnInstant ?? now));
             writer.WriteAttributeString("SessionIndex", content.SessionIndex);
             writer.WriteStartElement(Saml, "AuthnContext", SamlNamespaces.Assertion);
             writer.WriteElementString(Saml, "AuthnContextClassRef", SamlNamespaces.Assertion, content.AuthnContextClassRef);

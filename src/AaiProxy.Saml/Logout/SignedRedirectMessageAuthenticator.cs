@@ -51,7 +51,8 @@ internal sealed class SignedRedirectMessageAuthenticator(
             ?? throw new SamlLogoutException(SamlLogoutError.UnknownIssuer, $"The issuer '{issuer}' is not a known identity provider.");
         try
         {
-            message.VerifySignature(identityProvider.SigningCertificates);
+            // One policy per IdP for login and logout: SHA-1 only where the operator allowed it.
+            message.VerifySignature(identityProvider.SigningCertificates, options.PolicyFor(identityProvider.EntityId).AllowSha1);
         }
         catch (SamlBindingException ex)
         {

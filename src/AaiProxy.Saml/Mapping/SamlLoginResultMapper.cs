@@ -17,7 +17,7 @@ internal static class SamlLoginResultMapper
 
         foreach (var group in assertion.Attributes.GroupBy(attribute => attribute.Name, StringComparer.Ordinal))
         {
-            var scoped = SamlAttributeMap.FindByName(group.Key)?.Scoped == true;
+            var known = SamlAttributeMap.FindByName(group.Key);
             var values = new List<string>();
             foreach (var value in group.SelectMany(attribute => attribute.Values).Select(v => TextOf(v, assertion.Issuer, serviceProviderEntityId)))
             {
@@ -26,7 +26,7 @@ internal static class SamlLoginResultMapper
                     continue;
                 }
 
-                if (scoped && scopes.OutOfScopeReason(value) is { } reason)
+                if (known is not null && scopes.OutOfScopeReason(known, value) is { } reason)
                 {
                     dropped.Add(new DroppedAttributeValue(group.Key, value, reason));
                     continue;

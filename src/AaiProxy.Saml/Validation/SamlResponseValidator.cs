@@ -5,6 +5,8 @@ using AaiProxy.Saml.Mapping;
 using AaiProxy.Saml.Metadata;
 using AaiProxy.Saml.Replay;
 using AaiProxy.Saml.Xml;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AaiProxy.Saml.Validation;
 
@@ -19,9 +21,11 @@ public sealed class SamlResponseValidator(
     IIdentityProviderMetadataProvider metadata,
     ISamlReplayCache replayCache,
     TimeProvider time,
-    SamlValidationOptions options)
+    SamlValidationOptions options,
+    ILogger<SamlResponseValidator>? logger = null)
 {
     private const string BearerMethod = "urn:oasis:names:tc:SAML:2.0:cm:bearer";
+    private readonly ILogger _logger = (ILogger?)logger ?? NullLogger.Instance;
 
     /// <param name="base64Response">The SAMLResponse form field (Bindings 3.5.4: base64 of the XML).</param>
     /// <param name="expected">What this browser's outstanding request lets the response be.</param>
@@ -40,7 +44,7 @@ public sealed class SamlResponseValidator(
         var identityProvider = await ResolveIssuerAsync(header, assertionElement, responseSignature is not null || isEncrypted, ct);
         RequireRequestedIdentityProvider(identityProvider, expected);
         var policy = options.PolicyFor(identityProvider.EntityId);
-        RequireSuccessStatus(header, identityProvider);
+        RequireSuccessStatus(header, response, responseSignature, identityProvider, policy, expected.InResponseTo);
         if (assertionElement is null)
         {
             throw new SamlValidationException(SamlValidationError.AssertionMissing, "A Success response carries no assertion.");
@@ -71,7 +75,7 @@ public sealed class SamlResponseValidator(
 
         RequireEncryptionWhenPolicySays(assertionElement, policy);
         var verifiedAssertion = assertionElement.LocalName == "EncryptedAssertion"
-            ? EncryptedAssertionDecryptor.Decrypt(assertionElement, serviceProvider.DecryptionCertificates)
+            ? DecryptAssertion(assertionElement, identityProvider, policy, responseSignature is not null)
             : assertionElement;
         RequireAssertionSignatureOrSignedResponse(verifiedAssertion, responseSignature is not null, identityProvider, policy);
 
@@ -87,6 +91,7 @@ public sealed class SamlResponseValidator(
         var confirmation = RequireBearerConfirmation(assertion, expectedInResponseTo);
         RequireAuthnStatement(assertion);
         RequireRequestedAuthnContext(assertion, expected);
+        RequireAuthnInstantNotInFuture(assertion);
         await RequireFirstUseAsync(assertion, confirmation, ct);
         return SamlLoginResultMapper.Map(new ValidatedAssertion(assertion), identityProvider, serviceProvider.EntityId);
     }
@@ -100,6 +105,22 @@ public sealed class SamlResponseValidator(
             throw new SamlValidationException(SamlValidationError.AssertionNotEncrypted,
                 "This identity provider's assertions must be encrypted, and this one is not.");
         }
+    }
+
+    // Core 2.3.4 and 6.2: decrypted with our keys only; CBC content encryption only when the Response
+    // signature (verified above) covers the ciphertext; a legacy algorithm the policy allows is logged
+    // at each use.
+    private XmlElement DecryptAssertion(XmlElement encryptedAssertion, IdentityProviderMetadata identityProvider,
+        IdentityProviderPolicy policy, bool responseVerified)
+    {
+        var decrypted = EncryptedAssertionDecryptor.Decrypt(encryptedAssertion, new DecryptionRules(serviceProvider.EntityId,
+            serviceProvider.DecryptionCertificates, responseVerified, policy.AllowTripleDes));
+        if (decrypted.LegacyAlgorithm is { } legacy)
+        {
+            EncryptionLog.LegacyContentEncryption(_logger, identityProvider.EntityId, legacy);
+        }
+
+        return decrypted.Assertion;
     }
 
     // Bindings 3.5.4: the form field is base64. The size is bounded before anything is decoded.
@@ -234,11 +255,31 @@ public sealed class SamlResponseValidator(
     }
 
     // Core 3.2.2.2: anything but Success carries no usable assertion; the status goes to the person.
-    private static void RequireSuccessStatus(ResponseHeader header, IdentityProviderMetadata identityProvider)
+    // A status response needs no signature, so its text is trusted only when the Response is signed
+    // with the IdP's metadata keys (per policy) and answers the request this browser has outstanding.
+    private static void RequireSuccessStatus(ResponseHeader header, XmlElement response, XmlElement? responseSignature,
+        IdentityProviderMetadata identityProvider, IdentityProviderPolicy policy, string? expectedInResponseTo)
     {
         if (!header.Status.IsSuccess)
         {
-            throw new SamlStatusException(identityProvider.EntityId, header.Status.Code, header.Status.SecondLevelCode, header.Status.Message);
+            var authenticated = expectedInResponseTo is not null && header.InResponseTo == expectedInResponseTo
+                && responseSignature is not null && SignatureVerifies(response, responseSignature, identityProvider, policy);
+            throw new SamlStatusException(identityProvider.EntityId, header.Status.Code, header.Status.SecondLevelCode,
+                header.Status.Message, authenticated);
+        }
+    }
+
+    private static bool SignatureVerifies(XmlElement response, XmlElement signature, IdentityProviderMetadata identityProvider,
+        IdentityProviderPolicy policy)
+    {
+        try
+        {
+            EnvelopedSignatureVerifier.Verify(response, signature, identityProvider.SigningCertificates, policy);
+            return true;
+        }
+        catch (SamlValidationException)
+        {
+            return false;
         }
     }
 
@@ -434,6 +475,18 @@ public sealed class SamlResponseValidator(
         {
             throw new SamlValidationException(SamlValidationError.AuthnContextNotMet,
                 $"The IdP authenticated with '{achieved}', but the request demanded one of [{string.Join(", ", expected.RequestedContexts)}].");
+        }
+    }
+
+    // Core 2.7.2: AuthnInstant is when the IdP authenticated the person; one later than now (beyond
+    // the clock skew) is impossible, so the statement is not believed. How old it may be is the host's call.
+    private void RequireAuthnInstantNotInFuture(Assertion assertion)
+    {
+        var now = time.GetUtcNow();
+        if (assertion.AuthnStatements.FirstOrDefault(statement => statement.AuthnInstant > now + options.ClockSkew) is { } future)
+        {
+            throw new SamlValidationException(SamlValidationError.AuthnInstantInFuture,
+                $"The AuthnInstant {future.AuthnInstant:O} lies in the future; it is now {now:O}.");
         }
     }
 

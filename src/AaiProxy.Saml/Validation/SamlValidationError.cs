@@ -58,5 +58,6 @@ public enum SamlValidationError
     UnsupportedCondition,
     AuthnStatementMissing,
     AuthnContextNotMet,
+    AuthnInstantInFuture,
     Replayed,
 }

@@ -23,11 +23,13 @@ public sealed class SamlValidationException : Exception
         new(Error, Reason, InnerException) { FromEncryptedAssertion = true };
 }
 
-/// <summary>The identity provider answered with a non-Success status (Core 3.2.2.2). Its code and
-/// message are shown to the person; they are not authenticated (a status response needs no signature).</summary>
+/// <summary>The identity provider answered with a non-Success status (Core 3.2.2.2). A status response
+/// needs no signature, so its code and message may have been written by anyone unless
+/// <see cref="Authenticated"/> is true; hosts show the sender's text only then.</summary>
 public sealed class SamlStatusException : Exception
 {
-    public SamlStatusException(string issuer, string statusCode, string? secondLevelStatusCode, string? statusMessage)
+    public SamlStatusException(string issuer, string statusCode, string? secondLevelStatusCode, string? statusMessage,
+        bool authenticated = false)
         : base($"The identity provider '{issuer}' answered {statusCode}"
                + (secondLevelStatusCode is null ? "" : $" / {secondLevelStatusCode}")
                + (statusMessage is null ? "" : $": {statusMessage}"))
@@ -36,6 +38,7 @@ public sealed class SamlStatusException : Exception
         StatusCode = statusCode;
         SecondLevelStatusCode = secondLevelStatusCode;
         StatusMessage = statusMessage;
+        Authenticated = authenticated;
     }
 
     public string Issuer { get; }
@@ -47,6 +50,11 @@ public sealed class SamlStatusException : Exception
     public string? SecondLevelStatusCode { get; }
 
     public string? StatusMessage { get; }
+
+    /// <summary>True only when the Response carries a signature that verifies with the issuer's metadata
+    /// keys (under its policy) and answers the request this browser has outstanding. A signature that
+    /// does not verify, or a status answering another request, makes it false (never an exception).</summary>
+    public bool Authenticated { get; }
 
     /// <summary>The IdP cannot meet the requested authentication context (for example REFEDS MFA).</summary>
     public bool IsNoAuthnContext =>

@@ -20,7 +20,10 @@ public sealed class SamlValidationOptions
 }
 
 /// <param name="AllowUnsolicitedResponses">Accept IdP-initiated responses (no InResponseTo).</param>
-/// <param name="AllowSha1">Accept RSA-SHA1 signatures and SHA-1 digests from this IdP (legacy only).</param>
+/// <param name="AllowSha1">Accept RSA-SHA1 signatures and SHA-1 digests from this IdP (legacy only), for login
+/// and logout messages alike.</param>
 /// <param name="RequireEncryptedAssertions">Refuse assertions from this IdP that were not encrypted to us.</param>
+/// <param name="AllowTripleDes">Accept tripledes-cbc content encryption from this IdP (legacy only; each use is
+/// logged, and like every CBC mode it is accepted only inside a signed Response).</param>
 public sealed record IdentityProviderPolicy(bool AllowUnsolicitedResponses = false, bool AllowSha1 = false,
-    bool RequireEncryptedAssertions = false);
+    bool RequireEncryptedAssertions = false, bool AllowTripleDes = false);

@@ -25,6 +25,7 @@ public static class XmlSecurityAlgorithms
     public const string Mgf1Sha256 = "http://www.w3.org/2009/xmlenc11#mgf1sha256";
     public const string Mgf1Sha384 = "http://www.w3.org/2009/xmlenc11#mgf1sha384";
     public const string Mgf1Sha512 = "http://www.w3.org/2009/xmlenc11#mgf1sha512";
+    public const string TripleDesCbc = "http://www.w3.org/2001/04/xmlenc#tripledes-cbc";
     public const string Aes128Cbc = "http://www.w3.org/2001/04/xmlenc#aes128-cbc";
     public const string Aes256Cbc = "http://www.w3.org/2001/04/xmlenc#aes256-cbc";
     public const string Aes128Gcm = "http://www.w3.org/2009/xmlenc11#aes128-gcm";

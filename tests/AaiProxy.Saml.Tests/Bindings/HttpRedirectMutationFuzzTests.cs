@@ -11,7 +11,7 @@ namespace AaiProxy.Saml.Tests.Bindings;
 /// </summary>
 public sealed class HttpRedirectMutationFuzzTests
 {
-    private const int MutationsPerLayer = 1000;
+    private static readonly int MutationsPerLayer = FuzzIterations.Of(1000);
 
     private const string Message =
         "<samlp:LogoutRequest xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\" ID=\"_abc\" Version=\"2.0\">" +

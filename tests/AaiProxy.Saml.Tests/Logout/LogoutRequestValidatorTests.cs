@@ -130,13 +130,19 @@ public sealed class LogoutRequestValidatorTests
     [Fact]
     public async Task Rejects_sha1_signature_from_an_idp_not_configured_for_it()
     {
-        var query = HttpRedirectBindingTests.QueryOf(HttpRedirectBinding.Encode(new Uri(OurSlo), SamlMessageKind.Request, Request(), null, null))
-            + "&SigAlg=" + Uri.EscapeDataString(RedirectSignatureAlgorithms.RsaSha1);
-        var signed = query + "&Signature=" + Uri.EscapeDataString(Convert.ToBase64String(IdpKey.Sign(query, HashAlgorithmName.SHA1)));
-
-        var error = await AssertRejected(SamlLogoutError.InvalidSignature, HttpRedirectBinding.Decode(signed));
+        var error = await AssertRejected(SamlLogoutError.InvalidSignature, ReceiveSignedWithSha1(SamlMessageKind.Request, Request(), IdpKey));
 
         Assert.Equal(SamlBindingError.WeakSignatureAlgorithm, Assert.IsType<SamlBindingException>(error.InnerException).Error);
+    }
+
+    [Fact]
+    public async Task Accepts_sha1_signature_from_an_idp_whose_login_policy_allows_sha1()
+    {
+        var validator = new LogoutRequestValidator(Settings, _fixture.IdentityProviders, _fixture.Time, Sha1AllowedForIdp());
+
+        var validated = await validator.ValidateAsync(ReceiveSignedWithSha1(SamlMessageKind.Request, Request(), IdpKey));
+
+        Assert.Equal("_lr1", validated.RequestId);
     }
 
     private async Task<SamlLogoutException> AssertRejected(SamlLogoutError expected, HttpRedirectMessage message)

@@ -49,6 +49,22 @@ public sealed class LogoutResponseValidatorTests
     }
 
     [Fact]
+    public async Task Accepts_a_sha1_signed_answer_from_an_idp_whose_login_policy_allows_sha1()
+    {
+        var validator = new LogoutResponseValidator(Settings, _fixture.IdentityProviders, _fixture.Time, Sha1AllowedForIdp());
+
+        var validated = await validator.ValidateAsync(ReceiveSignedWithSha1(SamlMessageKind.Response, Response(), IdpKey), OurRequestId, IdpEntityId);
+
+        Assert.True(validated.IsSuccess);
+    }
+
+    [Fact]
+    public async Task Rejects_a_sha1_signed_answer_by_default()
+    {
+        await AssertRejected(SamlLogoutError.InvalidSignature, ReceiveSignedWithSha1(SamlMessageKind.Response, Response(), IdpKey), IdpEntityId);
+    }
+
+    [Fact]
     public async Task Rejects_an_unsigned_answer()
     {
         await AssertRejected(SamlLogoutError.Unsigned, Receive(SamlMessageKind.Response, Response(), signer: null), IdpEntityId);

@@ -1,4 +1,7 @@
+using System.Security.Cryptography;
 using AaiProxy.Saml.Bindings;
+using AaiProxy.Saml.Logout;
+using AaiProxy.Saml.Validation;
 using AaiProxy.Saml.Metadata;
 using AaiProxy.Saml.Tests.Bindings;
 using Microsoft.Extensions.Time.Testing;
@@ -35,6 +38,21 @@ internal sealed class LogoutTestFixture
     public static HttpRedirectMessage Receive(SamlMessageKind kind, string xml, TestKeyPair? signer, string? relayState = null) =>
         HttpRedirectBinding.Decode(HttpRedirectBindingTests.QueryOf(
             HttpRedirectBinding.Encode(new Uri(OurSlo), kind, xml, relayState, signer?.WithPrivateKey)));
+
+    /// <summary>As <see cref="Receive"/>, but signed with RSA-SHA1 (which our own encoder never writes).</summary>
+    public static HttpRedirectMessage ReceiveSignedWithSha1(SamlMessageKind kind, string xml, TestKeyPair signer)
+    {
+        var query = HttpRedirectBindingTests.QueryOf(HttpRedirectBinding.Encode(new Uri(OurSlo), kind, xml, null, null))
+            + "&SigAlg=" + Uri.EscapeDataString(RedirectSignatureAlgorithms.RsaSha1);
+        return HttpRedirectBinding.Decode(
+            query + "&Signature=" + Uri.EscapeDataString(Convert.ToBase64String(signer.Sign(query, HashAlgorithmName.SHA1))));
+    }
+
+    /// <summary>Logout options sharing the login policy under which our IdP may use SHA-1.</summary>
+    public static LogoutValidationOptions Sha1AllowedForIdp() => LogoutValidationOptions.SameAs(new SamlValidationOptions
+    {
+        Policies = new Dictionary<string, IdentityProviderPolicy> { [IdpEntityId] = new(AllowSha1: true) },
+    });
 
     private sealed class InMemoryIdentityProviders(params IdentityProviderMetadata[] known) : IIdentityProviderMetadataProvider
     {

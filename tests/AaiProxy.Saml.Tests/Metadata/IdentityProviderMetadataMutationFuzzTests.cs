@@ -11,7 +11,7 @@ namespace AaiProxy.Saml.Tests.Metadata;
 /// </summary>
 public sealed partial class IdentityProviderMetadataMutationFuzzTests
 {
-    private const int MutationsPerSeed = 1000;
+    private static readonly int MutationsPerSeed = FuzzIterations.Of(1000);
 
     [Theory]
     [InlineData(505)]

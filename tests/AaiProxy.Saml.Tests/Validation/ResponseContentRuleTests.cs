@@ -138,6 +138,27 @@ public sealed class ResponseContentRuleTests
     }
 
     [Fact]
+    public async Task Rejects_an_authn_instant_in_the_future_beyond_the_clock_skew()
+    {
+        var xml = _bed.Write(SamlTestBed.Baseline() with { AuthnInstant = _bed.Time.GetUtcNow() + _bed.Options.ClockSkew + TimeSpan.FromSeconds(1) });
+
+        var error = await _bed.RejectAsync(xml);
+
+        Assert.Equal(SamlValidationError.AuthnInstantInFuture, error.Error);
+    }
+
+    [Fact]
+    public async Task Accepts_an_authn_instant_in_the_future_within_the_clock_skew()
+    {
+        var authnInstant = _bed.Time.GetUtcNow() + _bed.Options.ClockSkew;
+        var xml = _bed.Write(SamlTestBed.Baseline() with { AuthnInstant = authnInstant });
+
+        var result = await _bed.ValidateAsync(xml);
+
+        Assert.Equal(authnInstant, result.Authentication.AuthnInstant);
+    }
+
+    [Fact]
     public async Task Rejects_replayed_assertion()
     {
         var xml = _bed.Write();
@@ -225,6 +246,52 @@ public sealed class ResponseContentRuleTests
 
         Assert.Equal("bob@physics.example.ac.uk", result.FirstValue(SamlAttributeMap.EduPersonPrincipalName.Name));
         Assert.Single(result.DroppedValues);
+    }
+
+    // The baseline's subject-id and one value of the attribute under test.
+    private Task<SamlLoginResult> ValidateWithSubjectAnd(Attributes.SamlAttribute attribute, string value) =>
+        _bed.ValidateAsync(_bed.Write(SamlTestBed.Baseline() with
+        {
+            Attributes = [new(SamlAttributeMap.SubjectId.Name, ["k7q2m9x4@example.org"]), new(attribute.Name, [value])],
+        }));
+
+    // Shibboleth's scope check applies to the part after the single '@'; with two, the value is refused.
+    [Theory]
+    [InlineData("alice@evil.example@example.org")]
+    [InlineData("alice@example.org@example.org")]
+    public async Task Drops_a_scoped_value_with_more_than_one_at_sign(string principalName)
+    {
+        var result = await ValidateWithSubjectAnd(SamlAttributeMap.EduPersonPrincipalName, principalName);
+
+        Assert.Empty(result.Values(SamlAttributeMap.EduPersonPrincipalName.Name));
+        var dropped = Assert.Single(result.DroppedValues);
+        Assert.Equal(principalName, dropped.Value);
+        Assert.Contains("more than one '@'", dropped.Reason, StringComparison.Ordinal);
+    }
+
+    // .NET's '$' also matches before a final newline; a scope pattern must match the whole scope.
+    [Fact]
+    public async Task Drops_a_scoped_value_whose_scope_matches_a_pattern_only_before_a_trailing_newline()
+    {
+        var result = await ValidateWithSubjectAnd(SamlAttributeMap.EduPersonScopedAffiliation, "member@physics.example.ac.uk\n");
+
+        Assert.Empty(result.Values(SamlAttributeMap.EduPersonScopedAffiliation.Name));
+        Assert.Equal(["member@physics.example.ac.uk\n"], result.DroppedValues.Select(d => d.Value));
+    }
+
+    [Theory]
+    [InlineData("example.org", true)]
+    [InlineData("EXAMPLE.org", true)]
+    [InlineData("physics.example.ac.uk", true)]
+    [InlineData("evil.example", false)]
+    [InlineData("example.org\n", false)]
+    [InlineData("alice@example.org", false)]
+    public async Task Checks_schac_home_organization_as_a_whole_against_the_scopes(string homeOrganization, bool accepted)
+    {
+        var result = await ValidateWithSubjectAnd(SamlAttributeMap.SchacHomeOrganization, homeOrganization);
+
+        Assert.Equal(accepted ? [homeOrganization] : [], result.Values(SamlAttributeMap.SchacHomeOrganization.Name));
+        Assert.Equal(accepted ? [] : [homeOrganization], result.DroppedValues.Select(d => d.Value));
     }
 
     [Fact]

@@ -11,7 +11,7 @@ namespace AaiProxy.Saml.Tests.Validation;
 /// </summary>
 public sealed class ResponseMutationFuzzTests
 {
-    private const int MutationsPerShape = 1500;
+    private static readonly int MutationsPerShape = FuzzIterations.Of(1500);
 
     public static TheoryData<string, int> Shapes => new()
     {

@@ -20,7 +20,7 @@ internal sealed class ConfiguredIdentityProviders
             var idp = IdentityProviderMetadataReader.ReadFile(configured.MetadataFile);
             metadata.Add(configured.DisplayName is { } name ? idp with { DisplayName = name } : idp);
             policies[idp.EntityId] = new IdentityProviderPolicy(configured.AllowUnsolicitedResponses, configured.AllowSha1,
-                configured.RequireEncryptedAssertions);
+                configured.RequireEncryptedAssertions, configured.AllowTripleDes);
         }
 
         metadata.AddRange(embedded.Select(idp => idp.ReadMetadata()));

@@ -70,7 +70,11 @@ internal static class SamlFailureMessages
         }
 
         var code = status.SecondLevelStatusCode ?? status.StatusCode;
-        var message = string.IsNullOrWhiteSpace(status.StatusMessage) ? "" : $" It said: \u201c{status.StatusMessage}\u201d.";
+        // An IdP's own words are shown only from a signed answer to this browser's request: anyone can post an
+        // unsigned status response, and its text would otherwise appear on this site as if the IdP had said it.
+        var message = !status.Authenticated || string.IsNullOrWhiteSpace(status.StatusMessage)
+            ? ""
+            : $" It said: \u201c{status.StatusMessage}\u201d.";
         return $"Your identity provider did not sign you in (status {ShortStatus(code)}).{message}";
     }
 

@@ -44,8 +44,12 @@ public sealed class SamlIdentityProviderOptions
     /// <summary>Accept IdP-initiated responses (without <c>InResponseTo</c>) from this IdP.</summary>
     public bool AllowUnsolicitedResponses { get; set; }
 
-    /// <summary>Accept SHA-1 signatures from this IdP (legacy deployments only).</summary>
+    /// <summary>Accept SHA-1 signatures from this IdP, on login and logout messages (legacy deployments only).</summary>
     public bool AllowSha1 { get; set; }
+
+    /// <summary>Accept tripledes-cbc encrypted assertions from this IdP (legacy; inside a signed Response
+    /// only, and logged at each use).</summary>
+    public bool AllowTripleDes { get; set; }
 
     /// <summary>Refuse assertions from this IdP that were not encrypted to us.</summary>
     public bool RequireEncryptedAssertions { get; set; }

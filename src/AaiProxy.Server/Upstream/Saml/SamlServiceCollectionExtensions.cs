@@ -39,8 +39,7 @@ internal static class SamlServiceCollectionExtensions
         services.AddSingleton<SamlResponseValidator>();
         services.AddSingleton(provider => new AuthnRequestWriter(provider.GetRequiredService<ServiceProviderSettings>(),
             provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<IOptions<SamlOptions>>().Value.SignAuthnRequests));
-        services.AddSingleton(provider => new LogoutValidationOptions(
-            provider.GetRequiredService<IOptions<SamlOptions>>().Value.ClockSkew, LogoutValidationOptions.Default.MaxMessageAge));
+        services.AddSingleton(provider => LogoutValidationOptions.SameAs(provider.GetRequiredService<SamlValidationOptions>()));
         services.AddSingleton<LogoutRequestWriter>(provider => new(provider.GetRequiredService<ServiceProviderSettings>(),
             provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton<LogoutRequestValidator>();
