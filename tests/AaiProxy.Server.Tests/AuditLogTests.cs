@@ -2,7 +2,7 @@ using System.Text.Json;
 using AaiProxy.Data;
 using AaiProxy.Data.Entities;
 using AaiProxy.Identity;
-using AaiProxy.Server.Hosting;
+using AaiProxy.Server.Configuration;
 using AaiProxy.Server.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

@@ -137,7 +137,7 @@ public sealed class AuthorizationCodeFlowTests(ProxyFixture fixture) : IClassFix
         Assert.Equal(["/demo-idp/slo", "/saml/slo", "/connect/logout", "/demo/portal"], hops);
         Assert.StartsWith(ProxyFactory.Origin + "/demo/portal?state=bye", location);
         using var afterLogout = await browser.GetAsync(QueryHelpers.AddQueryString("/connect/authorize", OidcTestClient.AuthorizationRequest(OidcTestClient.NewPkce())));
-        Assert.Equal("/login", new Uri(new Uri(ProxyFactory.Origin), afterLogout.Headers.Location!).AbsolutePath);
+        Assert.Equal(UpstreamLogin.DemoIdentityProviderSignOn, new Uri(new Uri(ProxyFactory.Origin), afterLogout.Headers.Location!).AbsolutePath);
     }
 
     [Fact]

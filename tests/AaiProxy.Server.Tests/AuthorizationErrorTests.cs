@@ -41,7 +41,7 @@ public sealed class AuthorizationErrorTests(ProxyFixture fixture) : IClassFixtur
     }
 
     [Fact]
-    public async Task Authorize_PublicClientWithoutPkce_IsInvalidRequest()
+    public async Task Authorize_PublicClientWithoutPkce_IsInvalidRequestRedirectedToTheClient()
     {
         var request = OidcTestClient.AuthorizationRequest(OidcTestClient.NewPkce());
         request.Remove("code_challenge");
@@ -49,22 +49,24 @@ public sealed class AuthorizationErrorTests(ProxyFixture fixture) : IClassFixtur
 
         using var response = await BrowserGet(QueryHelpers.AddQueryString("/connect/authorize", request));
 
-        // OpenIddict checks PKCE before it has validated the redirect URI, so it answers here, not by redirect.
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains("invalid_request", await response.Content.ReadAsStringAsync());
+        // RFC 6749 §4.1.2.1: the client and its redirect URI are valid, so the error goes back to the client
+        // (before: OpenIddict checked PKCE before the redirect URI and answered with its own page).
+        var callback = AuthenticationRequirementTests.AssertRedirectedToClient(response);
+        Assert.Equal("invalid_request", OidcTestClient.Query(callback)["error"]);
+        Assert.Equal(request["state"], OidcTestClient.Query(callback)["state"]);
         Assert.Contains(fixture.Factory.Logs.Lines, line => line.Contains("code_challenge") && line.Contains("client_id=demo-portal"));
     }
 
     [Fact]
-    public async Task Authorize_PlainCodeChallengeMethod_IsRejected()
+    public async Task Authorize_PlainCodeChallengeMethod_IsRejectedAtTheClient()
     {
         var request = OidcTestClient.AuthorizationRequest(OidcTestClient.NewPkce());
         request["code_challenge_method"] = "plain";
 
         using var response = await BrowserGet(QueryHelpers.AddQueryString("/connect/authorize", request));
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains("invalid_request", await response.Content.ReadAsStringAsync());
+        var callback = AuthenticationRequirementTests.AssertRedirectedToClient(response);
+        Assert.Equal("invalid_request", OidcTestClient.Query(callback)["error"]);
     }
 
     [Fact]

@@ -26,6 +26,29 @@ public sealed class HostingTests(ProxyFixture fixture) : IClassFixture<ProxyFixt
     }
 
     [Fact]
+    public async Task Startup_ProductionWithoutIssuer_FailsNamingTheKey()
+    {
+        // Before: iss followed the Host header of each request.
+        await using var factory = new ProxyFactory(fixture.Database, environment: "Production",
+            overrides: new Dictionary<string, string> { ["AaiProxy:Demo:Enabled"] = "false", ["AaiProxy:AllowInsecureHttp"] = "true" });
+
+        var failure = Assert.ThrowsAny<Exception>(() => factory.Server);
+
+        var validation = Assert.IsType<OptionsValidationException>(failure is AggregateException aggregate ? aggregate.InnerException : failure);
+        Assert.Contains("AaiProxy:Issuer is required", validation.Message);
+    }
+
+    [Fact]
+    public async Task Authorize_ClientIdWithALineBreak_IsLoggedOnOneLine()
+    {
+        using var response = await fixture.Factory.CreateClient().GetAsync(
+            "/connect/authorize?response_type=code&client_id=nobody%0Ainfo%3A%20forged%20line");
+
+        var line = Assert.Single(fixture.Factory.Logs.Lines, line => line.Contains("forged line", StringComparison.Ordinal));
+        Assert.DoesNotContain('\n', line);
+    }
+
+    [Fact]
     public async Task Api_UnknownPath_ReturnsProblemDetails()
     {
         using var response = await fixture.Factory.CreateClient().GetAsync("/api/does-not-exist");
@@ -97,12 +120,12 @@ public sealed class HostingTests(ProxyFixture fixture) : IClassFixture<ProxyFixt
         var statuses = new List<HttpStatusCode>();
         for (var attempt = 0; attempt < 3; attempt++)
         {
-            // With the demo IdP as the only one, the login page sends the browser straight on.
+            // Without a login request the page says so (400); the limit counts every request all the same.
             using var response = await client.GetAsync("/login");
             statuses.Add(response.StatusCode);
         }
 
-        Assert.Equal([HttpStatusCode.Redirect, HttpStatusCode.Redirect, HttpStatusCode.TooManyRequests], statuses);
+        Assert.Equal([HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, HttpStatusCode.TooManyRequests], statuses);
     }
 
     /// <summary>The proxy plus a path that throws, reached only after every proxy endpoint declined it.</summary>

@@ -24,7 +24,8 @@ public sealed class SamlRequestCookieTests(ProxyFixture fixture) : IClassFixture
         Assert.Contains("secure", cookie, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("samesite=none", cookie, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
-        Assert.Contains("path=/saml/acs", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.StartsWith("__Host-AaiProxy.Saml.", cookie, StringComparison.Ordinal);
+        Assert.Contains("path=/;", cookie + ";", StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]
@@ -34,6 +35,7 @@ public sealed class SamlRequestCookieTests(ProxyFixture fixture) : IClassFixture
 
         Assert.DoesNotContain("secure", cookie, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("samesite=lax", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.StartsWith("AaiProxy.Saml.", cookie, StringComparison.Ordinal);
         Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
     }
 
@@ -51,14 +53,12 @@ public sealed class SamlRequestCookieTests(ProxyFixture fixture) : IClassFixture
         Assert.Contains("AaiProxy:ReverseProxy:KnownNetworks", validation.Message);
     }
 
-    // /login sends the browser on to /saml/login (the demo IdP is the only one), which sets the cookie.
+    // The authorization request starts the SAML login (the demo IdP is the only one), which sets the cookie.
     private static async Task<string> RequestCookieAsync(ProxyFactory factory)
     {
         var browser = factory.CreateBrowser();
-        using var login = await browser.GetAsync("/login?returnUrl=%2F");
+        using var login = await browser.GetAsync(Saml.SamlBrowserSteps.AuthorizeUrl());
         Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
-        using var saml = await browser.GetAsync(login.Headers.Location);
-        Assert.Equal(HttpStatusCode.Redirect, saml.StatusCode);
-        return Assert.Single(saml.Headers.GetValues("Set-Cookie"), value => value.StartsWith("AaiProxy.Saml.", StringComparison.Ordinal));
+        return Assert.Single(login.Headers.GetValues("Set-Cookie"), value => value.Contains("AaiProxy.Saml.", StringComparison.Ordinal));
     }
 }

@@ -31,7 +31,7 @@ public sealed class SessionAuthenticationContextTests(ProxyFixture fixture) : IC
         mfaRequest["acr_values"] = RefedsMfa;
         using var upgrade = await browser.GetAsync(QueryHelpers.AddQueryString("/connect/authorize", mfaRequest));
         Assert.Equal(HttpStatusCode.Redirect, upgrade.StatusCode);
-        Assert.Equal("/login", new Uri(new Uri(ProxyFactory.Origin), upgrade.Headers.Location!).AbsolutePath);
+        Assert.Equal(UpstreamLogin.DemoIdentityProviderSignOn, new Uri(new Uri(ProxyFactory.Origin), upgrade.Headers.Location!).AbsolutePath);
 
         // …and a token from that session still says single factor.
         var again = await oidc.CodeFlowAsync("bob", browser: browser);

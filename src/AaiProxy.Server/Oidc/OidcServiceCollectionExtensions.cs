@@ -38,6 +38,7 @@ internal static class OidcServiceCollectionExtensions
                 // Keys, lifetimes and issuer come from configuration and the database: OpenIddictServerOptionsSetup.
                 server.AddEventHandler(TokenRequestHandler.Descriptor);
                 server.AddEventHandler(RejectionLogger.Descriptor);
+                server.AddEventHandler(AuthorizationErrorRedirect.Descriptor);
 
                 server.UseAspNetCore()
                     .EnableAuthorizationEndpointPassthrough()

@@ -3,7 +3,6 @@ using AaiProxy.Server.Session;
 using AaiProxy.Server.Web;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.WebUtilities;
 
 namespace AaiProxy.Server.Upstream;
@@ -18,8 +17,9 @@ internal static class LoginPage
 {
     public static IEndpointRouteBuilder MapLoginPage(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet(SessionDefaults.LoginPath, ShowAsync);
-        endpoints.MapPost(SessionDefaults.LoginPath, ChooseAsync);
+        endpoints.MapGet(SessionDefaults.LoginPath, ShowAsync).WithRateLimitedEndpoint(RateLimitedEndpoints.Login);
+        // The antiforgery token is checked by the handler itself, so that a missing one gets the proxy's page.
+        endpoints.MapPost(SessionDefaults.LoginPath, ChooseAsync).DisableAntiforgery().WithRateLimitedEndpoint(RateLimitedEndpoints.Login);
         return endpoints;
     }
 
@@ -62,16 +62,24 @@ internal static class LoginPage
             """);
     }
 
-    private static async Task<IResult> ChooseAsync(HttpContext httpContext, [FromForm] string? request, [FromForm] string? provider,
-        LoginRequests requests, UpstreamChoices choices)
+    private static async Task<IResult> ChooseAsync(HttpContext httpContext, LoginRequests requests, UpstreamChoices choices,
+        IAntiforgery antiforgery)
     {
-        var requested = requests.Unprotect(request);
+        if (!httpContext.Request.HasFormContentType || !await antiforgery.IsRequestValidAsync(httpContext))
+        {
+            return ErrorPage.Render(StatusCodes.Status400BadRequest, "invalid_login_request",
+                "This sign-in choice did not come from this service's sign-in page. Please start again from the service you wanted to use.",
+                CorrelationId.Of(httpContext));
+        }
+
+        var form = await httpContext.Request.ReadFormAsync(httpContext.RequestAborted);
+        var requested = requests.Unprotect(form["request"]);
         if (requested is null)
         {
             return StaleRequest(httpContext);
         }
 
-        if (await choices.FindAsync(provider, httpContext.RequestAborted) is not { } choice)
+        if (await choices.FindAsync(form["provider"], httpContext.RequestAborted) is not { } choice)
         {
             return ErrorPage.Render(StatusCodes.Status400BadRequest, "unknown_identity_provider",
                 "The identity provider you chose is not known to this service.", CorrelationId.Of(httpContext));

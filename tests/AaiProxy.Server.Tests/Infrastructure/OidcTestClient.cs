@@ -46,8 +46,8 @@ public sealed class OidcTestClient(ProxyFactory factory)
     public static async Task<Uri> AuthorizeAsync(HttpClient browser, string authorizeUrl, string user)
     {
         var response = await browser.GetAsync(authorizeUrl);
-        if (response.StatusCode == HttpStatusCode.Redirect && new Uri(browser.BaseAddress!, response.Headers.Location!) is
-            { AbsolutePath: "/login" } loginPage)
+        if (response.StatusCode == HttpStatusCode.Redirect && new Uri(browser.BaseAddress!, response.Headers.Location!) is var loginPage &&
+            UpstreamLogin.IsUpstreamLoginStart(loginPage))
         {
             var next = await UpstreamLogin.SignInAsync(browser, loginPage, user);
             response = await browser.GetAsync(next);

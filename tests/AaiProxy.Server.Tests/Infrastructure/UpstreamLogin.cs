@@ -13,6 +13,13 @@ namespace AaiProxy.Server.Tests.Infrastructure;
 /// </summary>
 public static partial class UpstreamLogin
 {
+    /// <summary>Where an upstream login starts in the tests: the demo IdP (the only IdP, so the authorization
+    /// endpoint goes straight there), or the login page when there is a choice.</summary>
+    public const string DemoIdentityProviderSignOn = "/demo-idp/sso";
+
+    public static bool IsUpstreamLoginStart(Uri location) =>
+        location.AbsolutePath is DemoIdentityProviderSignOn or "/login";
+
     public static async Task<Uri> SignInAsync(HttpClient browser, Uri loginPage, string user)
     {
         using var consumed = await PostToAcsAsync(browser, await ObtainResponseAsync(browser, loginPage, user));
@@ -42,7 +49,7 @@ public static partial class UpstreamLogin
     public static Task<HttpResponseMessage> PostToAcsAsync(HttpClient browser, AcsForm form) =>
         browser.PostAsync(form.Action, new FormUrlEncodedContent(form.Fields));
 
-    /// <summary>From /login through /saml/login to the demo IdP's page (each step a redirect).</summary>
+    /// <summary>From the login start to the demo IdP's page (following any redirects).</summary>
     private static async Task<Uri> FollowRedirectsAsync(HttpClient browser, Uri start)
     {
         var location = start;

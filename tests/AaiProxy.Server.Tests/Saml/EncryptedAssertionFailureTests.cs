@@ -92,7 +92,7 @@ public sealed class EncryptedAssertionFailureTests(ProxyFixture fixture) : IClas
     {
         var idp = _factory.Services.GetRequiredService<DemoIdentityProvider>();
         var serviceProvider = _factory.Services.GetRequiredService<ServiceProviderSettings>();
-        var subjectId = SamlAttributeMap.FindByInternalName("subject_id")!.Name;
+        var subjectId = SamlAttributeMap.SubjectId.Name;
         var xml = new SamlResponseWriter(idp.EntityId, idp.SigningCertificate, TimeProvider.System).Write(new SamlResponseContent(
             serviceProvider.AssertionConsumerServiceUrl, audience, genuine.DocumentElement!.GetAttribute("InResponseTo"),
             "alice-name-id", "session-1", SamlBrowserSteps.RefedsMfa,

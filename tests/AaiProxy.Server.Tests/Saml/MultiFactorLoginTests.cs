@@ -18,18 +18,23 @@ public sealed class MultiFactorLoginTests(PlainAssertionsProxyFixture fixture)
     private readonly ProxyFactory _factory = fixture.Factory;
 
     [Fact]
-    public async Task Person_without_mfa_asked_for_mfa_is_told_why_in_plain_words_and_the_status_is_logged()
+    public async Task Identity_provider_that_cannot_do_mfa_ends_at_the_client_with_unmet_authentication_requirements()
     {
         var browser = _factory.CreateBrowser();
         var form = await ObtainResponseAsync(browser, "bob", acrValues: RefedsMfa);
 
+        // The IdP answers NoAuthnContext: the ACS sends the browser back to the authorization request…
         using var answer = await UpstreamLogin.PostToAcsAsync(browser, form);
+        Assert.Equal(HttpStatusCode.Redirect, answer.StatusCode);
+        Assert.StartsWith("/connect/authorize?", answer.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        Assert.Contains(_factory.Logs.Lines, line => line.Contains(SamlStatusCodes.NoAuthnContext, StringComparison.Ordinal));
 
-        var page = await ReadFailurePageAsync(answer);
-        Assert.Equal(HttpStatusCode.Unauthorized, page.Status);
-        Assert.Contains("multi-factor authentication", page.Html);
-        Assert.Contains("identity_provider_refused", page.Html);
-        LogLine(_factory, page.CorrelationId, SamlStatusCodes.NoAuthnContext);
+        // …which answers the client at its redirect URI (RFC 6749 §4.1.2.1), never strands the person here.
+        using var toClient = await browser.GetAsync(answer.Headers.Location);
+        Assert.Equal(HttpStatusCode.Redirect, toClient.StatusCode);
+        var callback = toClient.Headers.Location!;
+        Assert.StartsWith(OidcTestClient.PortalRedirectUri, callback.ToString(), StringComparison.Ordinal);
+        Assert.Equal("unmet_authentication_requirements", OidcTestClient.Query(callback)["error"]);
         Assert.False(await IsSignedInAsync(browser));
     }
 
@@ -49,13 +54,9 @@ public sealed class MultiFactorLoginTests(PlainAssertionsProxyFixture fixture)
         await OidcTestClient.AuthorizeAsync(browser, AuthorizeUrl(), "bob");
         Assert.True(await IsSignedInAsync(browser));
 
-        var login = await LoginPageAsync(browser, acrValues: RefedsMfa);
+        var toIdp = await LoginPageAsync(browser, acrValues: RefedsMfa);
 
-        Assert.Equal(RefedsMfa, OidcTestClient.Query(login)["acr_values"]);
-        using var samlLogin = await browser.GetAsync(login);
-        using var toIdp = await browser.GetAsync(samlLogin.Headers.Location);
-        Assert.Equal(HttpStatusCode.Redirect, toIdp.StatusCode);
-        var authnRequest = HttpRedirectBinding.Decode(toIdp.Headers.Location!.Query.TrimStart('?')).Document;
+        var authnRequest = HttpRedirectBinding.Decode(toIdp.Query.TrimStart('?')).Document;
         var requested = Assert.Single(authnRequest.GetElementsByTagName("AuthnContextClassRef", SamlNamespaces.Assertion).Cast<XmlElement>());
         Assert.Equal(RefedsMfa, requested.InnerText);
     }

@@ -22,12 +22,12 @@ internal static partial class SamlBrowserSteps
         return QueryHelpers.AddQueryString("/connect/authorize", request);
     }
 
-    /// <summary>Starts an authorization request and returns the proxy's redirect to its login page.</summary>
+    /// <summary>Starts an authorization request and returns the proxy's redirect to the upstream login (the demo IdP).</summary>
     public static async Task<Uri> LoginPageAsync(HttpClient browser, string? acrValues = null)
     {
         using var response = await browser.GetAsync(AuthorizeUrl(acrValues));
         var location = new Uri(browser.BaseAddress!, response.Headers.Location!);
-        Assert.Equal("/login", location.AbsolutePath);
+        Assert.Equal(UpstreamLogin.DemoIdentityProviderSignOn, location.AbsolutePath);
         return location;
     }
 
@@ -40,7 +40,7 @@ internal static partial class SamlBrowserSteps
     {
         using var response = await browser.GetAsync(AuthorizeUrl());
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        return new Uri(browser.BaseAddress!, response.Headers.Location!).AbsolutePath != "/login";
+        return !UpstreamLogin.IsUpstreamLoginStart(new Uri(browser.BaseAddress!, response.Headers.Location!));
     }
 
     /// <summary>Another jar with the same cookies: the same browser state, e.g. on another node.</summary>

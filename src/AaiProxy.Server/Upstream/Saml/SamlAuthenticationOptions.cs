@@ -11,6 +11,7 @@ public sealed class SamlAuthenticationOptions : RemoteAuthenticationOptions
     public SamlAuthenticationOptions()
     {
         CallbackPath = SamlPaths.AssertionConsumerService;
+        Events = new RemoteAuthenticationEvents();
     }
 
     /// <summary>Largest ACS request body accepted (a SAMLResponse at the validator's limit, form-encoded, and a
