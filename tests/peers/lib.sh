@@ -50,11 +50,11 @@ ensure_packages() {
     export DEBIAN_FRONTEND=noninteractive
     if [[ ! -e "$PEERS_STATE_DIR/apt-updated" ]]; then
       log "apt-get update"
-      apt-get update -q >>"$PEERS_STATE_DIR/apt.log" 2>&1 || exit 1
+      apt-get -o DPkg::Lock::Timeout=600 update -q >>"$PEERS_STATE_DIR/apt.log" 2>&1 || exit 1
       touch "$PEERS_STATE_DIR/apt-updated"
     fi
     log "installing ${missing[*]} (log: $PEERS_STATE_DIR/apt.log)"
-    apt-get install -y -q --no-install-recommends "${missing[@]}" >>"$PEERS_STATE_DIR/apt.log" 2>&1 || exit 1
+    apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends "${missing[@]}" >>"$PEERS_STATE_DIR/apt.log" 2>&1 || exit 1
   ) 9>"$PEERS_STATE_DIR/apt.lock" || {
     tail -n 20 "$PEERS_STATE_DIR/apt.log" >&2 || true
     unavailable "could not install ${missing[*]}"

@@ -10,8 +10,6 @@ namespace AaiProxy.Server.Upstream.Saml;
 /// </summary>
 internal static class SamlFailureMessages
 {
-    public const string Title = "Sign-in could not be completed";
-
     public static string For(SamlValidationException failure)
     {
         if (failure.FromEncryptedAssertion)

@@ -6,5 +6,4 @@ internal static class SamlPaths
     public const string Metadata = "/saml/metadata";
     public const string AssertionConsumerService = "/saml/acs";
     public const string SingleLogoutService = "/saml/slo";
-    public const string Login = "/saml/login";
 }
