@@ -69,8 +69,10 @@ internal static class ErrorHandling
 /// <summary>The page a person sees when a browser flow fails.</summary>
 internal sealed class ErrorPage
 {
+    public const string Title = "Sign-in could not be completed";
+
     public static IResult Render(int status, string error, string? description, string correlationId) =>
-        HtmlPage.Render("Sign-in could not be completed",
+        HtmlPage.Render(Title,
             $"""
             <p>{HtmlPage.Encode(description)}</p>
             <p>Error: <code>{HtmlPage.Encode(error)}</code></p>

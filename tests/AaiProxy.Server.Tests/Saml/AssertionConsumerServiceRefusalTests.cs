@@ -33,7 +33,7 @@ public sealed partial class AssertionConsumerServiceRefusalTests(PlainAssertions
 
         var page = await ReadFailurePageAsync(answer);
         Assert.Equal(HttpStatusCode.BadRequest, page.Status);
-        Assert.Contains(SamlFailureMessages.Title, page.Html);
+        Assert.Contains(AaiProxy.Server.Web.ErrorPage.Title, page.Html);
         Assert.Contains("The sign-in response is not signed in a way this service can trust.", page.Html);
         var logLine = LogLine(_factory, page.CorrelationId, "response rejected with SignatureInvalid");
         var reason = RejectionReason().Match(logLine).Groups["reason"].Value;

@@ -44,7 +44,7 @@ public sealed class EncryptedAssertionFailureTests(ProxyFixture fixture) : IClas
         // Decrypts fine, but is meant for another service: the person must not learn that decryption
         // succeeded (in the clear this reads "meant for another service").
         var serviceProvider = _factory.Services.GetRequiredService<ServiceProviderSettings>();
-        var otherAudience = await PostAlteredAsync(response => Replace(response, IssuedByTheDemoIdentityProvider(
+        var otherAudience = await PostAlteredAsync(response => Replace(response, IssuedByTheDemoIdentityProvider(_factory,
             response, audience: "https://another-service.example.org/shibboleth", serviceProvider.DecryptionCertificates[0])));
         var undecryptable = await PostAlteredAsync(response => FlipLastByte(ContentCipherValue(response)));
 
@@ -84,25 +84,7 @@ public sealed class EncryptedAssertionFailureTests(ProxyFixture fixture) : IClas
     private void ReEncryptForAnotherKey(XmlDocument response)
     {
         var serviceProvider = _factory.Services.GetRequiredService<ServiceProviderSettings>();
-        Replace(response, IssuedByTheDemoIdentityProvider(response, serviceProvider.EntityId, NewEncryptionCertificate()));
-    }
-
-    /// <summary>A Response the demo IdP signs (with its own key) answering the same request as <paramref name="genuine"/>.</summary>
-    private XmlDocument IssuedByTheDemoIdentityProvider(XmlDocument genuine, string audience, X509Certificate2 encryptFor)
-    {
-        var idp = _factory.Services.GetRequiredService<DemoIdentityProvider>();
-        var serviceProvider = _factory.Services.GetRequiredService<ServiceProviderSettings>();
-        var subjectId = SamlAttributeMap.SubjectId.Name;
-        var xml = new SamlResponseWriter(idp.EntityId, idp.SigningCertificate, TimeProvider.System).Write(new SamlResponseContent(
-            serviceProvider.AssertionConsumerServiceUrl, audience, genuine.DocumentElement!.GetAttribute("InResponseTo"),
-            "alice-name-id", "session-1", SamlBrowserSteps.RefedsMfa,
-            [new SamlAttributeValues(subjectId, ["alice@university.example.org"])])
-        {
-            EncryptFor = encryptFor,
-        });
-        var document = new XmlDocument { PreserveWhitespace = true };
-        document.LoadXml(xml);
-        return document;
+        Replace(response, IssuedByTheDemoIdentityProvider(_factory, response, serviceProvider.EntityId, NewEncryptionCertificate()));
     }
 
     private static void Replace(XmlDocument response, XmlDocument replacement) =>

@@ -1,6 +1,13 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using System.Security.Cryptography.X509Certificates;
+using System.Xml;
+using AaiProxy.Saml;
+using AaiProxy.Saml.Attributes;
+using AaiProxy.Saml.IdentityProvider;
+using AaiProxy.Server.Demo.IdentityProvider;
 using AaiProxy.Server.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.WebUtilities;
 
 namespace AaiProxy.Server.Tests.Saml;
@@ -53,6 +60,28 @@ internal static partial class SamlBrowserSteps
         }
 
         return copy;
+    }
+
+    /// <summary>
+    /// A Response the demo IdP signs (with its own key) answering the same request as <paramref name="genuine"/>,
+    /// for alice's subject-id, with what a test changes: the audience, the key it is encrypted for, the AuthnInstant.
+    /// </summary>
+    public static XmlDocument IssuedByTheDemoIdentityProvider(ProxyFactory factory, XmlDocument genuine, string? audience = null,
+        X509Certificate2? encryptFor = null, DateTimeOffset? authnInstant = null)
+    {
+        var idp = factory.Services.GetRequiredService<DemoIdentityProvider>();
+        var serviceProvider = factory.Services.GetRequiredService<ServiceProviderSettings>();
+        var xml = new SamlResponseWriter(idp.EntityId, idp.SigningCertificate, TimeProvider.System).Write(new SamlResponseContent(
+            serviceProvider.AssertionConsumerServiceUrl, audience ?? serviceProvider.EntityId, genuine.DocumentElement!.GetAttribute("InResponseTo"),
+            "alice-name-id", "session-1", RefedsMfa,
+            [new SamlAttributeValues(SamlAttributeMap.SubjectId.Name, ["alice@university.example.org"])])
+        {
+            EncryptFor = encryptFor,
+            AuthnInstant = authnInstant,
+        });
+        var document = new XmlDocument { PreserveWhitespace = true };
+        document.LoadXml(xml);
+        return document;
     }
 
     /// <summary>The page shown to a person whose sign-in failed.</summary>

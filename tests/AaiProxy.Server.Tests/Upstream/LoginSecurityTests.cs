@@ -1,9 +1,5 @@
 using System.Net;
 using System.Text.RegularExpressions;
-using System.Xml;
-using AaiProxy.Saml;
-using AaiProxy.Saml.Attributes;
-using AaiProxy.Saml.IdentityProvider;
 using AaiProxy.Server.Demo.IdentityProvider;
 using AaiProxy.Server.Session;
 using AaiProxy.Server.Tests.Infrastructure;
@@ -180,7 +176,7 @@ public sealed partial class LoginSecurityTests(Saml.PlainAssertionsProxyFixture 
         var tenHoursAgo = DateTimeOffset.UtcNow.AddHours(-10);
 
         // Before: the session's lifetime counted from AuthnInstant, so this session was born expired (a login loop).
-        using var consumed = await UpstreamLogin.PostToAcsAsync(browser, form.WithResponse(ReissuedWithAuthnInstant(form.ResponseXml(), tenHoursAgo)));
+        using var consumed = await UpstreamLogin.PostToAcsAsync(browser, form.WithResponse(IssuedByTheDemoIdentityProvider(_factory, form.ResponseXml(), authnInstant: tenHoursAgo)));
         Assert.Equal(HttpStatusCode.Redirect, consumed.StatusCode);
         using var completed = await browser.GetAsync(consumed.Headers.Location);
         var callback = AuthenticationRequirementTests.AssertRedirectedToClient(completed);
@@ -191,22 +187,6 @@ public sealed partial class LoginSecurityTests(Saml.PlainAssertionsProxyFixture 
         request["max_age"] = "3600";
         using var again = await browser.GetAsync(QueryHelpers.AddQueryString("/connect/authorize", request));
         Assert.Equal(UpstreamLogin.DemoIdentityProviderSignOn, again.Headers.Location!.AbsolutePath);
-    }
-
-    private XmlDocument ReissuedWithAuthnInstant(XmlDocument genuine, DateTimeOffset authnInstant)
-    {
-        var idp = _factory.Services.GetRequiredService<DemoIdentityProvider>();
-        var serviceProvider = _factory.Services.GetRequiredService<ServiceProviderSettings>();
-        var xml = new SamlResponseWriter(idp.EntityId, idp.SigningCertificate, TimeProvider.System).Write(new SamlResponseContent(
-            serviceProvider.AssertionConsumerServiceUrl, serviceProvider.EntityId, genuine.DocumentElement!.GetAttribute("InResponseTo"),
-            "alice-old-instant", "session-1", RefedsMfa,
-            [new SamlAttributeValues(SamlAttributeMap.SubjectId.Name, ["alice@university.example.org"])])
-        {
-            AuthnInstant = authnInstant,
-        });
-        var document = new XmlDocument { PreserveWhitespace = true };
-        document.LoadXml(xml);
-        return document;
     }
 
     private static bool IsPendingRequestCookie(string setCookie) => setCookie.Contains("AaiProxy.Saml.", StringComparison.Ordinal);
