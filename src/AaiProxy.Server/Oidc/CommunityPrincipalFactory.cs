@@ -6,9 +6,9 @@ using static OpenIddict.Abstractions.OpenIddictConstants;
 namespace AaiProxy.Server.Oidc;
 
 /// <summary>
-/// The one place a person's computed claims become an OpenIddict principal, each claim with its
-/// destinations: released claims (by granted scope, <see cref="ClaimRelease"/>) go to the access
-/// token and the ID token; the link id goes nowhere but the server's own codes and refresh tokens.
+/// The one place a person's computed claims become an OpenIddict principal, each claim with its JSON
+/// type and destinations from <see cref="ClaimTable"/> (by granted scope, <see cref="ReleasedClaims"/>);
+/// the link id goes nowhere but the server's own codes and refresh tokens.
 /// </summary>
 internal sealed class CommunityPrincipalFactory(CommunityClaimsComputer claimsComputer)
 {
@@ -48,21 +48,14 @@ internal sealed class CommunityPrincipalFactory(CommunityClaimsComputer claimsCo
     private async Task AddCommunityClaimsAsync(ClaimsPrincipal principal, ResolvedIdentity identity, CancellationToken cancellationToken)
     {
         var computed = await claimsComputer.ComputeAsync(identity, cancellationToken);
-        var scopes = principal.GetScopes();
         var claimsIdentity = (ClaimsIdentity)principal.Identity!;
-
-        foreach (var name in computed.Names.Where(name => ClaimRelease.IsReleased(name, scopes)))
+        foreach (var (claim, value) in ReleasedClaims.Of(computed, principal.GetScopes(), ClaimDestinations.IdToken | ClaimDestinations.AccessToken))
         {
-            foreach (var value in computed.Values(name))
-            {
-                var claim = name == CommunityClaims.EmailVerified
-                    ? new Claim(name, value, ClaimValueTypes.Boolean)
-                    : new Claim(name, value);
-                claimsIdentity.AddClaim(claim.SetDestinations(Destinations.AccessToken, Destinations.IdentityToken));
-            }
+            claimsIdentity.AddClaim(claim.Name, value);
         }
 
         claimsIdentity.AddClaim(new Claim(LinkIdClaim, identity.LinkId));
+        principal.SetDestinations(claim => ClaimTable.Find(claim.Type) is { } released ? ReleasedClaims.DestinationsOf(released) : []);
     }
 
     private static ClaimsIdentity NewIdentity() =>

@@ -28,7 +28,7 @@ internal static class ConnectEndpoints
     public static IEndpointRouteBuilder MapConnectEndpoints(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapMethods(Authorization, [HttpMethods.Get, HttpMethods.Post], (Delegate)AuthorizeAsync).DisableAntiforgery();
-        endpoints.MapMethods(UserInfo, [HttpMethods.Get, HttpMethods.Post], (Delegate)UserInfoAsync).DisableAntiforgery();
+        endpoints.MapUserInfo();
         endpoints.MapMethods(EndSession, [HttpMethods.Get, HttpMethods.Post], (Delegate)EndSessionAsync).DisableAntiforgery();
         return endpoints;
     }
@@ -71,39 +71,6 @@ internal static class ConnectEndpoints
         }
 
         return Results.SignIn(principal, authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
-    }
-
-    private static async Task<IResult> UserInfoAsync(HttpContext httpContext)
-    {
-        var result = await httpContext.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
-        if (result.Principal is not { } principal || principal.GetClaim(Claims.Subject) is null)
-        {
-            return Results.Challenge(
-                new AuthenticationProperties(new Dictionary<string, string?>
-                {
-                    [OpenIddictServerAspNetCoreConstants.Properties.Error] = Errors.InvalidToken,
-                    [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = "The access token does not belong to a person.",
-                }),
-                [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
-        }
-
-        // The access token carries exactly the released claims (by scope) of the person: userinfo returns them.
-        var scopes = principal.GetScopes();
-        var response = new Dictionary<string, object>(StringComparer.Ordinal);
-        foreach (var group in principal.Claims
-            .Where(claim => !claim.Type.StartsWith("oi_", StringComparison.Ordinal) && ClaimRelease.IsReleased(claim.Type, scopes)
-                && claim.Type != CommunityClaims.AuthenticationContextClass)
-            .GroupBy(claim => claim.Type))
-        {
-            response[group.Key] = group.Key switch
-            {
-                CommunityClaims.EmailVerified => bool.Parse(group.First().Value),
-                _ when CommunityClaims.MultiValued.Contains(group.Key) => group.Select(claim => claim.Value).ToArray(),
-                _ => group.First().Value,
-            };
-        }
-
-        return Results.Json(response);
     }
 
     private static async Task<IResult> EndSessionAsync(HttpContext httpContext)

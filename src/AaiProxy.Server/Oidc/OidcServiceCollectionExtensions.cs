@@ -29,8 +29,9 @@ internal static class OidcServiceCollectionExtensions
                     .AllowRefreshTokenFlow()
                     .AllowClientCredentialsFlow();
 
-                server.RegisterScopes([.. ClaimRelease.KnownScopes]);
-                server.RegisterClaims([.. CommunityClaimNames()]);
+                // Discovery's scopes_supported and claims_supported: the claim table's.
+                server.RegisterScopes([.. ClaimTable.Scopes]);
+                server.RegisterClaims([.. ClaimTable.Claims.Select(claim => claim.Name)]);
 
                 // RFC 9068: resource servers validate access tokens alone, so they are signed, not encrypted.
                 server.DisableAccessTokenEncryption();
@@ -38,6 +39,9 @@ internal static class OidcServiceCollectionExtensions
                 // Keys, lifetimes and issuer come from configuration and the database: OpenIddictServerOptionsSetup.
                 server.AddEventHandler(TokenRequestHandler.Descriptor);
                 server.AddEventHandler(RejectionLogger.Descriptor);
+                server.AddEventHandler(GrantResources.Descriptor);
+                server.AddEventHandler(NarrowAccessTokenAudience.Descriptor);
+                server.AddEventHandler(GrantRevocation.Descriptor);
 
                 server.UseAspNetCore()
                     .EnableAuthorizationEndpointPassthrough()
@@ -58,11 +62,12 @@ internal static class OidcServiceCollectionExtensions
         services.AddScoped<IClaimsEnricher, CommunityIdentifierEnricher>();
         services.AddScoped<IClaimsEnricher, UpstreamAttributeEnricher>();
         services.AddScoped<IClaimsEnricher, AuthenticationContextEnricher>();
+
+        // Also for sign-in, to log dropped upstream values and store only the kept ones.
+        services.AddOptions<ClaimsOptions>().BindConfiguration(ClaimsOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ClaimsOptions>, ClaimsOptionsValidator>();
+        services.AddSingleton(provider => new UpstreamAttributeFilter(
+            provider.GetRequiredService<IOptions<ClaimsOptions>>().Value.ToPolicy(provider.GetRequiredService<ListeningOrigins>())));
         return services;
     }
-
-    private static IEnumerable<string> CommunityClaimNames() =>
-        typeof(CommunityClaims).GetFields()
-            .Where(field => field.IsLiteral)
-            .Select(field => (string)field.GetRawConstantValue()!);
 }
