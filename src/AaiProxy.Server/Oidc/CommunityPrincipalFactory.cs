@@ -6,9 +6,10 @@ using static OpenIddict.Abstractions.OpenIddictConstants;
 namespace AaiProxy.Server.Oidc;
 
 /// <summary>
-/// The one place a person's computed claims become an OpenIddict principal, each claim with its JSON
-/// type and destinations from <see cref="ClaimTable"/> (by granted scope, <see cref="ReleasedClaims"/>);
-/// the link id goes nowhere but the server's own codes and refresh tokens.
+/// The one place a person's computed claims become an OpenIddict principal: the claims released by the
+/// granted scopes, with their destinations, from <see cref="ClaimTable"/> (their JSON types are given
+/// when tokens are written: <see cref="TokenClaimShapes"/>); the link id goes nowhere but the server's
+/// own codes and refresh tokens.
 /// </summary>
 internal sealed class CommunityPrincipalFactory(CommunityClaimsComputer claimsComputer)
 {
@@ -49,9 +50,10 @@ internal sealed class CommunityPrincipalFactory(CommunityClaimsComputer claimsCo
     {
         var computed = await claimsComputer.ComputeAsync(identity, cancellationToken);
         var claimsIdentity = (ClaimsIdentity)principal.Identity!;
-        foreach (var (claim, value) in ReleasedClaims.Of(computed, principal.GetScopes(), ClaimDestinations.IdToken | ClaimDestinations.AccessToken))
+        // One claim per value: TokenClaimShapes gives them their JSON types when the tokens are written.
+        foreach (var claim in ClaimTable.Released(principal.GetScopes(), ClaimDestinations.IdToken | ClaimDestinations.AccessToken))
         {
-            claimsIdentity.AddClaim(claim.Name, value);
+            claimsIdentity.AddClaims(computed.Values(claim.Name).Select(value => new Claim(claim.Name, value)));
         }
 
         claimsIdentity.AddClaim(new Claim(LinkIdClaim, identity.LinkId));

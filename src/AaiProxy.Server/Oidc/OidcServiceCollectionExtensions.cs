@@ -42,6 +42,8 @@ internal static class OidcServiceCollectionExtensions
                 server.AddEventHandler(GrantResources.Descriptor);
                 server.AddEventHandler(NarrowAccessTokenAudience.Descriptor);
                 server.AddEventHandler(GrantRevocation.Descriptor);
+                server.AddEventHandler(TokenClaimShapes.Descriptor);
+                server.AddEventHandler(IntrospectionScope.Descriptor);
 
                 server.UseAspNetCore()
                     .EnableAuthorizationEndpointPassthrough()
