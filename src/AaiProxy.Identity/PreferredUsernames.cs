@@ -38,7 +38,7 @@ public static class PreferredUsernames
         return baseName[..Math.Min(baseName.Length, MaxLength - suffix.Length)] + suffix;
     }
 
-    /// <summary>Lowercase ASCII letters, digits, <c>_</c> and <c>-</c>: letters lose their diacritics
+    /// <summary>Lowercase ASCII letters, digits, <c>_</c> and <c>-</c>: Latin letters lose their diacritics
     /// (<c>é</c> → <c>e</c>, <c>ß</c> → <c>ss</c>), spaces, dots and plus signs become one <c>-</c>, anything
     /// else is dropped; a leading digit gets a <c>_</c> prefix; cut to <see cref="MaxLength"/>.</summary>
     public static string Sanitize(string? text)
@@ -49,7 +49,7 @@ public static class PreferredUsernames
         }
 
         var name = new StringBuilder();
-        foreach (var character in Transliterate(text).Normalize(NormalizationForm.FormD).ToLowerInvariant())
+        foreach (var character in Transliterate(text))
         {
             if (character is >= 'a' and <= 'z' or >= '0' and <= '9' or '_' or '-')
             {
@@ -75,12 +75,18 @@ public static class PreferredUsernames
         name.Length is > 0 and <= MaxLength && name[0] is >= 'a' and <= 'z' or '_' &&
         name.All(character => character is >= 'a' and <= 'z' or >= '0' and <= '9' or '_' or '-');
 
-    // Letters that Unicode decomposition does not reduce to ASCII.
-    private static string Transliterate(string text) => text
-        .Replace("ß", "ss", StringComparison.Ordinal).Replace("æ", "ae", StringComparison.Ordinal).Replace("Æ", "Ae", StringComparison.Ordinal)
-        .Replace("ø", "o", StringComparison.Ordinal).Replace("Ø", "O", StringComparison.Ordinal).Replace("ł", "l", StringComparison.Ordinal)
-        .Replace("Ł", "L", StringComparison.Ordinal).Replace("đ", "d", StringComparison.Ordinal).Replace("Đ", "D", StringComparison.Ordinal)
-        .Replace("þ", "th", StringComparison.Ordinal).Replace("œ", "oe", StringComparison.Ordinal).Replace("ı", "i", StringComparison.Ordinal);
+    // Latin letters with diacritics and ligatures, by their ASCII spelling. (Unicode decomposition is not
+    // available: the proxy runs with invariant globalization.) Other scripts are dropped.
+    private static readonly Dictionary<char, string> Ascii = new (string Letters, string Spelling)[]
+    {
+        ("àáâãäåāăą", "a"), ("çćĉċč", "c"), ("ďđð", "d"), ("èéêëēĕėęě", "e"), ("ĝğġģ", "g"), ("ĥħ", "h"),
+        ("ìíîïĩīĭįı", "i"), ("ĵ", "j"), ("ķ", "k"), ("ĺļľŀł", "l"), ("ñńņňŉ", "n"), ("òóôõöøōŏő", "o"),
+        ("ŕŗř", "r"), ("śŝşšș", "s"), ("ţťŧț", "t"), ("ùúûüũūŭůűų", "u"), ("ŵ", "w"), ("ýÿŷ", "y"), ("źżž", "z"),
+        ("ß", "ss"), ("æ", "ae"), ("œ", "oe"), ("þ", "th"),
+    }.SelectMany(group => group.Letters.Select(letter => (letter, group.Spelling))).ToDictionary(pair => pair.letter, pair => pair.Spelling);
+
+    private static string Transliterate(string text) =>
+        string.Concat(text.ToLowerInvariant().Select(character => Ascii.TryGetValue(character, out var spelling) ? spelling : character.ToString()));
 
     private static string? LocalPart(string? address) =>
         address is not null && address.IndexOf('@') is > 0 and var at ? address[..at] : null;

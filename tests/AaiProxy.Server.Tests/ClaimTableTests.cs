@@ -11,7 +11,7 @@ namespace AaiProxy.Server.Tests;
 public sealed class ClaimTableTests(ProxyFixture fixture) : IClassFixture<ProxyFixture>
 {
     private const string AllScopes =
-        "openid profile email aarc voperson_id eduperson_entitlement eduperson_scoped_affiliation eduperson_assurance schac_home_organization offline_access";
+        "openid profile email aarc voperson_id eduperson_entitlement eduperson_scoped_affiliation eduperson_assurance offline_access";
 
     private const string TableBegin = "<!-- claim-table:begin -->\n";
     private const string TableEnd = "<!-- claim-table:end -->";

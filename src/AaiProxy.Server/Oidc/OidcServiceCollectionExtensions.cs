@@ -4,6 +4,7 @@ using AaiProxy.Server.Hosting;
 using Microsoft.Extensions.Options;
 using OpenIddict.Server;
 using OpenIddict.Server.AspNetCore;
+using static OpenIddict.Server.OpenIddictServerEvents;
 
 namespace AaiProxy.Server.Oidc;
 
@@ -39,6 +40,12 @@ internal static class OidcServiceCollectionExtensions
                 // Keys, lifetimes and issuer come from configuration and the database: OpenIddictServerOptionsSetup.
                 server.AddEventHandler(TokenRequestHandler.Descriptor);
                 server.AddEventHandler(RejectionLogger.Descriptor);
+                server.AddEventHandler(ClientResourcesOnly<ValidateAuthorizationRequestContext>.Before(
+                    OpenIddictServerHandlers.Authentication.ValidateResourcePermissions.Descriptor));
+                server.AddEventHandler(ClientResourcesOnly<ValidatePushedAuthorizationRequestContext>.Before(
+                    OpenIddictServerHandlers.Authentication.ValidatePushedResourcePermissions.Descriptor));
+                server.AddEventHandler(ClientResourcesOnly<ValidateTokenRequestContext>.Before(
+                    OpenIddictServerHandlers.Exchange.ValidateResourcePermissions.Descriptor));
                 server.AddEventHandler(GrantResources.Descriptor);
                 server.AddEventHandler(NarrowAccessTokenAudience.Descriptor);
                 server.AddEventHandler(GrantRevocation.Descriptor);

@@ -59,7 +59,7 @@ public sealed class OidcTestClient(ProxyFactory factory)
 
     /// <summary>Sign in as <paramref name="user"/> and redeem the code: the whole code flow.</summary>
     public async Task<JsonElement> CodeFlowAsync(string user, string scope = "openid profile email offline_access", HttpClient? browser = null,
-        string? acrValues = null)
+        string? acrValues = null, params string[] resources)
     {
         var pkce = NewPkce();
         var request = AuthorizationRequest(pkce, scope);
@@ -68,7 +68,10 @@ public sealed class OidcTestClient(ProxyFactory factory)
             request["acr_values"] = acrValues;
         }
 
-        var callback = await AuthorizeAsync(browser ?? factory.CreateBrowser(), QueryHelpers.AddQueryString("/connect/authorize", request), user);
+        // RFC 8707: one resource parameter per resource indicator.
+        var authorizeUrl = resources.Aggregate(QueryHelpers.AddQueryString("/connect/authorize", request),
+            (url, resource) => QueryHelpers.AddQueryString(url, "resource", resource));
+        var callback = await AuthorizeAsync(browser ?? factory.CreateBrowser(), authorizeUrl, user);
         var code = Query(callback)["code"];
         var (status, body) = await TokenAsync(new()
         {

@@ -36,8 +36,41 @@ internal sealed class GrantResources(IOptions<ProxyOptions> options) : IOpenIddi
         return default;
     }
 
-    private string DefaultAudience(string clientId) =>
-        options.Value.Clients.SingleOrDefault(client => client.ClientId == clientId)?.DefaultAudience ?? clientId;
+    private string DefaultAudience(string clientId) => ConfiguredClient.Find(options.Value, clientId)?.DefaultAudience ?? clientId;
+}
+
+/// <summary>
+/// RFC 8707 §2: a <c>resource</c> the client may not use is <c>invalid_target</c>. Runs just before
+/// OpenIddict's own permission check (which would answer <c>invalid_request</c>) at the authorization,
+/// pushed authorization and token endpoints.
+/// </summary>
+internal sealed class ClientResourcesOnly<TContext>(IOptions<ProxyOptions> options) : IOpenIddictServerHandler<TContext>
+    where TContext : BaseValidatingContext
+{
+    public static OpenIddictServerHandlerDescriptor Before(OpenIddictServerHandlerDescriptor permissionCheck) =>
+        OpenIddictServerHandlerDescriptor.CreateBuilder<TContext>()
+            .UseSingletonHandler<ClientResourcesOnly<TContext>>()
+            .SetOrder(permissionCheck.Order - 1)
+            .SetType(OpenIddictServerHandlerType.Custom)
+            .Build();
+
+    public ValueTask HandleAsync(TContext context)
+    {
+        var request = context.Transaction.Request!;
+        var allowed = request.ClientId is { } clientId ? ConfiguredClient.Find(options.Value, clientId)?.Resources ?? [] : [];
+        if (request.GetResources().Any(resource => !allowed.Contains(resource, StringComparer.Ordinal)))
+        {
+            context.Reject(Errors.InvalidTarget, "This client may not ask for one of the requested resources.");
+        }
+
+        return default;
+    }
+}
+
+internal static class ConfiguredClient
+{
+    public static ClientOptions? Find(ProxyOptions options, string clientId) =>
+        options.Clients.SingleOrDefault(client => string.Equals(client.ClientId, clientId, StringComparison.Ordinal));
 }
 
 /// <summary>
