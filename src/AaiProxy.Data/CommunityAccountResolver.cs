@@ -27,15 +27,6 @@ internal sealed class CommunityAccountResolver(ProxyDbContext db, TimeProvider t
         return link?.Account is { Status: AccountStatus.Active } account ? ToResolved(account, link) : null;
     }
 
-    public async Task<ResolvedIdentity?> ReloadLatestAsync(string accountId, CancellationToken cancellationToken)
-    {
-        var link = await db.UpstreamLinks.Include(candidate => candidate.Account)
-            .Where(candidate => candidate.AccountId == accountId)
-            .OrderByDescending(candidate => candidate.LastAuthenticatedAt)
-            .FirstOrDefaultAsync(cancellationToken);
-        return link?.Account is { Status: AccountStatus.Active } account ? ToResolved(account, link) : null;
-    }
-
     private Task<UpstreamLinkEntity?> FindLinkAsync(UpstreamIdentity upstream, CancellationToken cancellationToken) =>
         db.UpstreamLinks.Include(link => link.Account).SingleOrDefaultAsync(
             link => link.Protocol == upstream.Protocol && link.Issuer == upstream.Issuer &&

@@ -40,14 +40,8 @@ public interface ICommunityAccountResolver
     Task<ResolvedIdentity> ResolveAsync(UpstreamIdentity upstream, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Reloads an account and the last stored upstream identity of one link, for a session or a refresh
-    /// token that outlives the login. Null when the account or link is gone or the account is not active.
+    /// Reloads an account and the last stored upstream identity of one link, for a session, a refresh
+    /// token or a userinfo request that outlives the login. Null when the account or link is gone or the account is not active.
     /// </summary>
     Task<ResolvedIdentity?> ReloadAsync(string accountId, string linkId, CancellationToken cancellationToken);
-
-    /// <summary>
-    /// Reloads an account with the upstream identity of its most recent login, for a request that names
-    /// the person but not the link (userinfo with an access token). Null when the account is gone or not active.
-    /// </summary>
-    Task<ResolvedIdentity?> ReloadLatestAsync(string accountId, CancellationToken cancellationToken);
 }

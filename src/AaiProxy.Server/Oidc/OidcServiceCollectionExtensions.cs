@@ -48,6 +48,7 @@ internal static class OidcServiceCollectionExtensions
                     OpenIddictServerHandlers.Exchange.ValidateResourcePermissions.Descriptor));
                 server.AddEventHandler(GrantResources.Descriptor);
                 server.AddEventHandler(NarrowAccessTokenAudience.Descriptor);
+                server.AddEventHandler(AuthorizationLink.Descriptor);
                 server.AddEventHandler(GrantRevocation.Descriptor);
                 server.AddEventHandler(TokenClaimShapes.Descriptor);
                 server.AddEventHandler(IntrospectionScope.Descriptor);

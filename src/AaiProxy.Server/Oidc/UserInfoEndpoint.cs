@@ -11,8 +11,8 @@ namespace AaiProxy.Server.Oidc;
 /// <summary>
 /// The userinfo endpoint (OIDC Core 5.3). OpenIddict has validated the access token (signature, expiry,
 /// not revoked) whatever its audiences; the claims are computed afresh from the person's account and the
-/// upstream attributes of their latest login, released by the token's scopes to <see cref="ClaimDestinations.UserInfo"/>:
-/// never copied from the token.
+/// last stored attributes of the upstream link of the token's grant (<see cref="AuthorizationLink"/>),
+/// released by the token's scopes to <see cref="ClaimDestinations.UserInfo"/>: never copied from the token.
 /// </summary>
 internal static class UserInfoEndpoint
 {
@@ -22,7 +22,8 @@ internal static class UserInfoEndpoint
         return endpoints;
     }
 
-    private static async Task<IResult> UserInfoAsync(HttpContext httpContext, ICommunityAccountResolver accounts, CommunityClaimsComputer claimsComputer)
+    private static async Task<IResult> UserInfoAsync(
+        HttpContext httpContext, ICommunityAccountResolver accounts, IOpenIddictAuthorizationManager authorizations, CommunityClaimsComputer claimsComputer)
     {
         var result = await httpContext.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
         if (result.Principal is not { } principal)
@@ -30,9 +31,12 @@ internal static class UserInfoEndpoint
             return Challenge(Errors.InvalidToken, "The access token is not valid.");
         }
 
-        // A client's own token (client credentials) names no account: it has no userinfo.
-        var person = principal.GetClaim(Claims.Subject) is { } accountId
-            ? await accounts.ReloadLatestAsync(accountId, httpContext.RequestAborted)
+        // A client's own token (client credentials) belongs to no grant of a person: it has no userinfo.
+        var linkId = principal.GetAuthorizationId() is { } authorizationId
+            ? await AuthorizationLink.ReadAsync(authorizations, authorizationId, httpContext.RequestAborted)
+            : null;
+        var person = principal.GetClaim(Claims.Subject) is { } accountId && linkId is not null
+            ? await accounts.ReloadAsync(accountId, linkId, httpContext.RequestAborted)
             : null;
         if (person is null)
         {
