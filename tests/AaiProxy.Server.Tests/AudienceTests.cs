@@ -133,7 +133,7 @@ public sealed class AudienceTests(ResourceServerProxyFixture fixture) : IClassFi
     }
 
     [Fact]
-    public async Task Revoking_a_refresh_token_makes_the_access_tokens_of_its_grant_inactive()
+    public async Task Revoking_a_refresh_token_makes_the_access_tokens_of_its_grant_inactive_for_introspection_and_userinfo()
     {
         var tokens = await _oidc.CodeFlowAsync("alice", resources: [CatalogueResource]);
         Assert.True((await IntrospectAsync(tokens, CatalogueResource, CatalogueSecret)).GetProperty("active").GetBoolean());
@@ -147,6 +147,8 @@ public sealed class AudienceTests(ResourceServerProxyFixture fixture) : IClassFi
 
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.False((await IntrospectAsync(tokens, CatalogueResource, CatalogueSecret)).GetProperty("active").GetBoolean());
+        using var userInfo = await _oidc.UserInfoResponseAsync(tokens.GetProperty("access_token").GetString()!);
+        Assert.Equal(HttpStatusCode.Unauthorized, userInfo.StatusCode);
     }
 
     private static Dictionary<string, string?> ClientCredentials(Dictionary<string, string?> parameters) => new(parameters)

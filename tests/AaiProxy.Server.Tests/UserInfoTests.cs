@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using AaiProxy.Data;
 using AaiProxy.Identity;
 using AaiProxy.Server.Demo.IdentityProvider;
@@ -51,7 +50,7 @@ public sealed class UserInfoTests(ResourceServerProxyFixture fixture) : IClassFi
     {
         var (_, tokens) = await _oidc.ClientCredentialsAsync();
 
-        using var response = await UserInfoResponseAsync(tokens.GetProperty("access_token").GetString()!);
+        using var response = await _oidc.UserInfoResponseAsync(tokens.GetProperty("access_token").GetString()!);
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Contains("error=\"invalid_token\"", response.Headers.WwwAuthenticate.ToString());
@@ -69,16 +68,9 @@ public sealed class UserInfoTests(ResourceServerProxyFixture fixture) : IClassFi
                 .ExecuteUpdateAsync(update => update.SetProperty(account => account.Status, AccountStatus.Suspended));
         }
 
-        using var response = await UserInfoResponseAsync(accessToken);
+        using var response = await _oidc.UserInfoResponseAsync(accessToken);
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Contains("error=\"invalid_token\"", response.Headers.WwwAuthenticate.ToString());
-    }
-
-    private async Task<HttpResponseMessage> UserInfoResponseAsync(string accessToken)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/connect/userinfo");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
-        return await _oidc.Http.SendAsync(request);
     }
 }

@@ -96,11 +96,17 @@ public sealed class OidcTestClient(ProxyFactory factory)
 
     public async Task<JsonElement> UserInfoAsync(string accessToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/connect/userinfo");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
-        using var response = await Http.SendAsync(request);
+        using var response = await UserInfoResponseAsync(accessToken);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    /// <summary>The userinfo response as it is, for tests that expect a refusal.</summary>
+    public async Task<HttpResponseMessage> UserInfoResponseAsync(string accessToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/connect/userinfo");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+        return await Http.SendAsync(request);
     }
 
     public async Task<JsonWebKeySet> JwksAsync() => new(await Http.GetStringAsync("/.well-known/jwks"));
