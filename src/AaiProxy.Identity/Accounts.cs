@@ -9,7 +9,9 @@ public enum AccountStatus
 
 /// <summary>A community account as the rest of the proxy sees it.</summary>
 /// <param name="Id">The opaque, persistent community identifier: the OIDC <c>sub</c> and <c>voperson_id</c>.</param>
-public sealed record CommunityAccount(string Id, DateTimeOffset CreatedAt, AccountStatus Status);
+/// <param name="PreferredUsername">Chosen once at account creation (<see cref="PreferredUsernames"/>), unique,
+/// never changed or reassigned.</param>
+public sealed record CommunityAccount(string Id, DateTimeOffset CreatedAt, AccountStatus Status, string PreferredUsername);
 
 /// <summary>
 /// A community account together with the upstream identity the person used for this session: the
@@ -31,14 +33,15 @@ public sealed record ResolvedIdentity(CommunityAccount Account, string LinkId, U
 public interface ICommunityAccountResolver
 {
     /// <summary>
-    /// Finds the account linked to <paramref name="upstream"/> (protocol, issuer, subject), creating the
-    /// account and the link on first login, and stores the upstream attributes as the latest known.
+    /// Finds the account linked to <paramref name="upstream"/> (protocol, issuer, subject kind, subject),
+    /// creating the account (with its preferred username) and the link on first login, and stores the
+    /// upstream attributes as the latest known.
     /// </summary>
     Task<ResolvedIdentity> ResolveAsync(UpstreamIdentity upstream, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Reloads an account and the last stored upstream identity of one link, for a session or a refresh
-    /// token that outlives the login. Null when the account or link is gone or the account is not active.
+    /// Reloads an account and the last stored upstream identity of one link, for a session, a refresh
+    /// token or a userinfo request that outlives the login. Null when the account or link is gone or the account is not active.
     /// </summary>
     Task<ResolvedIdentity?> ReloadAsync(string accountId, string linkId, CancellationToken cancellationToken);
 }

@@ -17,17 +17,12 @@ public static class CommunityClaims
     public const string SchacHomeOrganization = "schac_home_organization";
     public const string VoPersonExternalAffiliation = "voperson_external_affiliation";
     public const string AuthenticationContextClass = "acr";
-
-    /// <summary>Claims that are JSON arrays even with one value.</summary>
-    public static IReadOnlySet<string> MultiValued { get; } = new HashSet<string>(StringComparer.Ordinal)
-    {
-        EduPersonEntitlement, EduPersonScopedAffiliation, EduPersonAssurance, VoPersonExternalAffiliation,
-    };
 }
 
 /// <summary>
 /// The claims computed for one person, by name, in the order enrichers produced them. Values are
-/// strings; <see cref="CommunityClaims.EmailVerified"/> is "true" or "false".
+/// strings; each downstream protocol gives them the JSON type of <see cref="ClaimTable"/>
+/// (<see cref="CommunityClaims.EmailVerified"/> is "true" or "false").
 /// </summary>
 public sealed class CommunityClaimSet
 {

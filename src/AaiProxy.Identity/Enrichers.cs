@@ -2,7 +2,8 @@ namespace AaiProxy.Identity;
 
 /// <summary>
 /// <c>sub</c> and <c>voperson_id</c> are the community account id, never an upstream identifier
-/// (AARC-G026: persistent, non-reassigned, opaque).
+/// (AARC-G026: persistent, non-reassigned, opaque); <c>preferred_username</c> is the account's, chosen
+/// once at its creation.
 /// </summary>
 public sealed class CommunityIdentifierEnricher : IClaimsEnricher
 {
@@ -12,12 +13,17 @@ public sealed class CommunityIdentifierEnricher : IClaimsEnricher
     {
         claims.Set(CommunityClaims.Subject, identity.Account.Id);
         claims.Set(CommunityClaims.VoPersonId, identity.Account.Id);
+        claims.Set(CommunityClaims.PreferredUsername, identity.Account.PreferredUsername);
         return ValueTask.CompletedTask;
     }
 }
 
-/// <summary>Copies the validated upstream attributes that have a direct OIDC counterpart.</summary>
-public sealed class UpstreamAttributeEnricher : IClaimsEnricher
+/// <summary>
+/// Copies the validated upstream attributes that have a direct OIDC counterpart, after
+/// <see cref="UpstreamAttributeFilter"/>: a dropped entitlement or assurance value never reaches a claim,
+/// even when stored attributes predate the filter.
+/// </summary>
+public sealed class UpstreamAttributeEnricher(UpstreamAttributeFilter filter) : IClaimsEnricher
 {
     private static readonly (string Attribute, string Claim)[] DirectMappings =
     [
@@ -35,7 +41,7 @@ public sealed class UpstreamAttributeEnricher : IClaimsEnricher
 
     public ValueTask EnrichAsync(ResolvedIdentity identity, CommunityClaimSet claims, CancellationToken cancellationToken)
     {
-        var upstream = identity.Upstream;
+        var upstream = filter.Filter(identity.Upstream).Kept;
         foreach (var (attribute, claim) in DirectMappings)
         {
             claims.Add(claim, upstream.Values(attribute));

@@ -29,6 +29,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 3015, Level = LogLevel.Warning, Message = "Sign-in refused: community account {AccountId} is {Status}.")]
     public static partial void SignInRefusedInactiveAccount(ILogger logger, string accountId, string status);
 
+    [LoggerMessage(EventId = 3016, Level = LogLevel.Warning, Message = "Upstream value from {Issuer} dropped before sign-in: {Attribute} '{Value}' ({Reason}).")]
+    public static partial void UpstreamValueDropped(ILogger logger, string issuer, string attribute, string value, string reason);
+
     [LoggerMessage(EventId = 3000, Level = LogLevel.Information, Message = "Signed in community account {AccountId} from {Protocol} issuer {Issuer}.")]
     public static partial void SignedIn(ILogger logger, string accountId, string protocol, string issuer);
 

@@ -79,15 +79,15 @@ public sealed class AuthorizationCodeFlowTests(ProxyFixture fixture) : IClassFix
     }
 
     [Fact]
-    public async Task Introspection_ActiveTokenIsActiveForAConfidentialClient()
+    public async Task Introspection_ActiveTokenIsActiveForTheClientItWasIssuedTo()
     {
+        // Any other client that is not among the token's audiences learns active=false (AudienceTests).
         var accessToken = AccessToken(await _oidc.CodeFlowAsync("alice"));
 
         var (status, body) = await _oidc.TokenAsync(new()
         {
             ["token"] = accessToken,
-            ["client_id"] = ProxyFactory.WebAppClientId,
-            ["client_secret"] = ProxyFactory.WebAppSecret,
+            ["client_id"] = OidcTestClient.PortalClientId,
         }, "/connect/introspect");
 
         Assert.Equal(HttpStatusCode.OK, status);

@@ -18,6 +18,8 @@ internal sealed class UpstreamLinkConfiguration : IEntityTypeConfiguration<Upstr
         builder.Property(link => link.SubjectSource).HasMaxLength(64);
         builder.Property(link => link.AccountId).HasMaxLength(64);
         builder.Property(link => link.LastContextClass).HasMaxLength(512);
-        builder.HasIndex(link => new { link.Protocol, link.Issuer, link.Subject }).IsUnique();
+        // The subject's kind is part of the key: a persistent NameID "admin@x" and a subject-id "admin@x"
+        // from the same IdP are different people.
+        builder.HasIndex(link => new { link.Protocol, link.Issuer, link.SubjectSource, link.Subject }).IsUnique();
     }
 }

@@ -11,5 +11,8 @@ public sealed class CommunityAccountEntity
 
     public AccountStatus Status { get; set; }
 
+    /// <summary>Unique; chosen once at creation and never changed (<see cref="PreferredUsernames"/>).</summary>
+    public required string PreferredUsername { get; set; }
+
     public List<UpstreamLinkEntity> Links { get; set; } = [];
 }

@@ -1,7 +1,7 @@
 namespace AaiProxy.Data.Entities;
 
 /// <summary>
-/// One upstream identity (protocol, issuer, subject) linked to a community account, with the upstream
+/// One upstream identity (protocol, issuer, subject kind, subject) linked to a community account, with the upstream
 /// attributes of its most recent login so that refresh-token use can recompute claims.
 /// </summary>
 public sealed class UpstreamLinkEntity
@@ -14,6 +14,7 @@ public sealed class UpstreamLinkEntity
 
     public required string Subject { get; set; }
 
+    /// <summary>The kind of <see cref="Subject"/> (an <c>InternalAttributes</c> name): part of the link key.</summary>
     public required string SubjectSource { get; set; }
 
     public required string AccountId { get; set; }

@@ -186,5 +186,18 @@ public sealed class ClientOptions
     /// <summary>Require PKCE (S256). Always true for public clients.</summary>
     public bool RequirePkce { get; set; } = true;
 
+    /// <summary>
+    /// The resource indicators (RFC 8707, absolute URIs) this client may ask access tokens for: each
+    /// becomes an <c>aud</c> of the token. Empty: the client's tokens are for itself (<c>aud</c> = client id).
+    /// </summary>
+    public List<string> Resources { get; set; } = [];
+
+    /// <summary>The audience of a token requested without <c>resource</c>: one of <see cref="Resources"/>,
+    /// unset: the first of them (or the client id when there are none).</summary>
+    public string? DefaultResource { get; set; }
+
+    /// <summary>The audience of an access token requested without <c>resource</c>.</summary>
+    public string DefaultAudience => DefaultResource ?? (Resources.Count > 0 ? Resources[0] : ClientId);
+
     public override string ToString() => ClientId; // never the secret
 }

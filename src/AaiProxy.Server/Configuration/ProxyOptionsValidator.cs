@@ -137,9 +137,20 @@ internal sealed class ProxyOptionsValidator(IHostEnvironment environment) : IVal
             }
         }
 
-        foreach (var scope in client.AllowedScopes.Where(scope => !ClaimRelease.KnownScopes.Contains(scope)))
+        foreach (var scope in client.AllowedScopes.Where(scope => !ClaimTable.Scopes.Contains(scope)))
         {
-            yield return $"{label}: scope '{scope}' is unknown; known scopes: {string.Join(' ', ClaimRelease.KnownScopes)}.";
+            yield return $"{label}: scope '{scope}' is unknown; known scopes: {string.Join(' ', ClaimTable.Scopes)}.";
+        }
+
+        // RFC 8707 §2: a resource indicator is an absolute URI without a fragment.
+        foreach (var resource in client.Resources.Where(resource => !Uri.TryCreate(resource, UriKind.Absolute, out var parsed) || parsed.Fragment.Length > 0))
+        {
+            yield return $"{label}: resource '{resource}' is not an absolute URI without a fragment (RFC 8707).";
+        }
+
+        if (client.DefaultResource is { } defaultResource && !client.Resources.Contains(defaultResource))
+        {
+            yield return $"{label}: DefaultResource '{defaultResource}' is not one of its Resources.";
         }
     }
 }

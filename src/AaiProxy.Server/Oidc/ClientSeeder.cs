@@ -118,6 +118,8 @@ internal sealed class ClientSeeder(
             .Where(scope => scope is not (Scopes.OpenId or Scopes.OfflineAccess))
             .Select(scope => Permissions.Prefixes.Scope + scope));
 
+        descriptor.AddResourcePermissions([.. client.Resources]);
+
         if (client.RequirePkce || client.Type == ClientType.Public)
         {
             descriptor.Requirements.Add(Requirements.Features.ProofKeyForCodeExchange);

@@ -1,19 +1,21 @@
 using System.Security.Claims;
 using AaiProxy.Identity;
+using AaiProxy.Server.Session;
 using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace AaiProxy.Server.Oidc;
 
 /// <summary>
-/// The one place a person's computed claims become an OpenIddict principal, each claim with its
-/// destinations: released claims (by granted scope, <see cref="ClaimRelease"/>) go to the access
-/// token and the ID token; the link id goes nowhere but the server's own codes and refresh tokens.
+/// The one place a person's computed claims become an OpenIddict principal: the claims released by the
+/// granted scopes, with their destinations, from <see cref="ClaimTable"/> (their JSON types are given
+/// when tokens are written: <see cref="TokenClaimShapes"/>); the link id goes nowhere but the server's
+/// own codes and refresh tokens.
 /// </summary>
 internal sealed class CommunityPrincipalFactory(CommunityClaimsComputer claimsComputer)
 {
     /// <summary>Private claim: the upstream link of this session, so refresh can reload its attributes.</summary>
-    public const string LinkIdClaim = "aaiproxy_link";
+    public const string LinkIdClaim = SessionClaims.LinkId;
 
     /// <summary>A principal for a new authorization.</summary>
     public async Task<ClaimsPrincipal> CreateAsync(ResolvedIdentity identity, IEnumerable<string> scopes, CancellationToken cancellationToken)
@@ -48,21 +50,15 @@ internal sealed class CommunityPrincipalFactory(CommunityClaimsComputer claimsCo
     private async Task AddCommunityClaimsAsync(ClaimsPrincipal principal, ResolvedIdentity identity, CancellationToken cancellationToken)
     {
         var computed = await claimsComputer.ComputeAsync(identity, cancellationToken);
-        var scopes = principal.GetScopes();
         var claimsIdentity = (ClaimsIdentity)principal.Identity!;
-
-        foreach (var name in computed.Names.Where(name => ClaimRelease.IsReleased(name, scopes)))
+        // One claim per value: TokenClaimShapes gives them their JSON types when the tokens are written.
+        foreach (var claim in ClaimTable.Released(principal.GetScopes(), ClaimDestinations.IdToken | ClaimDestinations.AccessToken))
         {
-            foreach (var value in computed.Values(name))
-            {
-                var claim = name == CommunityClaims.EmailVerified
-                    ? new Claim(name, value, ClaimValueTypes.Boolean)
-                    : new Claim(name, value);
-                claimsIdentity.AddClaim(claim.SetDestinations(Destinations.AccessToken, Destinations.IdentityToken));
-            }
+            claimsIdentity.AddClaims(computed.Values(claim.Name).Select(value => new Claim(claim.Name, value)));
         }
 
         claimsIdentity.AddClaim(new Claim(LinkIdClaim, identity.LinkId));
+        principal.SetDestinations(claim => ClaimTable.Find(claim.Type) is { } released ? ReleasedClaims.DestinationsOf(released) : []);
     }
 
     private static ClaimsIdentity NewIdentity() =>

@@ -29,7 +29,7 @@ internal static class ConnectEndpoints
     {
         endpoints.MapMethods(Authorization, [HttpMethods.Get, HttpMethods.Post], AuthorizationEndpoint.HandleAsync)
             .DisableAntiforgery().WithRateLimitedEndpoint(RateLimitedEndpoints.Authorization);
-        endpoints.MapMethods(UserInfo, [HttpMethods.Get, HttpMethods.Post], (Delegate)UserInfoAsync).DisableAntiforgery();
+        endpoints.MapUserInfo();
         endpoints.MapMethods(EndSession, [HttpMethods.Get, HttpMethods.Post], EndSessionEndpoint.HandleAsync).DisableAntiforgery();
 
         // Served by OpenIddict's own handler during authentication, before any endpoint runs; declared as
@@ -43,37 +43,4 @@ internal static class ConnectEndpoints
 
     private static void MapServedByOpenIddict(IEndpointRouteBuilder endpoints, string path, string rateLimitedEndpoint) =>
         endpoints.Map(path, () => Results.NotFound()).DisableAntiforgery().WithRateLimitedEndpoint(rateLimitedEndpoint);
-
-    private static async Task<IResult> UserInfoAsync(HttpContext httpContext)
-    {
-        var result = await httpContext.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
-        if (result.Principal is not { } principal || principal.GetClaim(Claims.Subject) is null)
-        {
-            return Results.Challenge(
-                new AuthenticationProperties(new Dictionary<string, string?>
-                {
-                    [OpenIddictServerAspNetCoreConstants.Properties.Error] = Errors.InvalidToken,
-                    [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = "The access token does not belong to a person.",
-                }),
-                [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
-        }
-
-        // The access token carries exactly the released claims (by scope) of the person: userinfo returns them.
-        var scopes = principal.GetScopes();
-        var response = new Dictionary<string, object>(StringComparer.Ordinal);
-        foreach (var group in principal.Claims
-            .Where(claim => !claim.Type.StartsWith("oi_", StringComparison.Ordinal) && ClaimRelease.IsReleased(claim.Type, scopes)
-                && claim.Type != CommunityClaims.AuthenticationContextClass)
-            .GroupBy(claim => claim.Type))
-        {
-            response[group.Key] = group.Key switch
-            {
-                CommunityClaims.EmailVerified => bool.Parse(group.First().Value),
-                _ when CommunityClaims.MultiValued.Contains(group.Key) => group.Select(claim => claim.Value).ToArray(),
-                _ => group.First().Value,
-            };
-        }
-
-        return Results.Json(response);
-    }
 }

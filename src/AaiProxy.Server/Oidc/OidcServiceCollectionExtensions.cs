@@ -4,6 +4,7 @@ using AaiProxy.Identity;
 using Microsoft.Extensions.Options;
 using OpenIddict.Server;
 using OpenIddict.Server.AspNetCore;
+using static OpenIddict.Server.OpenIddictServerEvents;
 
 namespace AaiProxy.Server.Oidc;
 
@@ -29,8 +30,9 @@ internal static class OidcServiceCollectionExtensions
                     .AllowRefreshTokenFlow()
                     .AllowClientCredentialsFlow();
 
-                server.RegisterScopes([.. ClaimRelease.KnownScopes]);
-                server.RegisterClaims([.. CommunityClaimNames()]);
+                // Discovery's scopes_supported and claims_supported: the claim table's.
+                server.RegisterScopes([.. ClaimTable.Scopes]);
+                server.RegisterClaims([.. ClaimTable.Claims.Select(claim => claim.Name)]);
 
                 // RFC 9068: resource servers validate access tokens alone, so they are signed, not encrypted.
                 server.DisableAccessTokenEncryption();
@@ -39,6 +41,18 @@ internal static class OidcServiceCollectionExtensions
                 server.AddEventHandler(TokenRequestHandler.Descriptor);
                 server.AddEventHandler(RejectionLogger.Descriptor);
                 server.AddEventHandler(AuthorizationErrorRedirect.Descriptor);
+                server.AddEventHandler(ClientResourcesOnly<ValidateAuthorizationRequestContext>.Before(
+                    OpenIddictServerHandlers.Authentication.ValidateResourcePermissions.Descriptor));
+                server.AddEventHandler(ClientResourcesOnly<ValidatePushedAuthorizationRequestContext>.Before(
+                    OpenIddictServerHandlers.Authentication.ValidatePushedResourcePermissions.Descriptor));
+                server.AddEventHandler(ClientResourcesOnly<ValidateTokenRequestContext>.Before(
+                    OpenIddictServerHandlers.Exchange.ValidateResourcePermissions.Descriptor));
+                server.AddEventHandler(GrantResources.Descriptor);
+                server.AddEventHandler(NarrowAccessTokenAudience.Descriptor);
+                server.AddEventHandler(AuthorizationLink.Descriptor);
+                server.AddEventHandler(GrantRevocation.Descriptor);
+                server.AddEventHandler(TokenClaimShapes.Descriptor);
+                server.AddEventHandler(IntrospectionScope.Descriptor);
 
                 server.UseAspNetCore()
                     .EnableAuthorizationEndpointPassthrough()
@@ -59,11 +73,12 @@ internal static class OidcServiceCollectionExtensions
         services.AddScoped<IClaimsEnricher, CommunityIdentifierEnricher>();
         services.AddScoped<IClaimsEnricher, UpstreamAttributeEnricher>();
         services.AddScoped<IClaimsEnricher, AuthenticationContextEnricher>();
+
+        // Also for sign-in, to log dropped upstream values and store only the kept ones.
+        services.AddOptions<ClaimsOptions>().BindConfiguration(ClaimsOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ClaimsOptions>, ClaimsOptionsValidator>();
+        services.AddSingleton(provider => new UpstreamAttributeFilter(
+            provider.GetRequiredService<IOptions<ClaimsOptions>>().Value.ToPolicy(provider.GetRequiredService<ListeningOrigins>())));
         return services;
     }
-
-    private static IEnumerable<string> CommunityClaimNames() =>
-        typeof(CommunityClaims).GetFields()
-            .Where(field => field.IsLiteral)
-            .Select(field => (string)field.GetRawConstantValue()!);
 }

@@ -29,6 +29,9 @@ internal sealed class OpenIddictServerOptionsSetup(
         }
 
         options.Issuer = proxy.Issuer;
+
+        // RFC 8707: a resource indicator is valid if some client may ask for it (and then only that client).
+        options.Resources.UnionWith(proxy.Clients.SelectMany(client => client.Resources).Select(resource => new Uri(resource, UriKind.Absolute)));
         options.AccessTokenLifetime = proxy.Tokens.AccessTokenLifetime;
         options.IdentityTokenLifetime = proxy.Tokens.IdentityTokenLifetime;
         options.AuthorizationCodeLifetime = proxy.Tokens.AuthorizationCodeLifetime;

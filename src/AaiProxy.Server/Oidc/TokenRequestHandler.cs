@@ -11,7 +11,7 @@ namespace AaiProxy.Server.Oidc;
 /// The token endpoint's decisions that are the proxy's own. Authorization codes are redeemed with the
 /// principal built at the authorization endpoint (OpenIddict attaches it); refresh tokens re-evaluate
 /// the person's claims from the stored account and upstream attributes; client credentials produce a
-/// principal for the client itself.
+/// principal for the client itself, never with an ID token: <c>openid</c> is refused there.
 /// </summary>
 internal sealed class TokenRequestHandler(
     ICommunityAccountResolver accounts,
@@ -29,6 +29,12 @@ internal sealed class TokenRequestHandler(
     {
         if (context.Request.IsClientCredentialsGrantType())
         {
+            if (context.Request.HasScope(Scopes.OpenId))
+            {
+                context.Reject(Errors.InvalidScope, "The openid scope is for people: client credentials never yield an ID token.");
+                return;
+            }
+
             context.SignIn(ClientPrincipal(context.Request));
         }
         else if (context.Request.IsRefreshTokenGrantType() && context.RefreshTokenPrincipal is { } previous)

@@ -7,10 +7,12 @@ namespace AaiProxy.Server.Upstream;
 
 /// <summary>
 /// The seam between upstream protocols and the proxy: every upstream handler ends by handing its validated
-/// <see cref="UpstreamIdentity"/> here. It resolves (or creates) the community account, refuses an account
-/// that may not sign in, and returns the proxy session's ticket.
+/// <see cref="UpstreamIdentity"/> here. It drops what no upstream may assert (the proxy's own entitlements,
+/// entitlements an issuer is not allowed, non-REFEDS assurance) before anything is stored, resolves (or
+/// creates) the community account, refuses an account that may not sign in, and returns the proxy session's ticket.
 /// </summary>
-public sealed class UpstreamSignIn(ICommunityAccountResolver accounts, TimeProvider time, ILogger<UpstreamSignIn> logger)
+public sealed class UpstreamSignIn(ICommunityAccountResolver accounts, UpstreamAttributeFilter filter, TimeProvider time,
+    ILogger<UpstreamSignIn> logger)
 {
     /// <param name="scheme">The upstream scheme the person came through; sign-out dispatches on it.</param>
     /// <param name="properties">The challenge's properties (return URL, requested authentication, protocol items).</param>
@@ -18,7 +20,13 @@ public sealed class UpstreamSignIn(ICommunityAccountResolver accounts, TimeProvi
     public async Task<AuthenticationTicket> CreateSessionAsync(UpstreamIdentity upstream, string scheme, AuthenticationProperties properties,
         CancellationToken cancellationToken)
     {
-        var resolved = await accounts.ResolveAsync(upstream, cancellationToken);
+        var filtered = filter.Filter(upstream);
+        foreach (var dropped in filtered.Dropped)
+        {
+            Log.UpstreamValueDropped(logger, upstream.Issuer, dropped.Attribute, LogText.Untrusted(dropped.Value)!, dropped.Reason.ToString());
+        }
+
+        var resolved = await accounts.ResolveAsync(filtered.Kept, cancellationToken);
         if (resolved.Account.Status != AccountStatus.Active)
         {
             Log.SignInRefusedInactiveAccount(logger, resolved.Account.Id, resolved.Account.Status.ToString());

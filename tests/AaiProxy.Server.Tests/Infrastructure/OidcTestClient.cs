@@ -59,7 +59,7 @@ public sealed class OidcTestClient(ProxyFactory factory)
 
     /// <summary>Sign in as <paramref name="user"/> and redeem the code: the whole code flow.</summary>
     public async Task<JsonElement> CodeFlowAsync(string user, string scope = "openid profile email offline_access", HttpClient? browser = null,
-        string? acrValues = null)
+        string? acrValues = null, params string[] resources)
     {
         var pkce = NewPkce();
         var request = AuthorizationRequest(pkce, scope);
@@ -68,7 +68,10 @@ public sealed class OidcTestClient(ProxyFactory factory)
             request["acr_values"] = acrValues;
         }
 
-        var callback = await AuthorizeAsync(browser ?? factory.CreateBrowser(), QueryHelpers.AddQueryString("/connect/authorize", request), user);
+        // RFC 8707: one resource parameter per resource indicator.
+        var authorizeUrl = resources.Aggregate(QueryHelpers.AddQueryString("/connect/authorize", request),
+            (url, resource) => QueryHelpers.AddQueryString(url, "resource", resource));
+        var callback = await AuthorizeAsync(browser ?? factory.CreateBrowser(), authorizeUrl, user);
         var code = Query(callback)["code"];
         var (status, body) = await TokenAsync(new()
         {
@@ -93,11 +96,17 @@ public sealed class OidcTestClient(ProxyFactory factory)
 
     public async Task<JsonElement> UserInfoAsync(string accessToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/connect/userinfo");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
-        using var response = await Http.SendAsync(request);
+        using var response = await UserInfoResponseAsync(accessToken);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    /// <summary>The userinfo response as it is, for tests that expect a refusal.</summary>
+    public async Task<HttpResponseMessage> UserInfoResponseAsync(string accessToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/connect/userinfo");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+        return await Http.SendAsync(request);
     }
 
     public async Task<JsonWebKeySet> JwksAsync() => new(await Http.GetStringAsync("/.well-known/jwks"));

@@ -31,6 +31,22 @@ public sealed class UpstreamSignInTests(ProxyFixture fixture) : IClassFixture<Pr
         Assert.False(await IsSignedInAsync(browser));
     }
 
+    [Fact]
+    public async Task An_entitlement_in_the_proxys_own_namespace_is_dropped_at_sign_in_logged_and_never_stored()
+    {
+        // Alice's demo IdP asserts urn:mace:aaiproxy.example.org:group:…, the proxy's own namespace.
+        var tokens = await new OidcTestClient(fixture.Factory).CodeFlowAsync("alice");
+
+        Assert.Contains(fixture.Factory.Logs.Lines, line => line.Contains("dropped before sign-in", StringComparison.Ordinal) &&
+                                                            line.Contains("ProxyEntitlementNamespace", StringComparison.Ordinal));
+        await using var scope = fixture.Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ProxyDbContext>();
+        var accountId = new JsonWebToken(tokens.GetProperty("id_token").GetString()!).Subject;
+        var links = await db.UpstreamLinks.Where(link => link.AccountId == accountId).ToListAsync();
+        Assert.NotEmpty(links);
+        Assert.All(links, link => Assert.DoesNotContain("urn:mace:aaiproxy.example.org", link.LastAttributesJson, StringComparison.Ordinal));
+    }
+
     private async Task SetStatusAsync(string accountId, AccountStatus status)
     {
         await using var scope = fixture.Factory.Services.CreateAsyncScope();

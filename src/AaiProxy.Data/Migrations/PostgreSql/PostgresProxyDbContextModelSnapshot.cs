@@ -70,12 +70,20 @@ namespace AaiProxy.Data.Migrations.PostgreSql
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("PreferredUsername")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("PreferredUsername")
+                        .IsUnique();
 
                     b.ToTable("CommunityAccounts", (string)null);
                 });
@@ -164,7 +172,7 @@ namespace AaiProxy.Data.Migrations.PostgreSql
 
                     b.HasIndex("AccountId");
 
-                    b.HasIndex("Protocol", "Issuer", "Subject")
+                    b.HasIndex("Protocol", "Issuer", "SubjectSource", "Subject")
                         .IsUnique();
 
                     b.ToTable("UpstreamLinks", (string)null);

@@ -63,12 +63,20 @@ namespace AaiProxy.Data.Migrations.Sqlite
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("PreferredUsername")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("PreferredUsername")
+                        .IsUnique();
 
                     b.ToTable("CommunityAccounts", (string)null);
                 });
@@ -157,7 +165,7 @@ namespace AaiProxy.Data.Migrations.Sqlite
 
                     b.HasIndex("AccountId");
 
-                    b.HasIndex("Protocol", "Issuer", "Subject")
+                    b.HasIndex("Protocol", "Issuer", "SubjectSource", "Subject")
                         .IsUnique();
 
                     b.ToTable("UpstreamLinks", (string)null);

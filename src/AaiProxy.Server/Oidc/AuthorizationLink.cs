@@ -1,0 +1,48 @@
+using System.Text.Json;
+using OpenIddict.Abstractions;
+using OpenIddict.Server;
+using static OpenIddict.Server.OpenIddictServerEvents;
+
+namespace AaiProxy.Server.Oidc;
+
+/// <summary>
+/// Remembers, on the OpenIddict authorization (the grant) created at the authorization endpoint, which
+/// upstream link the person signed in with. Access tokens carry the authorization id (<c>oi_au_id</c>),
+/// not the link, so userinfo finds the link here and computes the claims from that login's attributes,
+/// as a refresh does.
+/// </summary>
+internal sealed class AuthorizationLink(IOpenIddictAuthorizationManager authorizations) : IOpenIddictServerHandler<ProcessSignInContext>
+{
+    private const string LinkProperty = "aaiproxy_link";
+
+    public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
+        OpenIddictServerHandlerDescriptor.CreateBuilder<ProcessSignInContext>()
+            .UseScopedHandler<AuthorizationLink>()
+            .SetOrder(OpenIddictServerHandlers.AttachAuthorization.Descriptor.Order + 500)
+            .SetType(OpenIddictServerHandlerType.Custom)
+            .Build();
+
+    public async ValueTask HandleAsync(ProcessSignInContext context)
+    {
+        if (context.EndpointType != OpenIddictServerEndpointType.Authorization || context.Principal is not { } principal ||
+            principal.GetAuthorizationId() is not { } authorizationId ||
+            principal.GetClaim(CommunityPrincipalFactory.LinkIdClaim) is not { } linkId ||
+            await authorizations.FindByIdAsync(authorizationId, context.CancellationToken) is not { } authorization)
+        {
+            return;
+        }
+
+        var descriptor = new OpenIddictAuthorizationDescriptor();
+        await authorizations.PopulateAsync(descriptor, authorization, context.CancellationToken);
+        descriptor.Properties[LinkProperty] = JsonSerializer.SerializeToElement(linkId);
+        await authorizations.UpdateAsync(authorization, descriptor, context.CancellationToken);
+    }
+
+    /// <summary>The upstream link of a grant, or null (a client's own token has no grant of a person).</summary>
+    public static async Task<string?> ReadAsync(IOpenIddictAuthorizationManager authorizations, string authorizationId, CancellationToken cancellationToken) =>
+        await authorizations.FindByIdAsync(authorizationId, cancellationToken) is { } authorization &&
+        (await authorizations.GetPropertiesAsync(authorization, cancellationToken)).TryGetValue(LinkProperty, out var linkId) &&
+        linkId.ValueKind == JsonValueKind.String
+            ? linkId.GetString()
+            : null;
+}
