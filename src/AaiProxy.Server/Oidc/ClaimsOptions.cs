@@ -26,12 +26,13 @@ public sealed class ClaimsOptions
     public IReadOnlyList<string> EffectiveEntitlementNamespaces =>
         EntitlementNamespaces.Count > 0 ? EntitlementNamespaces : [DefaultEntitlementNamespace];
 
-    /// <summary>The filter's policy, with <c>{origin}</c> in an issuer expanded to each listening origin
-    /// (for the embedded demo IdP, whose entity ID is under the proxy's own origin).</summary>
-    internal UpstreamAttributePolicy ToPolicy(ListeningOrigins origins) => new(
+    /// <summary>The filter's policy, with <c>{origin}</c> in an issuer replaced by the proxy's public origin
+    /// (for the embedded demo IdP, whose entity ID is under it).</summary>
+    internal UpstreamAttributePolicy ToPolicy(string publicOrigin) => new(
         EffectiveEntitlementNamespaces,
         UpstreamEntitlements
-            .SelectMany(issuer => origins.Expand(issuer.Issuer).Select(expanded => (Issuer: expanded, issuer.AllowedPrefixes)))
+            .Select(issuer => (Issuer: issuer.Issuer.Replace(ClientOptions.OriginPlaceholder, publicOrigin, StringComparison.Ordinal),
+                issuer.AllowedPrefixes))
             .GroupBy(issuer => issuer.Issuer, StringComparer.Ordinal)
             .ToDictionary(group => group.Key, group => (IReadOnlyList<string>)[.. group.SelectMany(issuer => issuer.AllowedPrefixes)], StringComparer.Ordinal));
 }

@@ -78,7 +78,8 @@ internal static class OidcServiceCollectionExtensions
         services.AddOptions<ClaimsOptions>().BindConfiguration(ClaimsOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ClaimsOptions>, ClaimsOptionsValidator>();
         services.AddSingleton(provider => new UpstreamAttributeFilter(
-            provider.GetRequiredService<IOptions<ClaimsOptions>>().Value.ToPolicy(provider.GetRequiredService<ListeningOrigins>())));
+            provider.GetRequiredService<IOptions<ClaimsOptions>>().Value.ToPolicy(
+                provider.GetRequiredService<ListeningOrigins>().PublicOrigin(provider.GetRequiredService<IOptions<ProxyOptions>>().Value))));
         return services;
     }
 }

@@ -9,9 +9,13 @@ internal sealed record ProxyConfiguration(
     int Port,
     string DataDirectory,
     string IdentityProviderMetadataFile,
+    string IdentityProviderEntityId,
     string IdentityProviderDisplayName,
     bool RequireEncryptedAssertions)
 {
+    /// <summary>The entitlements SimpleSAMLphp's test users carry start with this.</summary>
+    public const string UpstreamEntitlementPrefix = "urn:mace:example.org:group:";
+
     public Uri BaseUrl => new($"http://127.0.0.1:{Port}");
 
     public IReadOnlyDictionary<string, string> EnvironmentVariables() => new Dictionary<string, string>
@@ -30,6 +34,9 @@ internal sealed record ProxyConfiguration(
         // When true the proxy refuses assertions from this IdP that were not encrypted: proves the
         // encrypted run really decrypted something.
         ["AaiProxy__Saml__IdentityProviders__0__RequireEncryptedAssertions"] = RequireEncryptedAssertions ? "true" : "false",
+        // Upstream entitlements pass only from an issuer allowed to assert them, under its prefixes.
+        ["AaiProxy__Claims__UpstreamEntitlements__0__Issuer"] = IdentityProviderEntityId,
+        ["AaiProxy__Claims__UpstreamEntitlements__0__AllowedPrefixes__0"] = UpstreamEntitlementPrefix,
         ["Logging__LogLevel__Default"] = "Information",
         ["Logging__LogLevel__AaiProxy"] = "Debug",
     };

@@ -41,6 +41,7 @@ internal sealed class SamlLoginStack : IAsyncDisposable
                 Port: FreePort.Next(),
                 DataDirectory: System.IO.Directory.CreateDirectory(Path.Combine(stack.Directory, "proxy-data")).FullName,
                 IdentityProviderMetadataFile: stack.IdentityProvider.MetadataFile,
+                IdentityProviderEntityId: stack.IdentityProvider.EntityId,
                 IdentityProviderDisplayName: IdentityProviderDisplayName,
                 RequireEncryptedAssertions: protection == AssertionProtection.Encrypted);
             stack.Proxy = stack.Track(await ProxyProcess.StartAsync(configuration, Path.Combine(stack.Directory, "proxy.log")));
