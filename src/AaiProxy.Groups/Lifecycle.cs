@@ -1,0 +1,104 @@
+namespace AaiProxy.Groups;
+
+/// <summary>Whether a membership counts at an instant. The only place that decides it.</summary>
+public static class MembershipLifecycle
+{
+    /// <summary>
+    /// Active, started (<c>Start &lt;= now</c>) and not ended (<c>now &lt; End</c>). Pending,
+    /// suspended and expired memberships never count, whatever their dates.
+    /// </summary>
+    public static bool IsEffective(Membership membership, DateTimeOffset now) =>
+        membership.Status == MembershipStatus.Active
+        && (membership.Start is not { } start || start <= now)
+        && (membership.End is not { } end || now < end);
+
+    public static IReadOnlyList<Membership> EffectiveAt(IEnumerable<Membership> memberships, DateTimeOffset now) =>
+        [.. memberships.Where(membership => IsEffective(membership, now))];
+}
+
+public enum EmbargoState
+{
+    /// <summary>Raw data is for the team only (also while no session is scheduled yet).</summary>
+    UnderEmbargo,
+    /// <summary>The embargo has ended: the data is open.</summary>
+    Open,
+}
+
+public enum EmbargoChangeOutcome { Extended, Shortened, Unchanged, RefusedShortening }
+
+public sealed record EmbargoChange(EmbargoChangeOutcome Outcome, Proposal Proposal);
+
+/// <summary>A proposal's dates, computed from its sessions and its facility's rules.</summary>
+public static class ProposalEmbargo
+{
+    /// <summary>Last session end + the facility's embargo months; null while no session is scheduled.</summary>
+    public static DateTimeOffset? DefaultEnd(Proposal proposal, Facility facility) =>
+        proposal.Sessions.Count == 0
+            ? null
+            : proposal.Sessions.Max(session => session.End).AddMonths(facility.EmbargoMonths);
+
+    /// <summary>
+    /// The embargo end: the default, or a deliberate change of it. An extension keeps the later of
+    /// itself and the default (sessions moved later never shorten the embargo); only an explicit
+    /// shortening (<see cref="Change"/> with <c>allowShortening</c>) yields an earlier end.
+    /// </summary>
+    public static DateTimeOffset? End(Proposal proposal, Facility facility)
+    {
+        var defaultEnd = DefaultEnd(proposal, facility);
+        return proposal.Embargo switch
+        {
+            null => defaultEnd,
+            { Shortened: true } explicitEnd => explicitEnd.End,
+            { } extension => defaultEnd is { } d && d > extension.End ? d : extension.End,
+        };
+    }
+
+    /// <summary>Under embargo until the end (exclusive); under embargo while no end is known.</summary>
+    public static EmbargoState StateAt(Proposal proposal, Facility facility, DateTimeOffset now) =>
+        End(proposal, facility) is { } end && now >= end ? EmbargoState.Open : EmbargoState.UnderEmbargo;
+
+    /// <summary>
+    /// Moves the embargo end to <paramref name="newEnd"/>. Later: an extension. Earlier: refused
+    /// unless <paramref name="allowShortening"/> (a facility admin's explicit act, audited as such),
+    /// so an embargo is never shortened silently. Before any session is scheduled, any end is an
+    /// extension: once sessions give a later default, the later one wins.
+    /// </summary>
+    public static EmbargoChange Change(Proposal proposal, Facility facility, DateTimeOffset newEnd, bool allowShortening)
+    {
+        var current = End(proposal, facility);
+        if (newEnd == current)
+            return new EmbargoChange(EmbargoChangeOutcome.Unchanged, proposal);
+        if (current is null || newEnd > current)
+            return new EmbargoChange(EmbargoChangeOutcome.Extended, proposal with { Embargo = new EmbargoOverride(newEnd, Shortened: false) });
+        return allowShortening
+            ? new EmbargoChange(EmbargoChangeOutcome.Shortened, proposal with { Embargo = new EmbargoOverride(newEnd, Shortened: true) })
+            : new EmbargoChange(EmbargoChangeOutcome.RefusedShortening, proposal);
+    }
+
+    /// <summary>When the team's access starts: the facility's lead time before the first session; null while none is scheduled.</summary>
+    public static DateTimeOffset? TeamAccessStart(Proposal proposal, Facility facility) =>
+        proposal.Sessions.Count == 0 ? null : proposal.Sessions.Min(session => session.Start) - facility.AccessLeadTime;
+}
+
+/// <summary>Who may manage a group. The only place that decides it.</summary>
+public static class GroupAuthority
+{
+    /// <summary>
+    /// True when <paramref name="accountId"/> holds an effective <c>manager</c> membership in the
+    /// group or any group above it (facility admins manage their subtree), or is the PI of a
+    /// proposal whose team group this is.
+    /// </summary>
+    public static bool CanManage(
+        string accountId, Group group, IEnumerable<Membership> membershipsOfAccount,
+        IReadOnlyDictionary<string, Group> groupsById, DateTimeOffset now)
+    {
+        var effective = membershipsOfAccount
+            .Where(m => m.AccountId == accountId && MembershipLifecycle.IsEffective(m, now))
+            .ToList();
+        if (effective.Any(m => m.GroupId == group.Id && group.Kind == GroupKind.Proposal && m.Roles.Contains(GroupRoles.PrincipalInvestigator)))
+            return true;
+        return effective.Any(m => m.Roles.Contains(GroupRoles.Manager)
+                                  && groupsById.TryGetValue(m.GroupId, out var managed)
+                                  && group.Path.IsWithin(managed.Path));
+    }
+}
