@@ -1,0 +1,39 @@
+using AaiProxy.Groups.Import;
+
+namespace AaiProxy.Groups;
+
+/// <summary>Reads a store implements for claims and management pages.</summary>
+public interface IGroupReader
+{
+    /// <summary>
+    /// Every membership of the account (any status: the lifecycle filters), the groups they are in
+    /// and the proposals whose team groups those are. Called at each token issue and refresh.
+    /// </summary>
+    Task<PersonGroups> LoadPersonAsync(string accountId, CancellationToken cancellationToken);
+
+    Task<Group?> FindGroupAsync(string groupId, CancellationToken cancellationToken);
+
+    /// <summary>The group and every group above it, for <see cref="GroupAuthority.CanManage"/>.</summary>
+    Task<IReadOnlyList<Group>> LoadAncestryAsync(string groupId, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<FacilityUserId>> LoadFacilityUserIdsAsync(string accountId, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// Applies planned changes. Each call is one transaction that also writes the audit entries
+/// (<see cref="GroupAudit"/>) with the actor and the store's <see cref="TimeProvider"/> time, so a
+/// change and its audit trail are saved together or not at all.
+/// </summary>
+public interface IProposalStore
+{
+    /// <summary>Loads what <see cref="ProposalImportPlanner.Plan"/> needs: the named proposals, the people named (by e-mail, community id, facility user id) and the invitations issued for those proposals.</summary>
+    Task<ImportState> LoadImportStateAsync(IReadOnlyList<ImportedProposal> proposals, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Applies a valid plan: creates (with their team groups under the facility's group) and updates
+    /// proposals, plans each touched team group with <see cref="ProposalTeamPlanner.Plan"/> against
+    /// its stored memberships inside the same transaction and applies that, records invitation
+    /// requests (mail is sent after commit). Refuses a plan with problems.
+    /// </summary>
+    Task ApplyAsync(ProposalImportPlan plan, string actor, CancellationToken cancellationToken);
+}
