@@ -62,6 +62,9 @@ public enum PlainGroupsValueForm
 /// <summary>A plain array claim for consumers that read access groups from one named claim (SciCat's <c>OIDC_ACCESS_GROUPS_PROPERTY</c>, JupyterHub).</summary>
 public sealed record PlainGroupsClaim(string Name, PlainGroupsValueForm Form);
 
+/// <summary>A claim named <paramref name="Name"/> whose value is the person's user id at <paramref name="FacilityCode"/>.</summary>
+public sealed record FacilityUserIdClaim(string Name, string FacilityCode);
+
 [Flags]
 public enum GroupClaimKinds
 {
@@ -87,6 +90,9 @@ public sealed record ClientGroupPolicy
     public IReadOnlyList<string> Facilities { get; init; } = [];
 
     public PlainGroupsClaim? PlainGroups { get; init; }
+
+    /// <summary>Claims that carry the person's user number at a facility (remote-analysis platforms need it).</summary>
+    public IReadOnlyList<FacilityUserIdClaim> FacilityUserIdClaims { get; init; } = [];
 
     /// <summary>Add RFC 9068 §2.2.3.1 <c>groups</c> (group paths) and <c>entitlements</c> (as eduperson_entitlement).</summary>
     public bool Rfc9068Claims { get; init; }
@@ -147,6 +153,18 @@ public sealed record ShapedGroupClaims(
     {
         if (values.Count > 0)
             json[name] = new JsonArray([.. values.Select(value => (JsonNode)value)]);
+    }
+}
+
+public static class FacilityUserIdRelease
+{
+    /// <summary>Claim name → the person's user id at the configured facility; a facility that does not know the person gives no claim.</summary>
+    public static IReadOnlyDictionary<string, string> For(ClientGroupPolicy policy, IEnumerable<FacilityUserId> facilityUserIds)
+    {
+        var byFacility = facilityUserIds.ToDictionary(id => id.FacilityCode, id => id.UserId, StringComparer.Ordinal);
+        return policy.FacilityUserIdClaims
+            .Where(claim => byFacility.ContainsKey(claim.FacilityCode))
+            .ToDictionary(claim => claim.Name, claim => byFacility[claim.FacilityCode], StringComparer.Ordinal);
     }
 }
 

@@ -13,8 +13,6 @@ public readonly struct EquatableArray<T> : IEquatable<EquatableArray<T>>, IReadO
 
     public EquatableArray(IEnumerable<T> items) => _items = [.. items];
 
-    public static EquatableArray<T> Empty => new([]);
-
     private ImmutableArray<T> Items => _items.IsDefault ? [] : _items;
 
     public int Count => Items.Length;

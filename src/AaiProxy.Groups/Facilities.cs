@@ -13,7 +13,5 @@ public sealed class FacilityCatalog
                 throw new ArgumentException($"Facility code '{facility.Code}' is configured twice.", nameof(facilities));
     }
 
-    public IEnumerable<Facility> All => _byCode.Values;
-
     public Facility? Find(string code) => _byCode.GetValueOrDefault(code);
 }

@@ -20,17 +20,9 @@ public sealed class GroupPath : IEquatable<GroupPath>
 
     public static GroupPath Of(params string[] segments) => new(segments);
 
-    /// <summary>Reads the display form <c>/a/b/c</c> (see <see cref="ToString"/>).</summary>
-    public static GroupPath Parse(string display) =>
-        display.StartsWith('/') && display.Length > 1
-            ? new GroupPath(display[1..].Split('/'))
-            : throw new FormatException($"A group path is written '/segment/segment', not '{display}'.");
-
     public IReadOnlyList<string> Segments => _segments;
 
     public GroupPath Child(string segment) => new(_segments.Append(segment));
-
-    public GroupPath? Parent => _segments.Count == 1 ? null : new GroupPath(_segments.Take(_segments.Count - 1));
 
     /// <summary>True when this path is <paramref name="prefix"/> or lies below it (whole segments only).</summary>
     public bool IsWithin(GroupPath prefix) =>

@@ -199,3 +199,20 @@ public class GroupClaimsShaperTests
         Assert.Equal(2, rfc9068[GroupClaimNames.Entitlements]!.AsArray().Count);
     }
 }
+
+public class FacilityUserIdReleaseTests
+{
+    [Fact]
+    public void Releases_the_user_id_of_each_configured_facility_under_its_claim_name_only()
+    {
+        var policy = new ClientGroupPolicy
+        {
+            FacilityUserIdClaims = [new FacilityUserIdClaim("ess_user_number", "ess"), new FacilityUserIdClaim("ill_uid", "ill")],
+        };
+        var ids = new[] { new FacilityUserId("c-alice", "ess", "4711"), new FacilityUserId("c-alice", "diamond", "fed12345") };
+
+        var claims = FacilityUserIdRelease.For(policy, ids);
+
+        Assert.Equal(new Dictionary<string, string> { ["ess_user_number"] = "4711" }, claims);
+    }
+}

@@ -113,3 +113,16 @@ public class CsvProposalReaderTests
         Assert.Equal((2, ImportProblemCodes.Malformed), CsvProposalReader.Read(Header + "ess,\"20240123\n").Problems.Select(p => (p.Line, p.Code)).Single());
     }
 }
+
+public class ImportLimitTests
+{
+    [Fact]
+    public void Refuses_more_proposals_than_the_limit_in_one_json_import()
+    {
+        var json = "{\"proposals\":[" + string.Join(',', Enumerable.Repeat("{}", ImportLimits.MaxProposals + 1)) + "]}";
+
+        var problem = Assert.Single(JsonProposalReader.Read(Encoding.UTF8.GetBytes(json)).Problems);
+
+        Assert.Equal(("/proposals", ImportProblemCodes.TooLarge), (problem.Field, problem.Code));
+    }
+}

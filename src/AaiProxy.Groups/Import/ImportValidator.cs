@@ -68,12 +68,15 @@ public static partial class ImportValidator
     private static ValidatedPerson? Person(ImportedPerson person, RoleCatalog roles, List<ImportProblem> problems)
     {
         var at = person.Location;
-        PersonReference[] references =
-        [
-            .. person.Email is { } email ? [new PersonReference(PersonReferenceKind.Email, email.ToLowerInvariant())] : Array.Empty<PersonReference>(),
-            .. person.CommunityId is { } communityId ? [new PersonReference(PersonReferenceKind.CommunityId, communityId)] : Array.Empty<PersonReference>(),
-            .. person.FacilityUserId is { } userId ? [new PersonReference(PersonReferenceKind.FacilityUserId, userId)] : Array.Empty<PersonReference>(),
-        ];
+        var references = new[]
+            {
+                (Kind: PersonReferenceKind.Email, Value: person.Email?.ToLowerInvariant()),
+                (Kind: PersonReferenceKind.CommunityId, Value: person.CommunityId),
+                (Kind: PersonReferenceKind.FacilityUserId, Value: person.FacilityUserId),
+            }
+            .Where(named => named.Value is not null)
+            .Select(named => new PersonReference(named.Kind, named.Value!))
+            .ToArray();
         var before = problems.Count;
         if (references.Length != 1)
             problems.Add(at.Problem("email", ImportProblemCodes.PersonIdentifier, "A team member is named by exactly one of email, community_id, facility_user_id."));
