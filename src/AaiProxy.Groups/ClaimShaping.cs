@@ -172,10 +172,12 @@ public static class FacilityUserIdRelease
 public static class GroupClaimsShaper
 {
     /// <summary>
-    /// Keeps the grants the client may see, ranks them — most recently started first (for a
-    /// proposal: its beamtime), then by path — and releases the longest prefix of that ranking whose
-    /// claims fit <see cref="ClientGroupPolicy.ByteBudget"/>. A grant is released whole (all its
-    /// role values, its proposal, its plain value) or not at all; what was cut is reported.
+    /// Keeps the grants the client may see, ranks them — groups that are no proposal's team
+    /// (community, facility, sub-groups: few, and what most services check) before proposal teams,
+    /// each most recently started first (for a proposal: its access before its first beamtime),
+    /// then by path — and releases the longest prefix of that ranking whose claims fit
+    /// <see cref="ClientGroupPolicy.ByteBudget"/>. A grant is released whole (all its role values,
+    /// its proposal, its plain value) or not at all; what was cut is reported for the caller to log.
     /// </summary>
     public static ShapedGroupClaims Shape(
         IReadOnlyList<GroupGrant> grants, ClientGroupPolicy policy, GroupClaimKinds requested,
@@ -183,7 +185,8 @@ public static class GroupClaimsShaper
     {
         var visible = grants
             .Where(grant => IsVisible(grant.Group.Path, policy, facilities))
-            .OrderByDescending(grant => grant.Membership.Start ?? DateTimeOffset.MinValue)
+            .OrderBy(grant => grant.Proposal is not null)
+            .ThenByDescending(grant => grant.Membership.Start ?? DateTimeOffset.MinValue)
             .ThenBy(grant => grant.Group.Path.ToString(), StringComparer.Ordinal)
             .ToList();
 

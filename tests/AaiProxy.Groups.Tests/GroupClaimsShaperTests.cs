@@ -74,6 +74,32 @@ public class GroupClaimsShaperTests
     }
 
     [Fact]
+    public void Keeps_the_community_and_facility_memberships_when_proposals_are_cut_off()
+    {
+        var person = PersonOnTeams(300, Fixtures.Ess);
+        person = person with
+        {
+            Memberships = [.. person.Memberships, Fixtures.Active("pan", "alice"), Fixtures.Active("ess", "alice", "manager")],
+            Groups =
+            [
+                .. person.Groups,
+                new Group("pan", null, Fixtures.Community, GroupKind.Community, "", GroupVisibility.Public),
+                new Group("ess", "pan", Fixtures.Ess.Path, GroupKind.Facility, "", GroupVisibility.Public),
+            ],
+        };
+
+        var claims = Shape(person, new ClientGroupPolicy { AllGroups = true });
+
+        Assert.NotNull(claims.Truncation);
+        Assert.Equal(
+        [
+            "urn:geant:pan-aai.eu:group:pan:role=member#proxy.pan-aai.eu",
+            "urn:geant:pan-aai.eu:group:pan:ess:role=member#proxy.pan-aai.eu",
+            "urn:geant:pan-aai.eu:group:pan:ess:role=manager#proxy.pan-aai.eu",
+        ], claims.EduPersonEntitlement.Take(3));
+    }
+
+    [Fact]
     public void Releases_one_more_grant_than_fits_nowhere_the_largest_fitting_prefix_exactly()
     {
         var person = PersonOnTeams(100, Fixtures.Ess);

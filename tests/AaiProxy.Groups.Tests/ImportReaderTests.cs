@@ -91,6 +91,15 @@ public class CsvProposalReaderTests
     }
 
     [Fact]
+    public void Skips_the_byte_order_mark_a_spreadsheet_writes()
+    {
+        var document = CsvProposalReader.Read("\uFEFF" + Header + "ess,20240123,Strain,,,,,,,,\n");
+
+        Assert.Empty(document.Problems);
+        Assert.Equal("ess", document.Proposals.Single().Facility);
+    }
+
+    [Fact]
     public void Reports_a_title_that_differs_between_rows_of_one_proposal()
     {
         var problem = Assert.Single(CsvProposalReader.Read(Header + "ess,20240123,A,,,,,,,,\ness,20240123,B,,,,,,,,\n").Problems);

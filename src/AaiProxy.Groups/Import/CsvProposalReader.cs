@@ -20,10 +20,11 @@ public static class CsvProposalReader
     private static readonly Dictionary<string, string> SessionColumns = new() { ["start"] = "session_start", ["end"] = "session_end" };
     private static readonly Dictionary<string, string> PersonColumns = [];
 
+    /// <summary>Reads the text; a leading byte-order mark (spreadsheets write one) is skipped.</summary>
     public static ImportDocument Read(string csv)
     {
         var problems = new List<ImportProblem>();
-        var records = CsvRecords.Parse(csv, problems);
+        var records = CsvRecords.Parse(csv.TrimStart('\uFEFF'), problems);
         if (problems.Count > 0) return new ImportDocument([], problems);
         if (records.Count == 0)
             return new ImportDocument([], [new ImportProblem(1, "", ImportProblemCodes.Missing, "The header row is missing.")]);
