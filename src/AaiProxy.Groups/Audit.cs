@@ -20,6 +20,7 @@ public static class GroupAuditActions
     public const string MembershipUpdated = "membership.updated";
     public const string MembershipEnded = "membership.ended";
     public const string InvitationRequested = "invitation.requested";
+    public const string InvitationAccepted = "invitation.accepted";
 }
 
 /// <summary>Describes planned changes as audit entries: the one place that decides what an entry records.</summary>

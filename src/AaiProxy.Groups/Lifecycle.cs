@@ -14,6 +14,26 @@ public static class MembershipLifecycle
 
     public static IReadOnlyList<Membership> EffectiveAt(IEnumerable<Membership> memberships, DateTimeOffset now) =>
         [.. memberships.Where(membership => IsEffective(membership, now))];
+
+    /// <summary>
+    /// Ends a membership at <paramref name="now"/> (a member leaving, a manager removing, a person
+    /// dropped from a proposal's team): status expired, end no later than now. Never deleted, so the
+    /// audit trail and a later return keep their history.
+    /// </summary>
+    public static Membership End(Membership membership, DateTimeOffset now) =>
+        membership with { Status = MembershipStatus.Expired, End = membership.End is { } end && end < now ? end : now };
+
+    /// <summary>
+    /// The memberships to remind about now: effective, ending within <paramref name="notice"/>, and
+    /// not yet reminded about that end (<paramref name="remindedEnds"/> holds (group, account, end)
+    /// of reminders sent), so a renewed membership is reminded again before its new end.
+    /// </summary>
+    public static IReadOnlyList<Membership> DueForExpiryReminder(
+        IEnumerable<Membership> memberships, TimeSpan notice, DateTimeOffset now,
+        IReadOnlySet<(string GroupId, string AccountId, DateTimeOffset End)> remindedEnds) =>
+        [.. memberships.Where(m => IsEffective(m, now)
+                                   && m.End is { } end && end - now <= notice
+                                   && !remindedEnds.Contains((m.GroupId, m.AccountId, end)))];
 }
 
 public enum EmbargoState

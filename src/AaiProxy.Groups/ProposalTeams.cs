@@ -61,11 +61,7 @@ public static class ProposalTeamPlanner
         var ends = currentByAccount.Values
             .Where(m => !desiredAccounts.Contains(m.AccountId) && m.Status != MembershipStatus.Expired)
             .OrderBy(m => m.AccountId, StringComparer.Ordinal)
-            .Select(m => new MembershipUpdate(m, m with
-            {
-                Status = MembershipStatus.Expired,
-                End = m.End is { } end && end < now ? end : now,
-            }))
+            .Select(m => new MembershipUpdate(m, MembershipLifecycle.End(m, now)))
             .ToList();
         return new TeamPlan(adds, updates, ends);
     }

@@ -37,3 +37,20 @@ public interface IProposalStore
     /// </summary>
     Task ApplyAsync(ProposalImportPlan plan, string actor, CancellationToken cancellationToken);
 }
+
+/// <summary>Invitations by e-mail; the same transaction rule as <see cref="IProposalStore"/>.</summary>
+public interface IInvitationStore
+{
+    /// <summary>Creates an invitation holding only <paramref name="tokenHash"/> (<see cref="InvitationTokens"/>); audited as <see cref="GroupAuditActions.InvitationRequested"/>.</summary>
+    Task CreateAsync(Invitation invitation, string tokenHash, string actor, CancellationToken cancellationToken);
+
+    Task<Invitation?> FindByTokenHashAsync(string tokenHash, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Saves an accepted <see cref="InvitationAcceptance"/> (the invitation, and the proposal — then
+    /// its team group through <see cref="ProposalTeamPlanner.Plan"/> — or the membership) with its
+    /// audit entries; the invitation row is updated only while still pending, so two concurrent
+    /// acceptances of one link cannot both succeed.
+    /// </summary>
+    Task<bool> SaveAcceptanceAsync(InvitationAcceptance acceptance, string actor, CancellationToken cancellationToken);
+}
