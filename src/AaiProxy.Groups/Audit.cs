@@ -39,6 +39,18 @@ public static class GroupAudit
             .Concat(plan.Updates.Select(u => new GroupAuditEntry(GroupAuditActions.MembershipUpdated, Target(u.After), Fields(u.Before), Fields(u.After))))
             .Concat(plan.Ends.Select(u => new GroupAuditEntry(GroupAuditActions.MembershipEnded, Target(u.After), Fields(u.Before), Fields(u.After))));
 
+    /// <summary>The acceptance itself; the proposal or membership it changes is described with its own entry.</summary>
+    public static GroupAuditEntry Describe(InvitationAcceptance acceptance) =>
+        new(GroupAuditActions.InvitationAccepted, $"invitation:{acceptance.Invitation.Id}",
+            new Dictionary<string, string> { ["state"] = "pending" },
+            new Dictionary<string, string>
+            {
+                ["state"] = "accepted",
+                ["accepted_by"] = acceptance.Invitation.AcceptedBy ?? "",
+                ["email"] = acceptance.Invitation.Email,
+                ["roles"] = acceptance.Invitation.Roles.ToString(),
+            });
+
     private static string Target(ProposalKey key) => $"proposal:{key}";
 
     private static string Target(Membership membership) => $"membership:{membership.GroupId}/{membership.AccountId}";

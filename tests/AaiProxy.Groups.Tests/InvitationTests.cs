@@ -26,6 +26,17 @@ public class InvitationRulesTests
     }
 
     [Fact]
+    public void Describes_an_acceptance_for_the_audit_log_with_who_accepted()
+    {
+        var result = InvitationRules.Accept(ToProposal(), "c-dora", Now, Fixtures.Proposal("20240123"), null);
+
+        var entry = GroupAudit.Describe(result);
+
+        Assert.Equal((GroupAuditActions.InvitationAccepted, "invitation:inv-1"), (entry.Action, entry.Target));
+        Assert.Equal(("pending", "accepted", "c-dora"), (entry.Before["state"], entry.After["state"], entry.After["accepted_by"]));
+    }
+
+    [Fact]
     public void Refuses_an_invitation_from_its_expiry_on()
     {
         var clock = new FakeTimeProvider(Now);
