@@ -21,7 +21,7 @@ public sealed partial class EntitlementOptions
     /// <summary>Start-up validation: each message names the key to set.</summary>
     public IEnumerable<string> Validate()
     {
-        if (!NamespaceSyntax().IsMatch(Namespace))
+        if (!NamespaceSyntax().IsMatch(Namespace) || Namespace.Contains(":group:", StringComparison.OrdinalIgnoreCase))
             yield return $"Groups:Entitlements:Namespace must be a URN such as 'urn:geant:example.org' (letters, digits, '.', '-', ':'), not '{Namespace}'.";
         if (IncludeAuthority && (Authority is null || !AuthoritySyntax().IsMatch(Authority)))
             yield return "Groups:Entitlements:Authority must be a host name such as 'proxy.example.org' while Groups:Entitlements:IncludeAuthority is true.";

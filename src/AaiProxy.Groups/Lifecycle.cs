@@ -104,18 +104,17 @@ public static class ProposalEmbargo
 public static class GroupAuthority
 {
     /// <summary>
-    /// True when <paramref name="accountId"/> holds an effective <c>manager</c> membership in the
-    /// group or any group above it (facility admins manage their subtree), or is the PI of a
-    /// proposal whose team group this is.
+    /// True when the actor holds an effective <c>manager</c> membership in the group or any group
+    /// above it (facility admins manage their subtree), or is the PI on the proposal whose team
+    /// group this is. <paramref name="actor"/> is what <see cref="IGroupReader.LoadPersonAsync"/>
+    /// loads for the actor: their memberships and the groups those are in.
     /// </summary>
-    public static bool CanManage(
-        string accountId, Group group, IEnumerable<Membership> membershipsOfAccount,
-        IReadOnlyDictionary<string, Group> groupsById, DateTimeOffset now)
+    public static bool CanManage(PersonGroups actor, Group group, DateTimeOffset now)
     {
-        var effective = membershipsOfAccount
-            .Where(m => m.AccountId == accountId && MembershipLifecycle.IsEffective(m, now))
-            .ToList();
-        if (effective.Any(m => m.GroupId == group.Id && group.Kind == GroupKind.Proposal && m.Roles.Contains(GroupRoles.PrincipalInvestigator)))
+        var groupsById = actor.Groups.ToDictionary(g => g.Id, StringComparer.Ordinal);
+        var effective = MembershipLifecycle.EffectiveAt(actor.Memberships, now);
+        if (group.Kind == GroupKind.Proposal
+            && effective.Any(m => m.GroupId == group.Id && m.Roles.Contains(GroupRoles.PrincipalInvestigator)))
             return true;
         return effective.Any(m => m.Roles.Contains(GroupRoles.Manager)
                                   && groupsById.TryGetValue(m.GroupId, out var managed)

@@ -7,14 +7,12 @@ public interface IGroupReader
 {
     /// <summary>
     /// Every membership of the account (any status: the lifecycle filters), the groups they are in
-    /// and the proposals whose team groups those are. Called at each token issue and refresh.
+    /// and the proposals whose team groups those are. Called at each token issue and refresh, and
+    /// for the acting account before a management action (<see cref="GroupAuthority.CanManage"/>).
     /// </summary>
     Task<PersonGroups> LoadPersonAsync(string accountId, CancellationToken cancellationToken);
 
     Task<Group?> FindGroupAsync(string groupId, CancellationToken cancellationToken);
-
-    /// <summary>The group and every group above it, for <see cref="GroupAuthority.CanManage"/>.</summary>
-    Task<IReadOnlyList<Group>> LoadAncestryAsync(string groupId, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<FacilityUserId>> LoadFacilityUserIdsAsync(string accountId, CancellationToken cancellationToken);
 }

@@ -97,6 +97,7 @@ public class EntitlementUrnTests
     [Theory]
     [InlineData("", "proxy.example.org", "Groups:Entitlements:Namespace")]
     [InlineData("geant:example.org", "proxy.example.org", "Groups:Entitlements:Namespace")]
+    [InlineData("urn:geant:example.org:group:x", "proxy.example.org", "Groups:Entitlements:Namespace")]
     [InlineData("urn:geant:example.org", null, "Groups:Entitlements:Authority")]
     [InlineData("urn:geant:example.org", "proxy#x", "Groups:Entitlements:Authority")]
     public void Rejects_options_at_start_naming_the_key_to_set(string ns, string? authority, string key)

@@ -91,6 +91,7 @@ public class ImportPlannerTests
 
     [Theory]
     [InlineData("""{"proposals":[{"facility":"xfel","id":"1","title":"t"}]}""", "/proposals/0/facility", ImportProblemCodes.UnknownFacility)]
+    [InlineData("""{"proposals":[{"facility":" ","id":"1","title":"t"}]}""", "/proposals/0/facility", ImportProblemCodes.Missing)]
     [InlineData("""{"proposals":[{"facility":"ill","id":"20240123","title":"t"}]}""", "/proposals/0/id", ImportProblemCodes.InvalidProposalId)]
     [InlineData("""{"proposals":[{"facility":"diamond","id":"MX-2345"}]}""", "/proposals/0/title", ImportProblemCodes.Missing)]
     [InlineData("""{"proposals":[{"facility":"ess","id":"20240123","title":"t","sessions":[{"instrument":"LOKI","start":"2027-03-01 08:00","end":"2027-03-04T08:00:00Z"}]}]}""", "/proposals/0/sessions/0/start", ImportProblemCodes.InvalidDate)]

@@ -113,35 +113,35 @@ public class GroupAuthorityTests
     private static readonly Group Proposal = new("p1", "ess", Fixtures.Ess.TeamGroupPath("20240123"), GroupKind.Proposal, "", GroupVisibility.Members);
     private static readonly Group Other = new("p2", "ess", Fixtures.Ess.TeamGroupPath("20240999"), GroupKind.Proposal, "", GroupVisibility.Members);
     private static readonly Group Ill = new("ill", "pan", Fixtures.Ill.Path, GroupKind.Facility, "ILL", GroupVisibility.Public);
-    private static readonly Dictionary<string, Group> Groups = new[] { Ess, Proposal, Other, Ill }.ToDictionary(g => g.Id);
+    private static readonly Group[] Groups = [Ess, Proposal, Other, Ill];
+
+    private static PersonGroups Actor(params Membership[] memberships) => new(memberships, Groups, []);
 
     [Fact]
     public void Lets_a_facility_manager_manage_the_facility_subtree_only()
     {
-        var memberships = new[] { Fixtures.Active("ess", "fiona", "manager") };
+        var fiona = Actor(Fixtures.Active("ess", "fiona", "manager"));
 
-        Assert.True(GroupAuthority.CanManage("fiona", Proposal, memberships, Groups, Now));
-        Assert.False(GroupAuthority.CanManage("fiona", Ill, memberships, Groups, Now));
+        Assert.True(GroupAuthority.CanManage(fiona, Proposal, Now));
+        Assert.False(GroupAuthority.CanManage(fiona, Ill, Now));
     }
 
     [Fact]
     public void Lets_a_PI_manage_the_own_proposal_but_not_another()
     {
-        var memberships = new[] { Fixtures.Active("p1", "alice", "pi") };
+        var alice = Actor(Fixtures.Active("p1", "alice", "pi"));
 
-        Assert.True(GroupAuthority.CanManage("alice", Proposal, memberships, Groups, Now));
-        Assert.False(GroupAuthority.CanManage("alice", Other, memberships, Groups, Now));
+        Assert.True(GroupAuthority.CanManage(alice, Proposal, Now));
+        Assert.False(GroupAuthority.CanManage(alice, Other, Now));
     }
 
     [Fact]
     public void Denies_a_plain_member_and_a_suspended_manager()
     {
-        var memberships = new[]
-        {
+        var bob = Actor(
             Fixtures.Active("p1", "bob", "co-proposer"),
-            Fixtures.Active("ess", "bob", "manager") with { Status = MembershipStatus.Suspended },
-        };
+            Fixtures.Active("ess", "bob", "manager") with { Status = MembershipStatus.Suspended });
 
-        Assert.False(GroupAuthority.CanManage("bob", Proposal, memberships, Groups, Now));
+        Assert.False(GroupAuthority.CanManage(bob, Proposal, Now));
     }
 }

@@ -38,9 +38,10 @@ public static partial class ImportValidator
     private static ValidatedProposal? Validate(ImportedProposal proposal, FacilityCatalog facilities, RoleCatalog roles, List<ImportProblem> problems)
     {
         var at = proposal.Location;
-        var facility = Required(proposal.Facility, "facility", at, problems) is { } code ? facilities.Find(code) : null;
-        if (proposal.Facility is { } unknown && facility is null)
-            problems.Add(at.Problem("facility", ImportProblemCodes.UnknownFacility, $"No facility '{unknown}' is configured."));
+        var code = Required(proposal.Facility, "facility", at, problems);
+        var facility = code is null ? null : facilities.Find(code);
+        if (code is not null && facility is null)
+            problems.Add(at.Problem("facility", ImportProblemCodes.UnknownFacility, $"No facility '{code}' is configured."));
         var id = Required(proposal.Id, "id", at, problems);
         if (facility is not null && id is not null && !facility.IsValidProposalId(id))
             problems.Add(at.Problem("id", ImportProblemCodes.InvalidProposalId, $"'{id}' is not a {facility.Code} proposal id ({facility.ProposalIdFormat})."));
