@@ -35,6 +35,11 @@ public sealed class GroupPath : IEquatable<GroupPath>
 
     public override int GetHashCode() => _segments.GetHashCode();
 
-    /// <summary>The display form, <c>/community/facility/proposal</c>: the RFC 9068 <c>groups</c> value and the plain groups claim's path form.</summary>
-    public override string ToString() => "/" + string.Join('/', _segments);
+    /// <summary>
+    /// The display form, <c>/community/facility/proposal</c>: the RFC 9068 <c>groups</c> value and
+    /// the plain groups claim's path form. A '%' or '/' inside a segment is written <c>%25</c> /
+    /// <c>%2F</c>, so that every path has one display form and no two paths share it.
+    /// </summary>
+    public override string ToString() =>
+        "/" + string.Join('/', _segments.Select(segment => segment.Replace("%", "%25", StringComparison.Ordinal).Replace("/", "%2F", StringComparison.Ordinal)));
 }

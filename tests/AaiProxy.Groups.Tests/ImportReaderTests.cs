@@ -29,7 +29,7 @@ public class JsonProposalReaderTests
     {
         var problem = Assert.Single(Read("{\"proposals\":[\n{\"facility\":}]}").Problems);
 
-        Assert.Equal((2, ImportProblemCodes.Malformed), (problem.Line, problem.Code));
+        Assert.Equal((2, "", ImportProblemCodes.Malformed), (problem.Line, problem.Field, problem.Code));
     }
 
     [Fact]

@@ -22,7 +22,8 @@ public static class JsonProposalReader
         }
         catch (JsonException e)
         {
-            return new ImportDocument([], [new ImportProblem((int?)e.LineNumber + 1, e.Path ?? "", ImportProblemCodes.Malformed, "The body is not well-formed JSON.")]);
+            return new ImportDocument([], [new ImportProblem((int?)e.LineNumber + 1, "", ImportProblemCodes.Malformed,
+                $"The body is not well-formed JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}).")]);
         }
 
         using (document)
