@@ -108,6 +108,30 @@ public class ImportPlannerTests
     }
 
     [Fact]
+    public void Refuses_an_overlong_title_and_never_echoes_a_whole_value_in_a_message()
+    {
+        var title = new string('t', ImportLimits.MaxTextLength + 1);
+        var id = new string('9', 500);
+
+        var person = "c-" + title;
+
+        var problems = Plan($$"""{"proposals":[{"facility":"ess","id":"{{id}}","title":"{{title}}","team":[{"community_id":"{{person}}"}]}]}""").Problems;
+
+        Assert.Equal(
+            [("/proposals/0/id", ImportProblemCodes.InvalidProposalId), ("/proposals/0/title", ImportProblemCodes.TooLong), ("/proposals/0/team/0/community_id", ImportProblemCodes.TooLong)],
+            problems.Select(p => (p.Field, p.Code)));
+        Assert.All(problems, p => Assert.True(p.Message.Length < 200, p.Message));
+    }
+
+    [Fact]
+    public void Escapes_an_unknown_member_name_in_the_JSON_pointer()
+    {
+        var problem = Assert.Single(Plan("""{"proposals":[{"facility":"ess","id":"20240123","title":"t","a/b~c":1}]}""").Problems);
+
+        Assert.Equal("/proposals/0/a~1b~0c", problem.Field);
+    }
+
+    [Fact]
     public void Plans_nothing_at_all_when_one_proposal_of_many_is_invalid()
     {
         var plan = Plan("""{"proposals":[{"facility":"ess","id":"20240123","title":"ok"},{"facility":"ess","id":"bad","title":"t"}]}""");

@@ -31,7 +31,7 @@ public static class CsvProposalReader
 
         var header = records[0].Fields;
         foreach (var unknown in header.Where(name => !KnownColumns.Contains(name)))
-            problems.Add(new ImportProblem(1, unknown, ImportProblemCodes.UnknownField, $"Unknown column '{unknown}'; expected {string.Join(", ", KnownColumns)}."));
+            problems.Add(new ImportProblem(1, unknown, ImportProblemCodes.UnknownField, $"Unknown column {ImportProblem.Quote(unknown)}; expected {string.Join(", ", KnownColumns)}."));
         foreach (var required in new[] { "facility", "proposal_id" }.Where(name => !header.Contains(name)))
             problems.Add(new ImportProblem(1, required, ImportProblemCodes.Missing, $"The column '{required}' is required."));
         if (problems.Count > 0) return new ImportDocument([], problems);
@@ -88,7 +88,7 @@ public static class CsvProposalReader
         private static string? Same(string? kept, string? value, string field, ImportLocation at, List<ImportProblem> problems)
         {
             if (kept is null || value is null || kept == value) return kept ?? value;
-            problems.Add(at.Problem(field, ImportProblemCodes.Inconsistent, $"'{value}' differs from '{kept}' on an earlier row of this proposal."));
+            problems.Add(at.Problem(field, ImportProblemCodes.Inconsistent, $"{ImportProblem.Quote(value)} differs from {ImportProblem.Quote(kept)} on an earlier row of this proposal."));
             return kept;
         }
     }

@@ -5,7 +5,14 @@ namespace AaiProxy.Groups.Import;
 /// (<paramref name="Line"/> for CSV; <paramref name="Field"/> a CSV column or a JSON Pointer,
 /// RFC 6901), a stable <paramref name="Code"/> (<see cref="ImportProblemCodes"/>) and a message.
 /// </summary>
-public sealed record ImportProblem(int? Line, string Field, string Code, string Message);
+public sealed record ImportProblem(int? Line, string Field, string Code, string Message)
+{
+    private const int QuotedLength = 64;
+
+    /// <summary>Quotes an imported value for a message, cut to 64 characters: a problem never echoes a whole field back.</summary>
+    public static string Quote(string? value) =>
+        value is null ? "''" : value.Length <= QuotedLength ? $"'{value}'" : $"'{value[..QuotedLength]}…'";
+}
 
 public static class ImportProblemCodes
 {
@@ -26,6 +33,7 @@ public static class ImportProblemCodes
     public const string AmbiguousPerson = "ambiguous_person";
     public const string EmbargoShortened = "embargo_shortened";
     public const string TooLarge = "too_large";
+    public const string TooLong = "too_long";
 }
 
 /// <summary>
@@ -35,7 +43,11 @@ public static class ImportProblemCodes
 public sealed record ImportLocation(int? Line, string Pointer, IReadOnlyDictionary<string, string>? Columns = null)
 {
     public ImportProblem Problem(string field, string code, string message) =>
-        new(Line, Columns is null ? $"{Pointer}/{field}" : Columns.GetValueOrDefault(field, field), code, message);
+        new(Line, Columns is null ? $"{Pointer}/{EscapePointerToken(field)}" : Columns.GetValueOrDefault(field, field), code, message);
+
+    /// <summary>RFC 6901 §3: '~' is written "~0" and '/' "~1" inside a reference token.</summary>
+    private static string EscapePointerToken(string token) =>
+        token.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal);
 
     public ImportLocation Item(string member, int index) => this with { Pointer = $"{Pointer}/{member}/{index}" };
 }
@@ -58,4 +70,7 @@ public sealed record ImportDocument(IReadOnlyList<ImportedProposal> Proposals, I
 public static class ImportLimits
 {
     public const int MaxProposals = 20_000;
+
+    /// <summary>The longest title, instrument name or person identifier accepted.</summary>
+    public const int MaxTextLength = 1_000;
 }

@@ -6,7 +6,16 @@ namespace AaiProxy.Groups.Import;
 public enum PersonReferenceKind { Email, CommunityId, FacilityUserId }
 
 /// <summary>How an import names a person. E-mail addresses are compared lower-cased.</summary>
-public sealed record PersonReference(PersonReferenceKind Kind, string Value);
+public sealed record PersonReference(PersonReferenceKind Kind, string Value)
+{
+    /// <summary>The import field that names a person this way.</summary>
+    public string Field => Kind switch
+    {
+        PersonReferenceKind.Email => "email",
+        PersonReferenceKind.CommunityId => "community_id",
+        _ => "facility_user_id",
+    };
+}
 
 public sealed record ValidatedPerson(PersonReference Reference, RoleSet Roles, ImportLocation Location);
 
@@ -41,10 +50,10 @@ public static partial class ImportValidator
         var code = Required(proposal.Facility, "facility", at, problems);
         var facility = code is null ? null : facilities.Find(code);
         if (code is not null && facility is null)
-            problems.Add(at.Problem("facility", ImportProblemCodes.UnknownFacility, $"No facility '{code}' is configured."));
+            problems.Add(at.Problem("facility", ImportProblemCodes.UnknownFacility, $"No facility {ImportProblem.Quote(code)} is configured."));
         var id = Required(proposal.Id, "id", at, problems);
         if (facility is not null && id is not null && !facility.IsValidProposalId(id))
-            problems.Add(at.Problem("id", ImportProblemCodes.InvalidProposalId, $"'{id}' is not a {facility.Code} proposal id ({facility.ProposalIdFormat})."));
+            problems.Add(at.Problem("id", ImportProblemCodes.InvalidProposalId, $"{ImportProblem.Quote(id)} is not a {facility.Code} proposal id ({facility.ProposalIdFormat})."));
         var title = Required(proposal.Title, "title", at, problems);
         var embargoEnd = proposal.EmbargoEnd is null ? null : Instant(proposal.EmbargoEnd, "embargo_end", at, problems);
         var sessions = proposal.Sessions.Select(session => Session(session, problems)).ToList();
@@ -81,22 +90,28 @@ public static partial class ImportValidator
         var before = problems.Count;
         if (references.Length != 1)
             problems.Add(at.Problem("email", ImportProblemCodes.PersonIdentifier, "A team member is named by exactly one of email, community_id, facility_user_id."));
+        else if (references[0].Value.Length > ImportLimits.MaxTextLength)
+            problems.Add(at.Problem(references[0].Field, ImportProblemCodes.TooLong, $"'{references[0].Field}' is longer than {ImportLimits.MaxTextLength} characters."));
         else if (references[0].Kind == PersonReferenceKind.Email && !EmailSyntax().IsMatch(references[0].Value))
-            problems.Add(at.Problem("email", ImportProblemCodes.PersonIdentifier, $"'{person.Email}' is not an e-mail address."));
+            problems.Add(at.Problem("email", ImportProblemCodes.PersonIdentifier, $"{ImportProblem.Quote(person.Email)} is not an e-mail address."));
         foreach (var role in person.Roles)
         {
             if (!RoleSet.IsValidName(role))
-                problems.Add(at.Problem("roles", ImportProblemCodes.InvalidRole, $"'{role}' is not a role name (lower-case letters, digits, '-')."));
+                problems.Add(at.Problem("roles", ImportProblemCodes.InvalidRole, $"{ImportProblem.Quote(role)} is not a role name (lower-case letters, digits, '-')."));
             else if (!roles.IsKnown(role))
-                problems.Add(at.Problem("roles", ImportProblemCodes.UnknownRole, $"The role '{role}' is not configured."));
+                problems.Add(at.Problem("roles", ImportProblemCodes.UnknownRole, $"The role {ImportProblem.Quote(role)} is not configured."));
         }
         return problems.Count == before ? new ValidatedPerson(references[0], RoleSet.Of(person.Roles), at) : null;
     }
 
     private static string? Required(string? value, string field, ImportLocation at, List<ImportProblem> problems)
     {
-        if (!string.IsNullOrWhiteSpace(value)) return value;
-        problems.Add(at.Problem(field, ImportProblemCodes.Missing, $"'{field}' is required."));
+        if (string.IsNullOrWhiteSpace(value))
+            problems.Add(at.Problem(field, ImportProblemCodes.Missing, $"'{field}' is required."));
+        else if (value.Length > ImportLimits.MaxTextLength)
+            problems.Add(at.Problem(field, ImportProblemCodes.TooLong, $"'{field}' is longer than {ImportLimits.MaxTextLength} characters."));
+        else
+            return value;
         return null;
     }
 
@@ -106,7 +121,7 @@ public static partial class ImportValidator
         if (InstantSyntax().IsMatch(text)
             && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var instant))
             return instant;
-        problems.Add(at.Problem(field, ImportProblemCodes.InvalidDate, $"'{text}' is not an RFC 3339 date-time with offset (2024-03-01T08:00:00Z) or a date (2024-03-01)."));
+        problems.Add(at.Problem(field, ImportProblemCodes.InvalidDate, $"{ImportProblem.Quote(text)} is not an RFC 3339 date-time with offset (2024-03-01T08:00:00Z) or a date (2024-03-01)."));
         return null;
     }
 

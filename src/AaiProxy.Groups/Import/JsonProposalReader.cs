@@ -76,7 +76,7 @@ public static class JsonProposalReader
             return false;
         }
         foreach (var unknown in element.EnumerateObject().Where(p => !members.Contains(p.Name)))
-            problems.Add(location.Problem(unknown.Name, ImportProblemCodes.UnknownField, $"Unknown member '{unknown.Name}'; expected {string.Join(", ", members)}."));
+            problems.Add(location.Problem(unknown.Name, ImportProblemCodes.UnknownField, $"Unknown member {ImportProblem.Quote(unknown.Name)}; expected {string.Join(", ", members)}."));
         return true;
     }
 

@@ -143,14 +143,14 @@ public static class ProposalImportPlanner
         if (ambiguous)
         {
             problems.Add(person.Location.Problem("email", ImportProblemCodes.AmbiguousPerson,
-                $"'{person.Reference.Value}' belongs to more than one account; name the person by community_id."));
+                $"{ImportProblem.Quote(person.Reference.Value)} belongs to more than one account; name the person by community_id."));
             return null;
         }
         if (account is not null) return account;
         if (person.Reference.Kind == PersonReferenceKind.Email)
             return state.Invitations.GetValueOrDefault(new InvitationKey(proposal, person.Reference.Value));
-        var field = person.Reference.Kind == PersonReferenceKind.CommunityId ? "community_id" : "facility_user_id";
-        problems.Add(person.Location.Problem(field, ImportProblemCodes.UnknownPerson, $"No account has {field} '{person.Reference.Value}'."));
+        problems.Add(person.Location.Problem(person.Reference.Field, ImportProblemCodes.UnknownPerson,
+            $"No account has {person.Reference.Field} {ImportProblem.Quote(person.Reference.Value)}."));
         return null;
     }
 }
