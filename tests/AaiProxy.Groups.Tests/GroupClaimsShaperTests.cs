@@ -100,7 +100,7 @@ public class GroupClaimsShaperTests
     }
 
     [Fact]
-    public void Releases_one_more_grant_than_fits_nowhere_the_largest_fitting_prefix_exactly()
+    public void Releases_exactly_the_largest_ranked_prefix_that_fits_the_budget()
     {
         var person = PersonOnTeams(100, Fixtures.Ess);
         var claims = Shape(person, new ClientGroupPolicy { AllGroups = true, ByteBudget = 2000 });
