@@ -50,6 +50,24 @@ public sealed class AuthenticationRequirementTests(ProxyFixture fixture) : IClas
         Assert.True(OidcTestClient.Query(callback).ContainsKey("code"), callback.ToString());
     }
 
+    [Fact]
+    public async Task Client_requiring_mfa_with_a_person_whose_identity_provider_cannot_do_it_ends_with_unmet_authentication_requirements()
+    {
+        await using var factory = new ProxyFactory(fixture.Database, overrides: new Dictionary<string, string>
+        {
+            ["AaiProxy:Clients:0:RequireMfa"] = "true", // demo-portal, the first client of config/demo.json
+        });
+        var browser = factory.CreateBrowser();
+
+        // No acr in the request: the client's own requirement makes MFA essential; the demo IdP cannot do it for bob.
+        var loginStart = await Saml.SamlBrowserSteps.LoginPageAsync(browser);
+        var afterIdp = await UpstreamLogin.SignInAsync(browser, loginStart, "bob");
+        using var response = await browser.GetAsync(afterIdp);
+
+        var callback = AssertRedirectedToClient(response);
+        Assert.Equal("unmet_authentication_requirements", OidcTestClient.Query(callback)["error"]);
+    }
+
     internal static Uri AssertRedirectedToClient(HttpResponseMessage response)
     {
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
