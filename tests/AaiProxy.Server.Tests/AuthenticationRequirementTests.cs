@@ -68,6 +68,19 @@ public sealed class AuthenticationRequirementTests(ProxyFixture fixture) : IClas
         Assert.Equal("unmet_authentication_requirements", OidcTestClient.Query(callback)["error"]);
     }
 
+    [Fact]
+    public async Task Authorization_request_too_long_to_come_back_to_after_login_is_refused_at_the_client_pointing_to_par()
+    {
+        var request = OidcTestClient.AuthorizationRequest(OidcTestClient.NewPkce(), "openid");
+        request["state"] = new string('s', 2100);
+
+        using var response = await fixture.Factory.CreateBrowser().GetAsync(QueryHelpers.AddQueryString("/connect/authorize", request));
+
+        var callback = AssertRedirectedToClient(response);
+        Assert.Equal("invalid_request", OidcTestClient.Query(callback)["error"]);
+        Assert.Contains("pushed authorization", OidcTestClient.Query(callback)["error_description"], StringComparison.Ordinal);
+    }
+
     internal static Uri AssertRedirectedToClient(HttpResponseMessage response)
     {
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);

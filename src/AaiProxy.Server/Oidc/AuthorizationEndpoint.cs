@@ -77,6 +77,12 @@ internal static class AuthorizationEndpoint
         var parameters = httpContext.Request.HasFormContentType ? httpContext.Request.Form.ToList() : httpContext.Request.Query.ToList();
         parameters.RemoveAll(parameter => parameter.Key is Parameters.Prompt or UpstreamErrorRelay.Parameter);
         var returnUrl = httpContext.Request.PathBase + httpContext.Request.Path + QueryString.Create(parameters);
+        if (!LocalUrl.IsLocal(returnUrl))
+        {
+            return Forbid(Errors.InvalidRequest,
+                $"The authorization request is longer than {LocalUrl.MaxLength} characters; send it by pushed authorization (PAR) instead.");
+        }
+
         var requested = new RequestedAuthentication(returnUrl, Provider: null, requirement.ContextClasses, force);
 
         var hinted = await choices.FindAsync(ProviderHints.Select(hint => (string?)request.GetParameter(hint)).FirstOrDefault(h => h is not null),

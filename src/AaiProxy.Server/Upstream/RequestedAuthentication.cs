@@ -16,17 +16,22 @@ public sealed record RequestedAuthentication(string ReturnUrl, string? Provider,
 {
     private const string ItemKey = "aaiproxy.requested";
 
+    // What travels besides the return URL, which is the properties' own RedirectUri (kept once: the properties
+    // ride in a cookie while the person is at the upstream provider, and a cookie holds 4 KB).
+    private sealed record Demands(string? Provider, IReadOnlyList<string> ContextClasses, bool Force);
+
     /// <summary>Properties for a challenge of an upstream scheme.</summary>
     public AuthenticationProperties ToProperties()
     {
         var properties = new AuthenticationProperties { RedirectUri = ReturnUrl };
-        properties.Items[ItemKey] = JsonSerializer.Serialize(this);
+        properties.Items[ItemKey] = JsonSerializer.Serialize(new Demands(Provider, ContextClasses, Force));
         return properties;
     }
 
     /// <summary>The requested authentication a challenge (or the answer to it) carries; null when none.</summary>
     public static RequestedAuthentication? From(AuthenticationProperties? properties) =>
-        properties?.Items.TryGetValue(ItemKey, out var json) == true && json is not null
-            ? JsonSerializer.Deserialize<RequestedAuthentication>(json)
+        properties?.Items.TryGetValue(ItemKey, out var json) == true && json is not null && properties.RedirectUri is { } returnUrl &&
+        JsonSerializer.Deserialize<Demands>(json) is { } demands
+            ? new RequestedAuthentication(returnUrl, demands.Provider, demands.ContextClasses, demands.Force)
             : null;
 }

@@ -7,8 +7,9 @@ namespace AaiProxy.Server.Web;
 /// </summary>
 public static class LocalUrl
 {
-    /// <summary>Longer return URLs are refused: they come from the proxy's own authorization requests.</summary>
-    public const int MaxLength = 8192;
+    /// <summary>Longer return URLs are refused: they come from the proxy's own authorization requests, and one
+    /// rides in a cookie (4 KB) while the person signs in upstream. A longer authorization request uses PAR.</summary>
+    public const int MaxLength = 2048;
 
     public static bool IsLocal(string? url)
     {
