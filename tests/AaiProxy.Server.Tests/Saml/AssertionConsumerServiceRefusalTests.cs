@@ -20,6 +20,35 @@ public sealed partial class AssertionConsumerServiceRefusalTests(PlainAssertions
     private readonly ProxyFactory _factory = fixture.Factory;
 
     [Fact]
+    public async Task Unsigned_status_response_never_puts_its_message_on_the_proxys_page()
+    {
+        // Anyone can post an unsigned non-Success Response naming a trusted IdP. Before, its StatusMessage
+        // appeared on the proxy's own origin as if the IdP had said it.
+        var idp = _factory.Services.GetRequiredService<AaiProxy.Server.Demo.IdentityProvider.DemoIdentityProvider>();
+        var acs = _factory.Services.GetRequiredService<AaiProxy.Saml.ServiceProviderSettings>().AssertionConsumerServiceUrl;
+        const string lure = "Your account is locked: call +1 555 0100 and give your password";
+        var xml = $"""
+            <samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion"
+              ID="_forged" Version="2.0" IssueInstant="{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ssZ}" Destination="{acs}">
+              <saml:Issuer>{idp.EntityId}</saml:Issuer>
+              <samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Responder"/>
+                <samlp:StatusMessage>{lure}</samlp:StatusMessage></samlp:Status>
+            </samlp:Response>
+            """;
+
+        using var answer = await _factory.CreateBrowser().PostAsync("/saml/acs", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["SAMLResponse"] = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(xml)),
+        }));
+
+        var page = await ReadFailurePageAsync(answer);
+        Assert.Equal(HttpStatusCode.Unauthorized, page.Status);
+        Assert.Contains("did not sign you in", page.Html);
+        Assert.DoesNotContain("555 0100", page.Html);
+        LogLine(_factory, page.CorrelationId, "555 0100"); // the operator still sees what was sent
+    }
+
+    [Fact]
     public async Task Failed_login_shows_plain_words_and_a_correlation_id_that_is_in_the_log()
     {
         var browser = _factory.CreateBrowser();
