@@ -8,6 +8,9 @@ namespace AaiProxy.Federation.Sources;
 /// </summary>
 public sealed record EntityFilter
 {
+    // Declared before All: static initialisers run in textual order.
+    private static readonly IReadOnlySet<string> Empty = new HashSet<string>(StringComparer.Ordinal);
+
     public static EntityFilter All { get; } = new();
 
     public IReadOnlySet<string> IncludeRegistrationAuthorities { get; init; } = Empty;
@@ -19,8 +22,6 @@ public sealed record EntityFilter
 
     /// <summary>Only IdPs that assert Sirtfi (REFEDS security incident response trust framework).</summary>
     public bool RequireSirtfi { get; init; }
-
-    private static readonly IReadOnlySet<string> Empty = new HashSet<string>(StringComparer.Ordinal);
 
     public bool Accepts(FederationEntity entity)
     {
