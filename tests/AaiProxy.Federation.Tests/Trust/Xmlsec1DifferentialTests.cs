@@ -1,0 +1,100 @@
+using System.Text.RegularExpressions;
+using AaiProxy.Federation.Reading;
+using AaiProxy.Federation.Tests.Generation;
+using AaiProxy.Saml.Xml;
+
+namespace AaiProxy.Federation.Tests.Trust;
+
+/// <summary>Our verification and libxmlsec1's must agree: on generated aggregates and on seeded mutations
+/// of them, some of which keep the canonical form (and so the signature) intact and some of which do not.</summary>
+public sealed class Xmlsec1DifferentialTests : IDisposable
+{
+    private readonly Xmlsec1 _xmlsec1 = new();
+
+    public void Dispose() => _xmlsec1.Dispose();
+
+    private static bool WeAccept(string xml)
+    {
+        try
+        {
+            Fixtures.Load(xml);
+            return true;
+        }
+        catch (MetadataRejectedException)
+        {
+            return false;
+        }
+    }
+
+    [Xmlsec1Fact]
+    public async Task Xmlsec1_accepts_the_generated_aggregate_we_accept()
+    {
+        Assert.True(await _xmlsec1.VerifiesAsync(Fixtures.Baseline, TestCertificates.FederationSigner));
+        Assert.True(WeAccept(Fixtures.Baseline));
+    }
+
+    [Xmlsec1Fact]
+    public async Task Accepts_an_aggregate_signed_by_xmlsec1()
+    {
+        var unsigned = AggregateGenerator.Generate(new AggregateSpec());
+        var template = Fixtures.ReplaceOnce(unsigned, "<md:Extensions>", SignatureTemplate(new AggregateSpec().Id) + "<md:Extensions>");
+
+        var signed = await _xmlsec1.SignAsync(template, TestCertificates.FederationSigner);
+
+        Assert.Equal(15, Fixtures.Load(signed).IdentityProviders.Count);
+    }
+
+    private delegate string Mutation(string xml, Random random);
+
+    // Each mutation edits one random place; "keeps" says whether the canonical form stays the same.
+    private static readonly (string Name, Mutation Apply, bool Keeps)[] Mutations =
+    [
+        ("single-quoted attribute", (x, r) => AtRandom(x, r, "Location=\"([^\"]*)\"", m => $"Location='{m.Groups[1].Value}'"), true),
+        ("unused namespace declaration", (x, r) => AtRandom(x, r, "<md:Organization>", _ => "<md:Organization xmlns:unused=\"urn:example:unused\">"), true),
+        ("empty element written open", (x, r) => AtRandom(x, r, "<(md:SingleSignOnService)([^<>]*?)/>", m => $"<{m.Groups[1].Value}{m.Groups[2].Value}></{m.Groups[1].Value}>"), true),
+        ("character reference", (x, r) => AtRandom(x, r, "University of ", _ => "University&#x20;of "), true),
+        ("changed letter in a name", (x, r) => AtRandom(x, r, "University of ([A-Z])", m => "University of " + (char)(m.Groups[1].Value[0] ^ 0x20)), false),
+        ("changed location", (x, r) => AtRandom(x, r, "/SAML2/Redirect/SSO", _ => "/SAML2/Redirect/SSO2"), false),
+        ("whitespace inside a value", (x, r) => AtRandom(x, r, "<mdui:DomainHint>", _ => "<mdui:DomainHint> "), false),
+        ("dropped entity attribute value", (x, r) => AtRandom(x, r, "<saml:AttributeValue>https://refeds.org/sirtfi</saml:AttributeValue>", _ => ""), false),
+        ("changed digest", (x, r) => AtRandom(x, r, "DigestValue>([A-Za-z0-9+/])", m => "DigestValue>" + (m.Groups[1].Value == "A" ? "B" : "A")), false),
+    ];
+
+    private static string AtRandom(string xml, Random random, string pattern, MatchEvaluator replacement)
+    {
+        var matches = Regex.Matches(xml, pattern);
+        Assert.NotEmpty(matches);
+        var match = matches[random.Next(matches.Count)];
+        return string.Concat(xml.AsSpan(0, match.Index), replacement(match), xml.AsSpan(match.Index + match.Length));
+    }
+
+    [Xmlsec1Fact]
+    public async Task Agrees_with_xmlsec1_on_seeded_mutations_of_a_signed_aggregate()
+    {
+        var random = new Random(16);
+        foreach (var (name, apply, keeps) in Mutations)
+        {
+            for (var round = 0; round < 3; round++)
+            {
+                var mutated = apply(Fixtures.Baseline, random);
+
+                var theirs = await _xmlsec1.VerifiesAsync(mutated, TestCertificates.FederationSigner);
+                var ours = WeAccept(mutated);
+
+                Assert.True(theirs == keeps, $"xmlsec1 {(theirs ? "accepted" : "rejected")} '{name}'");
+                Assert.True(ours == theirs, $"'{name}': xmlsec1 {(theirs ? "accepted" : "rejected")}, we {(ours ? "accepted" : "rejected")}");
+            }
+        }
+    }
+
+    private static string SignatureTemplate(string id) => $"""
+        <ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:SignedInfo>
+        <ds:CanonicalizationMethod Algorithm="{XmlSecurityAlgorithms.ExclusiveC14n}"/>
+        <ds:SignatureMethod Algorithm="{XmlSecurityAlgorithms.RsaSha256}"/>
+        <ds:Reference URI="#{id}"><ds:Transforms>
+        <ds:Transform Algorithm="{XmlSecurityAlgorithms.EnvelopedSignature}"/>
+        <ds:Transform Algorithm="{XmlSecurityAlgorithms.ExclusiveC14n}"/>
+        </ds:Transforms><ds:DigestMethod Algorithm="{XmlSecurityAlgorithms.Sha256}"/><ds:DigestValue/></ds:Reference>
+        </ds:SignedInfo><ds:SignatureValue/><ds:KeyInfo><ds:X509Data/></ds:KeyInfo></ds:Signature>
+        """;
+}
