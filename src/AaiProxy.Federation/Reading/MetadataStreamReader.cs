@@ -17,42 +17,13 @@ public static class MetadataStreamReader
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(options);
-        var settings = new XmlReaderSettings
-        {
-            DtdProcessing = DtdProcessing.Prohibit,
-            XmlResolver = null,
-            MaxCharactersInDocument = options.Limits.MaxCharacters,
-            MaxCharactersFromEntities = 0,
-            IgnoreProcessingInstructions = true,
-            IgnoreComments = true,
-            CloseInput = false,
-        };
-
-        try
-        {
-            using var reader = XmlReader.Create(text, settings);
-            reader.MoveToContent();
-            return ReadDocumentElement(reader, options, now);
-        }
-        catch (XmlException ex) when (ex.Message.Contains("DTD", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new MetadataRejectedException(MetadataRejection.Malformed, "The metadata has a DTD, which is never accepted.", ex);
-        }
-        catch (XmlException ex) when (ex.Message.Contains("MaxCharactersInDocument", StringComparison.Ordinal))
-        {
-            throw new MetadataRejectedException(MetadataRejection.TooLarge,
-                $"The metadata exceeds {options.Limits.MaxCharacters} characters.", ex);
-        }
-        catch (XmlException ex)
-        {
-            throw new MetadataRejectedException(MetadataRejection.Malformed, $"The metadata is not well-formed: {ex.Message}", ex);
-        }
+        return MetadataXml.Read(text, options, reader => ReadDocumentElement(reader, options, now));
     }
 
     private static MetadataDocument ReadDocumentElement(XmlReader reader, MetadataReadOptions options, DateTimeOffset now)
     {
-        var isAggregate = IsMetadataElement(reader, "EntitiesDescriptor");
-        if (!isAggregate && !IsMetadataElement(reader, "EntityDescriptor"))
+        var isAggregate = MetadataXml.IsMetadataElement(reader, "EntitiesDescriptor");
+        if (!isAggregate && !MetadataXml.IsMetadataElement(reader, "EntityDescriptor"))
         {
             throw new MetadataRejectedException(MetadataRejection.NotMetadata,
                 $"The document element is {{{reader.NamespaceURI}}}{reader.LocalName}, not a SAML metadata EntitiesDescriptor or EntityDescriptor.");
@@ -95,14 +66,14 @@ public static class MetadataStreamReader
 
             if (reader.Depth >= collector.MaxDepth)
             {
-                throw new MetadataRejectedException(MetadataRejection.Malformed, $"The metadata nests elements deeper than {collector.MaxDepth} levels.");
+                throw MetadataXml.TooDeep(collector.MaxDepth);
             }
 
-            if (IsMetadataElement(reader, "EntityDescriptor"))
+            if (MetadataXml.IsMetadataElement(reader, "EntityDescriptor"))
             {
                 collector.Add((XElement)XNode.ReadFrom(reader));
             }
-            else if (IsMetadataElement(reader, "EntitiesDescriptor") && !reader.IsEmptyElement)
+            else if (MetadataXml.IsMetadataElement(reader, "EntitiesDescriptor") && !reader.IsEmptyElement)
             {
                 reader.Read();
             }
@@ -112,9 +83,6 @@ public static class MetadataStreamReader
             }
         }
     }
-
-    private static bool IsMetadataElement(XmlReader reader, string localName) =>
-        reader.NodeType == XmlNodeType.Element && reader.LocalName == localName && reader.NamespaceURI == FederationUris.Metadata;
 
     // Metadata 2.3.1 validUntil; eduGAIN MAPS: an aggregate always carries one.
     private static void RequireValid(DateTimeOffset? validUntil, MetadataReadOptions options, DateTimeOffset now)
@@ -195,8 +163,7 @@ public static class MetadataStreamReader
             {
                 if (!element.HasElements && element.Ancestors().Count() >= MaxDepth)
                 {
-                    throw new MetadataRejectedException(MetadataRejection.Malformed,
-                        $"The metadata nests elements deeper than {MaxDepth} levels.");
+                    throw MetadataXml.TooDeep(MaxDepth);
                 }
             }
         }

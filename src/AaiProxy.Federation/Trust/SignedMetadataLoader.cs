@@ -1,13 +1,13 @@
 using System.Text;
 using AaiProxy.Federation.Reading;
-using AaiProxy.Saml.Xml;
 
 namespace AaiProxy.Federation.Trust;
 
 /// <summary>
 /// Reads a metadata document that is used only if its signature verifies against the trust anchor.
-/// The signature is checked on a DOM of the exact bytes first (bounded by the read limits); the
-/// DOM is then dropped and the same bytes, decoded the same way, are streamed entity by entity.
+/// Two forward passes over the same bytes, decoded the same way and read with the same settings:
+/// the first verifies the signature (streaming canonicalization, no tree), the second reads the
+/// entities one at a time; nothing from the second is returned unless the first succeeded.
 /// </summary>
 public static class SignedMetadataLoader
 {
@@ -19,31 +19,15 @@ public static class SignedMetadataLoader
         ArgumentNullException.ThrowIfNull(options);
         if (anchor is not null)
         {
-            Verify(xml, anchor, options);
+            using var signed = Decode(xml);
+            StreamingSignatureVerifier.Verify(signed, anchor, options);
         }
 
         using var text = Decode(xml);
         return MetadataStreamReader.Read(text, options, now);
     }
 
-    private static void Verify(byte[] xml, MetadataTrustAnchor anchor, MetadataReadOptions options)
-    {
-        System.Xml.XmlDocument document;
-        try
-        {
-            document = SafeXml.Load(new MemoryStream(xml, writable: false), options.Limits);
-        }
-        catch (SafeXmlException ex)
-        {
-            throw new MetadataRejectedException(
-                ex.Error == SafeXmlError.TooLarge ? MetadataRejection.TooLarge : MetadataRejection.Malformed,
-                $"The metadata is not acceptable XML: {ex.Message}", ex);
-        }
-
-        AggregateSignatureVerifier.Verify(document, anchor);
-    }
-
-    // The one decoding both passes use (SafeXml.Load(Stream) reads UTF-8 unless a byte-order mark says otherwise).
+    // The one decoding both passes use: UTF-8 unless a byte-order mark says otherwise.
     private static StreamReader Decode(byte[] xml) =>
         new(new MemoryStream(xml, writable: false), Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
 }

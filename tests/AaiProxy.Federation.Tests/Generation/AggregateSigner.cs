@@ -18,7 +18,9 @@ public sealed record SigningProfile
     public string? ReferenceUri { get; init; }
 }
 
-/// <summary>Signs a metadata document's element with an enveloped signature (first child, Metadata 2.3.1).</summary>
+/// <summary>Signs a metadata document's element with an enveloped signature (first child, Metadata
+/// 2.3.1) computed by SignedXml. The signature is inserted into the original text, so the signed
+/// bytes are exactly the input plus the Signature, never a re-serialisation of a DOM.</summary>
 internal static class AggregateSigner
 {
     public static string Sign(string xml, X509Certificate2 signer, SigningProfile? profile = null)
@@ -40,7 +42,8 @@ internal static class AggregateSigner
         signedXml.KeyInfo = new KeyInfo();
         signedXml.KeyInfo.AddClause(new KeyInfoX509Data(signer));
         signedXml.ComputeSignature();
-        root.PrependChild(document.ImportNode(signedXml.GetXml(), deep: true));
-        return document.OuterXml;
+        var rootStart = xml.IndexOf('<' + root.Name, StringComparison.Ordinal);
+        var afterRootTag = xml.IndexOf('>', rootStart) + 1;
+        return string.Concat(xml.AsSpan(0, afterRootTag), signedXml.GetXml().OuterXml, xml.AsSpan(afterRootTag));
     }
 }

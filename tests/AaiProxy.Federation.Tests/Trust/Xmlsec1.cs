@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Security.Cryptography.X509Certificates;
+using AaiProxy.Saml.Xml;
 
 namespace AaiProxy.Federation.Tests.Trust;
 
@@ -47,6 +48,18 @@ internal sealed class Xmlsec1 : IDisposable
         Assert.True(exitCode == 0, $"xmlsec1 --sign failed ({exitCode}): {errors}");
         return await File.ReadAllTextAsync(output);
     }
+
+    /// <summary>An empty MAPS-profile signature for <c>--sign</c> to fill in.</summary>
+    public static string SignatureTemplate(string id) => $"""
+        <ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:SignedInfo>
+        <ds:CanonicalizationMethod Algorithm="{XmlSecurityAlgorithms.ExclusiveC14n}"/>
+        <ds:SignatureMethod Algorithm="{XmlSecurityAlgorithms.RsaSha256}"/>
+        <ds:Reference URI="#{id}"><ds:Transforms>
+        <ds:Transform Algorithm="{XmlSecurityAlgorithms.EnvelopedSignature}"/>
+        <ds:Transform Algorithm="{XmlSecurityAlgorithms.ExclusiveC14n}"/>
+        </ds:Transforms><ds:DigestMethod Algorithm="{XmlSecurityAlgorithms.Sha256}"/><ds:DigestValue/></ds:Reference>
+        </ds:SignedInfo><ds:SignatureValue/><ds:KeyInfo><ds:X509Data/></ds:KeyInfo></ds:Signature>
+        """;
 
     private async Task<string> WriteAsync(string content)
     {

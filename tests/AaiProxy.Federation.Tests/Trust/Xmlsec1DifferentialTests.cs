@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
 using AaiProxy.Federation.Reading;
 using AaiProxy.Federation.Tests.Generation;
-using AaiProxy.Saml.Xml;
 
 namespace AaiProxy.Federation.Tests.Trust;
 
@@ -37,7 +36,7 @@ public sealed class Xmlsec1DifferentialTests : IDisposable
     public async Task Accepts_an_aggregate_signed_by_xmlsec1()
     {
         var unsigned = AggregateGenerator.Generate(new AggregateSpec());
-        var template = Fixtures.ReplaceOnce(unsigned, "<md:Extensions>", SignatureTemplate(new AggregateSpec().Id) + "<md:Extensions>");
+        var template = Fixtures.ReplaceOnce(unsigned, "<md:Extensions>", Xmlsec1.SignatureTemplate(new AggregateSpec().Id) + "<md:Extensions>");
 
         var signed = await _xmlsec1.SignAsync(template, TestCertificates.FederationSigner);
 
@@ -86,15 +85,4 @@ public sealed class Xmlsec1DifferentialTests : IDisposable
             }
         }
     }
-
-    private static string SignatureTemplate(string id) => $"""
-        <ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:SignedInfo>
-        <ds:CanonicalizationMethod Algorithm="{XmlSecurityAlgorithms.ExclusiveC14n}"/>
-        <ds:SignatureMethod Algorithm="{XmlSecurityAlgorithms.RsaSha256}"/>
-        <ds:Reference URI="#{id}"><ds:Transforms>
-        <ds:Transform Algorithm="{XmlSecurityAlgorithms.EnvelopedSignature}"/>
-        <ds:Transform Algorithm="{XmlSecurityAlgorithms.ExclusiveC14n}"/>
-        </ds:Transforms><ds:DigestMethod Algorithm="{XmlSecurityAlgorithms.Sha256}"/><ds:DigestValue/></ds:Reference>
-        </ds:SignedInfo><ds:SignatureValue/><ds:KeyInfo><ds:X509Data/></ds:KeyInfo></ds:Signature>
-        """;
 }

@@ -1,0 +1,171 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Xml.Linq;
+using AaiProxy.Federation.Reading;
+using AaiProxy.Saml.Xml;
+
+namespace AaiProxy.Federation.Trust;
+
+/// <summary>What a signature that passed every structural rule asks the verifier to check.</summary>
+internal sealed record CheckedSignature(
+    HashAlgorithmName SignatureHash,
+    HashAlgorithmName DigestHash,
+    byte[] DigestValue,
+    byte[] SignatureValue,
+    X509Certificate2 Signer);
+
+/// <summary>
+/// The structural rules for a metadata document's enveloped signature: the eduGAIN Metadata
+/// Aggregation Practice Statement (MAPS) and SAML Core 5.4. One rule per method; any deviation
+/// rejects the whole document. They read the <c>ds:Signature</c> element alone (a few kilobytes).
+/// </summary>
+internal static class SignatureRules
+{
+    private static readonly XNamespace Ds = FederationUris.XmlDsig;
+
+    private static readonly Dictionary<string, HashAlgorithmName> SignatureMethods = new(StringComparer.Ordinal)
+    {
+        [XmlSecurityAlgorithms.RsaSha256] = HashAlgorithmName.SHA256,
+        [XmlSecurityAlgorithms.RsaSha384] = HashAlgorithmName.SHA384,
+        [XmlSecurityAlgorithms.RsaSha512] = HashAlgorithmName.SHA512,
+    };
+
+    private static readonly Dictionary<string, HashAlgorithmName> DigestMethods = new(StringComparer.Ordinal)
+    {
+        [XmlSecurityAlgorithms.Sha256] = HashAlgorithmName.SHA256,
+        [XmlSecurityAlgorithms.Sha384] = HashAlgorithmName.SHA384,
+        [XmlSecurityAlgorithms.Sha512] = HashAlgorithmName.SHA512,
+    };
+
+    private const int MinimumRsaBits = 2048;
+
+    /// <param name="documentId">The document element's ID attribute, if it has one.</param>
+    public static CheckedSignature Check(XElement signature, string? documentId, MetadataTrustAnchor anchor)
+    {
+        var signedInfo = RequireOne(signature, "SignedInfo");
+        RequireExclusiveCanonicalization(signedInfo);
+        var signatureHash = RequireAllowedSignatureMethod(signedInfo);
+        var reference = RequireOne(signedInfo, "Reference");
+        RequireReferenceToDocumentElement(documentId, reference);
+        RequireAllowedTransforms(reference);
+        var digestHash = RequireAllowedDigestMethod(reference);
+        var signer = RequireTrustedSigner(signature, anchor);
+        RequireStrongKey(signer);
+        return new CheckedSignature(signatureHash, digestHash,
+            Base64(RequireOne(reference, "DigestValue"), "DigestValue"),
+            Base64(RequireOne(signature, "SignatureValue"), "SignatureValue"),
+            signer);
+    }
+
+    // MAPS: exclusive canonicalization only, without an InclusiveNamespaces prefix list (which the
+    // streaming canonicalizer does not implement: refused rather than approximated).
+    private static void RequireExclusiveCanonicalization(XElement signedInfo)
+    {
+        var method = RequireOne(signedInfo, "CanonicalizationMethod");
+        var algorithm = (string?)method.Attribute("Algorithm");
+        if (algorithm != XmlSecurityAlgorithms.ExclusiveC14n || method.HasElements)
+        {
+            throw new MetadataRejectedException(MetadataRejection.SignatureTransformNotAllowed,
+                $"Canonicalization '{algorithm}'{(method.HasElements ? " with parameters" : "")} is not allowed; only exclusive canonicalization is.");
+        }
+    }
+
+    // MAPS: RSA-SHA256 or stronger. (MAPS also allows ECDSA; not verified here yet, so refused.)
+    private static HashAlgorithmName RequireAllowedSignatureMethod(XElement signedInfo)
+    {
+        var algorithm = (string?)RequireOne(signedInfo, "SignatureMethod").Attribute("Algorithm");
+        return algorithm is not null && SignatureMethods.TryGetValue(algorithm, out var hash)
+            ? hash
+            : throw new MetadataRejectedException(MetadataRejection.SignatureAlgorithmNotAllowed,
+                $"Signature method '{algorithm}' is not allowed; RSA with SHA-256 or stronger is required.");
+    }
+
+    // MAPS / SAML Core 5.4.2: an explicit "#ID" reference to the document element.
+    private static void RequireReferenceToDocumentElement(string? documentId, XElement reference)
+    {
+        var uri = (string?)reference.Attribute("URI");
+        if (string.IsNullOrEmpty(documentId) || uri != "#" + documentId)
+        {
+            throw new MetadataRejectedException(MetadataRejection.SignatureReferenceMismatch,
+                $"The signature references '{uri}', not the document element (ID '{documentId}').");
+        }
+    }
+
+    // MAPS: the enveloped-signature transform, then optionally exclusive c14n (without parameters); nothing else.
+    private static void RequireAllowedTransforms(XElement reference)
+    {
+        var lists = reference.Elements(Ds + "Transforms").ToList();
+        var transforms = lists.Count == 1 ? lists[0].Elements().ToList() : [];
+        var algorithms = transforms.Select(t => t.Name == Ds + "Transform" && !t.HasElements ? (string?)t.Attribute("Algorithm") : null).ToList();
+        var allowed = algorithms is [XmlSecurityAlgorithms.EnvelopedSignature]
+                      or [XmlSecurityAlgorithms.EnvelopedSignature, XmlSecurityAlgorithms.ExclusiveC14n];
+        if (!allowed || lists.Count != 1)
+        {
+            throw new MetadataRejectedException(MetadataRejection.SignatureTransformNotAllowed,
+                $"Transforms [{string.Join(", ", algorithms)}] are not allowed; only enveloped-signature then exclusive canonicalization are.");
+        }
+    }
+
+    // MAPS: SHA-256 or stronger.
+    private static HashAlgorithmName RequireAllowedDigestMethod(XElement reference)
+    {
+        var algorithm = (string?)RequireOne(reference, "DigestMethod").Attribute("Algorithm");
+        return algorithm is not null && DigestMethods.TryGetValue(algorithm, out var hash)
+            ? hash
+            : throw new MetadataRejectedException(MetadataRejection.SignatureAlgorithmNotAllowed,
+                $"Digest method '{algorithm}' is not allowed; SHA-256 or stronger is required.");
+    }
+
+    private static X509Certificate2 RequireTrustedSigner(XElement signature, MetadataTrustAnchor anchor)
+    {
+        var keyInfoCertificates = signature.Elements(Ds + "KeyInfo").Elements(Ds + "X509Data").Elements(Ds + "X509Certificate")
+            .Select(c => TryLoad(c.Value));
+        return anchor.SelectSigner(keyInfoCertificates.OfType<X509Certificate2>())
+               ?? throw new MetadataRejectedException(MetadataRejection.UntrustedSigner,
+                   "No certificate in the signature's KeyInfo has the pinned SHA-256 fingerprint.");
+    }
+
+    private static X509Certificate2? TryLoad(string base64)
+    {
+        try
+        {
+            return X509CertificateLoader.LoadCertificate(Convert.FromBase64String(string.Concat(base64.Where(c => !char.IsWhiteSpace(c)))));
+        }
+        catch (Exception ex) when (ex is FormatException or CryptographicException)
+        {
+            return null;
+        }
+    }
+
+    // MAPS: RSA keys of at least 2048 bits.
+    private static void RequireStrongKey(X509Certificate2 signer)
+    {
+        using var rsa = signer.GetRSAPublicKey();
+        if (rsa is null || rsa.KeySize < MinimumRsaBits)
+        {
+            throw new MetadataRejectedException(MetadataRejection.KeyTooWeak,
+                $"The signing key is {(rsa is null ? "not RSA" : $"RSA-{rsa.KeySize}")}; RSA-{MinimumRsaBits} or stronger is required.");
+        }
+    }
+
+    private static byte[] Base64(XElement element, string name)
+    {
+        try
+        {
+            return Convert.FromBase64String(string.Concat(element.Value.Where(c => !char.IsWhiteSpace(c))));
+        }
+        catch (FormatException ex)
+        {
+            throw new MetadataRejectedException(MetadataRejection.SignatureStructureInvalid, $"The {name} is not base64.", ex);
+        }
+    }
+
+    private static XElement RequireOne(XElement parent, string localName)
+    {
+        var elements = parent.Elements(Ds + localName).ToList();
+        return elements.Count == 1
+            ? elements[0]
+            : throw new MetadataRejectedException(MetadataRejection.SignatureStructureInvalid,
+                $"{parent.Name.LocalName} has {elements.Count} {localName} elements; exactly one is required.");
+    }
+}
