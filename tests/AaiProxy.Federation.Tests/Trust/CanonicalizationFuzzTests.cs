@@ -92,6 +92,21 @@ public sealed class CanonicalizationFuzzTests : IDisposable
         }
     }
 
+    [Fact]
+    public void Canonicalizes_byte_for_byte_like_the_dotnet_exclusive_c14n_transform_on_seeded_awkward_documents()
+    {
+        var random = new Random(1604);
+        for (var i = 0; i < 60; i++)
+        {
+            var unsigned = Mutate(random, Everything);
+
+            var signed = TransformSigner.Sign(unsigned, TestCertificates.FederationSigner);
+
+            var exception = Record.Exception(() => Fixtures.Load(signed));
+            Assert.True(exception is null, $"case {i}: {exception?.Message}\n{unsigned}");
+        }
+    }
+
     [Xmlsec1Fact]
     public async Task Verifies_what_xmlsec1_signed_on_seeded_awkward_documents()
     {
