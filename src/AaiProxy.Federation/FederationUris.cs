@@ -1,16 +1,12 @@
+using AaiProxy.Saml;
+
 namespace AaiProxy.Federation;
 
-/// <summary>Namespaces and values from SAML metadata and its extensions (MDUI, MDRPI, MDAttr, REFEDS).</summary>
+/// <summary>Values from SAML metadata extensions and REFEDS that federation metadata adds to
+/// <see cref="SamlNamespaces"/> (which holds the namespaces both libraries use).</summary>
 public static class FederationUris
 {
-    public const string Metadata = "urn:oasis:names:tc:SAML:2.0:metadata";
-    public const string Assertion = "urn:oasis:names:tc:SAML:2.0:assertion";
-    public const string XmlDsig = "http://www.w3.org/2000/09/xmldsig#";
-    public const string MdUi = "urn:oasis:names:tc:SAML:metadata:ui";
     public const string MdRpi = "urn:oasis:names:tc:SAML:metadata:rpi";
-    public const string MdAttr = "urn:oasis:names:tc:SAML:metadata:attribute";
-    public const string ShibMd = "urn:mace:shibboleth:metadata:1.0";
-    public const string XmlNamespace = "http://www.w3.org/XML/1998/namespace";
 
     public const string Saml2Protocol = "urn:oasis:names:tc:SAML:2.0:protocol";
     public const string HttpRedirectBinding = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect";

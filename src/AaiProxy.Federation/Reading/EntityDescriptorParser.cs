@@ -3,6 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Xml;
 using System.Xml.Linq;
 using AaiProxy.Federation.Model;
+using AaiProxy.Saml;
 using AaiProxy.Saml.Metadata;
 
 namespace AaiProxy.Federation.Reading;
@@ -20,13 +21,13 @@ internal sealed class UnusableEntityException(string? entityId, string reason) :
 /// </summary>
 internal sealed class EntityDescriptorParser(DateTimeOffset now)
 {
-    private static readonly XNamespace Md = FederationUris.Metadata;
-    private static readonly XNamespace MdUi = FederationUris.MdUi;
+    private static readonly XNamespace Md = SamlNamespaces.Metadata;
+    private static readonly XNamespace MdUi = SamlNamespaces.MdUi;
     private static readonly XNamespace MdRpi = FederationUris.MdRpi;
-    private static readonly XNamespace MdAttr = FederationUris.MdAttr;
-    private static readonly XNamespace Saml = FederationUris.Assertion;
-    private static readonly XNamespace ShibMd = FederationUris.ShibMd;
-    private static readonly XNamespace Ds = FederationUris.XmlDsig;
+    private static readonly XNamespace MdAttr = SamlNamespaces.MdAttr;
+    private static readonly XNamespace Saml = SamlNamespaces.Assertion;
+    private static readonly XNamespace ShibMd = SamlNamespaces.ShibMd;
+    private static readonly XNamespace Ds = SamlNamespaces.XmlDsig;
     private static readonly XName XmlLang = XNamespace.Xml + "lang";
 
     // Aggregates repeat certificates (shared keys, federation-operated IdPs): parse each once.

@@ -1,4 +1,5 @@
 using System.Xml;
+using AaiProxy.Saml;
 
 namespace AaiProxy.Federation.Reading;
 
@@ -43,7 +44,7 @@ internal static class MetadataXml
     }
 
     public static bool IsMetadataElement(XmlReader reader, string localName) =>
-        reader.NodeType == XmlNodeType.Element && reader.LocalName == localName && reader.NamespaceURI == FederationUris.Metadata;
+        reader.NodeType == XmlNodeType.Element && reader.LocalName == localName && reader.NamespaceURI == SamlNamespaces.Metadata;
 
     public static MetadataRejectedException TooDeep(int maxDepth) =>
         new(MetadataRejection.Malformed, $"The metadata nests elements deeper than {maxDepth} levels.");

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Xml.Linq;
 using AaiProxy.Federation.Reading;
+using AaiProxy.Saml;
 using AaiProxy.Saml.Xml;
 
 namespace AaiProxy.Federation.Trust;
@@ -21,7 +22,7 @@ internal sealed record CheckedSignature(
 /// </summary>
 internal static class SignatureRules
 {
-    private static readonly XNamespace Ds = FederationUris.XmlDsig;
+    private static readonly XNamespace Ds = SamlNamespaces.XmlDsig;
 
     private static readonly Dictionary<string, HashAlgorithmName> SignatureMethods = new(StringComparer.Ordinal)
     {

@@ -3,6 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Xml;
 using System.Xml.Linq;
 using AaiProxy.Federation.Reading;
+using AaiProxy.Saml;
 
 namespace AaiProxy.Federation.Trust;
 
@@ -113,7 +114,7 @@ internal static class StreamingSignatureVerifier
                 case XmlNodeType.Element:
                     var element = NewElement(reader, ids);
                     open.Peek().Add(element);
-                    if (!signedInfoSeen && reader.Depth == signatureDepth + 1 && reader.LocalName == "SignedInfo" && reader.NamespaceURI == FederationUris.XmlDsig)
+                    if (!signedInfoSeen && reader.Depth == signatureDepth + 1 && reader.LocalName == "SignedInfo" && reader.NamespaceURI == SamlNamespaces.XmlDsig)
                     {
                         signedInfoSeen = true;
                         signedInfo = new ExclusiveCanonicalWriter(signedInfoBytes);
@@ -176,7 +177,7 @@ internal static class StreamingSignatureVerifier
         return signature;
     }
 
-    private static bool IsSignature(XmlReader reader) => reader.LocalName == "Signature" && reader.NamespaceURI == FederationUris.XmlDsig;
+    private static bool IsSignature(XmlReader reader) => reader.LocalName == "Signature" && reader.NamespaceURI == SamlNamespaces.XmlDsig;
 
     private static MetadataRejectedException Unsupported(XmlNodeType nodeType) =>
         new(MetadataRejection.SignatureStructureInvalid,
