@@ -22,6 +22,13 @@ internal static partial class FederationLog
         Message = "Metadata source {Source}: the last good set expired at {ValidUntil} and no valid refresh replaced it; its identity providers are no longer used.")]
     public static partial void LastGoodExpired(ILogger logger, string source, DateTimeOffset? validUntil);
 
+    [LoggerMessage(EventId = 6004, Level = LogLevel.Warning,
+        Message = "MDQ query for {EntityId} failed ({Rejection}): {Reason}. Still-valid cached answer kept: {Kept}.")]
+    private static partial void MdqQueryFailedCore(ILogger logger, string entityId, MetadataRejection rejection, string reason, bool kept);
+
+    public static void MdqQueryFailed(ILogger logger, string entityId, MetadataRejectedException rejection, bool kept) =>
+        MdqQueryFailedCore(logger, Clean(entityId), rejection.Reason, Clean(rejection.Message), kept);
+
     public static void EntitySkipped(ILogger logger, string source, SkippedEntity skipped) =>
         EntitySkippedCore(logger, source, Clean(skipped.EntityId ?? "(no entityID)"), Clean(skipped.Reason));
 

@@ -106,6 +106,14 @@ internal static class AggregateGenerator
         return text.ToString();
     }
 
+    /// <summary>One entity as a signed MDQ answer (the EntityDescriptor is the signed document element).</summary>
+    public static string SignedEntityDocument(int index, DateTimeOffset validUntil, TimeSpan cacheDuration)
+    {
+        var unsigned = EntityDocument(index).Replace("<md:EntityDescriptor ",
+            $"<md:EntityDescriptor ID=\"_entity-{index}\" validUntil=\"{validUntil.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}\" cacheDuration=\"{XmlConvert.ToString(cacheDuration)}\" ");
+        return AggregateSigner.Sign(unsigned, TestCertificates.FederationSigner);
+    }
+
     private static void WriteEntity(XmlWriter w, int i, string? id)
     {
         w.WriteStartElement("md", "EntityDescriptor", Md);

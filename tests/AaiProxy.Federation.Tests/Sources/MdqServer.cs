@@ -1,0 +1,99 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace AaiProxy.Federation.Tests.Sources;
+
+/// <summary>A tiny MDQ service on 127.0.0.1: answers <c>/entities/{id}</c> from a table, with ETags.</summary>
+internal sealed class MdqServer : IDisposable
+{
+    private readonly HttpListener _listener = new();
+    private readonly Task _loop;
+
+    public MdqServer()
+    {
+        var port = FreePort();
+        BaseUrl = new Uri($"http://127.0.0.1:{port}/mdq/");
+        _listener.Prefixes.Add(BaseUrl.AbsoluteUri);
+        _listener.Start();
+        _loop = Task.Run(ServeAsync);
+    }
+
+    public Uri BaseUrl { get; }
+
+    /// <summary>Path after <c>/entities/</c> (still percent-encoded, as sent) → document.</summary>
+    public ConcurrentDictionary<string, string> Answers { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Every request: the raw path and its If-None-Match header.</summary>
+    public ConcurrentQueue<(string Path, string? IfNoneMatch)> Requests { get; } = new();
+
+    /// <summary>When set, every request gets this status instead.</summary>
+    public HttpStatusCode? Failure { get; set; }
+
+    public void Dispose()
+    {
+        _listener.Stop();
+        _listener.Close();
+        _loop.Wait(TimeSpan.FromSeconds(10));
+    }
+
+    private async Task ServeAsync()
+    {
+        while (_listener.IsListening)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await _listener.GetContextAsync();
+            }
+            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException)
+            {
+                return;
+            }
+
+            Answer(context);
+        }
+    }
+
+    private void Answer(HttpListenerContext context)
+    {
+        var path = context.Request.RawUrl ?? "";
+        var ifNoneMatch = context.Request.Headers["If-None-Match"];
+        Requests.Enqueue((path, ifNoneMatch));
+        var key = path[(BaseUrl.AbsolutePath.Length + "entities/".Length)..];
+        var response = context.Response;
+        if (Failure is { } failure)
+        {
+            response.StatusCode = (int)failure;
+        }
+        else if (Answers.TryGetValue(key, out var document))
+        {
+            var etag = $"\"{(uint)document.GetHashCode():x8}\"";
+            response.Headers["ETag"] = etag;
+            if (ifNoneMatch == etag)
+            {
+                response.StatusCode = 304;
+            }
+            else
+            {
+                response.ContentType = "application/samlmetadata+xml";
+                var bytes = Encoding.UTF8.GetBytes(document);
+                response.OutputStream.Write(bytes);
+            }
+        }
+        else
+        {
+            response.StatusCode = 404;
+        }
+
+        response.Close();
+    }
+
+    private static int FreePort()
+    {
+        using var socket = new TcpListener(IPAddress.Loopback, 0);
+        socket.Start();
+        return ((IPEndPoint)socket.LocalEndpoint).Port;
+    }
+}
