@@ -9,7 +9,7 @@ namespace AaiProxy.Federation.Sources;
 /// name order. A file that cannot be used is reported as skipped; the others still count. Files are
 /// the operator's choice, so a signature is checked only when a trust anchor is given.
 /// </summary>
-public sealed class DirectoryEntitySource : IMetadataSource
+public sealed class DirectoryEntitySource : MetadataSource
 {
     private readonly string _directory;
     private readonly MetadataTrustAnchor? _anchor;
@@ -17,25 +17,15 @@ public sealed class DirectoryEntitySource : IMetadataSource
 
     public DirectoryEntitySource(string name, string directory, TimeSpan refreshInterval, EntityFilter? filter = null,
         MetadataTrustAnchor? anchor = null, MetadataReadOptions? options = null)
+        : base(name, refreshInterval, filter)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(refreshInterval, TimeSpan.Zero);
-        Name = name;
         _directory = directory;
         _anchor = anchor;
-        RefreshInterval = refreshInterval;
-        Filter = filter ?? EntityFilter.All;
         _options = options ?? MetadataReadOptions.LocalEntity;
     }
 
-    public string Name { get; }
-
-    public EntityFilter Filter { get; }
-
-    public TimeSpan RefreshInterval { get; }
-
-    public async Task<MetadataDocument> LoadAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    public override async Task<MetadataDocument> LoadAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         string[] files;
         try

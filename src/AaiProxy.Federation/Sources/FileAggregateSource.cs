@@ -4,7 +4,7 @@ using AaiProxy.Federation.Trust;
 namespace AaiProxy.Federation.Sources;
 
 /// <summary>A signed aggregate (<c>EntitiesDescriptor</c>) in a file, verified against a pinned trust anchor.</summary>
-public sealed class FileAggregateSource : IMetadataSource
+public sealed class FileAggregateSource : MetadataSource
 {
     private readonly string _path;
     private readonly MetadataTrustAnchor _anchor;
@@ -13,26 +13,16 @@ public sealed class FileAggregateSource : IMetadataSource
     /// <param name="options">Defaults to <see cref="MetadataReadOptions.Aggregate"/> (validUntil required).</param>
     public FileAggregateSource(string name, string path, MetadataTrustAnchor anchor, TimeSpan refreshInterval,
         EntityFilter? filter = null, MetadataReadOptions? options = null)
+        : base(name, refreshInterval, filter)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         ArgumentNullException.ThrowIfNull(anchor);
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(refreshInterval, TimeSpan.Zero);
-        Name = name;
         _path = path;
         _anchor = anchor;
-        RefreshInterval = refreshInterval;
-        Filter = filter ?? EntityFilter.All;
         _options = options ?? MetadataReadOptions.Aggregate;
     }
 
-    public string Name { get; }
-
-    public EntityFilter Filter { get; }
-
-    public TimeSpan RefreshInterval { get; }
-
-    public async Task<MetadataDocument> LoadAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    public override async Task<MetadataDocument> LoadAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         var bytes = await MetadataFiles.ReadAsync(_path, _options, cancellationToken).ConfigureAwait(false);
         return SignedMetadataLoader.Load(bytes, _anchor, _options, now);
