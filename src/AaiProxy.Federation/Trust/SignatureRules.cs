@@ -7,13 +7,35 @@ using AaiProxy.Saml.Xml;
 
 namespace AaiProxy.Federation.Trust;
 
+/// <summary>The public-key algorithm a signature method names.</summary>
+internal enum SignatureKeyKind
+{
+    Rsa,
+    Ecdsa,
+}
+
 /// <summary>What a signature that passed every structural rule asks the verifier to check.</summary>
 internal sealed record CheckedSignature(
+    SignatureKeyKind KeyKind,
     HashAlgorithmName SignatureHash,
     HashAlgorithmName DigestHash,
     byte[] DigestValue,
     byte[] SignatureValue,
-    X509Certificate2 Signer);
+    X509Certificate2 Signer)
+{
+    // XMLDSig 6.4.2 (RSASSA-PKCS1-v1_5) and RFC 4051 3.3 / XMLDSig 1.1 6.4.3 (ECDSA: r || s, fixed width).
+    public bool VerifiesSignedInfo(byte[] canonicalSignedInfo)
+    {
+        if (KeyKind == SignatureKeyKind.Rsa)
+        {
+            using var rsa = Signer.GetRSAPublicKey()!;
+            return rsa.VerifyData(canonicalSignedInfo, SignatureValue, SignatureHash, RSASignaturePadding.Pkcs1);
+        }
+
+        using var ecdsa = Signer.GetECDsaPublicKey()!;
+        return ecdsa.VerifyData(canonicalSignedInfo, SignatureValue, SignatureHash, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+    }
+}
 
 /// <summary>
 /// The structural rules for a metadata document's enveloped signature: the eduGAIN Metadata
@@ -24,11 +46,18 @@ internal static class SignatureRules
 {
     private static readonly XNamespace Ds = SamlNamespaces.XmlDsig;
 
-    private static readonly Dictionary<string, HashAlgorithmName> SignatureMethods = new(StringComparer.Ordinal)
+    public const string EcdsaSha256 = "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256";
+    public const string EcdsaSha384 = "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha384";
+    public const string EcdsaSha512 = "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha512";
+
+    private static readonly Dictionary<string, (SignatureKeyKind Kind, HashAlgorithmName Hash)> SignatureMethods = new(StringComparer.Ordinal)
     {
-        [XmlSecurityAlgorithms.RsaSha256] = HashAlgorithmName.SHA256,
-        [XmlSecurityAlgorithms.RsaSha384] = HashAlgorithmName.SHA384,
-        [XmlSecurityAlgorithms.RsaSha512] = HashAlgorithmName.SHA512,
+        [XmlSecurityAlgorithms.RsaSha256] = (SignatureKeyKind.Rsa, HashAlgorithmName.SHA256),
+        [XmlSecurityAlgorithms.RsaSha384] = (SignatureKeyKind.Rsa, HashAlgorithmName.SHA384),
+        [XmlSecurityAlgorithms.RsaSha512] = (SignatureKeyKind.Rsa, HashAlgorithmName.SHA512),
+        [EcdsaSha256] = (SignatureKeyKind.Ecdsa, HashAlgorithmName.SHA256),
+        [EcdsaSha384] = (SignatureKeyKind.Ecdsa, HashAlgorithmName.SHA384),
+        [EcdsaSha512] = (SignatureKeyKind.Ecdsa, HashAlgorithmName.SHA512),
     };
 
     private static readonly Dictionary<string, HashAlgorithmName> DigestMethods = new(StringComparer.Ordinal)
@@ -39,20 +68,21 @@ internal static class SignatureRules
     };
 
     private const int MinimumRsaBits = 2048;
+    private const int MinimumEcBits = 256;
 
     /// <param name="documentId">The document element's ID attribute, if it has one.</param>
     public static CheckedSignature Check(XElement signature, string? documentId, MetadataTrustAnchor anchor)
     {
         var signedInfo = RequireOne(signature, "SignedInfo");
         RequireExclusiveCanonicalization(signedInfo);
-        var signatureHash = RequireAllowedSignatureMethod(signedInfo);
+        var (keyKind, signatureHash) = RequireAllowedSignatureMethod(signedInfo);
         var reference = RequireOne(signedInfo, "Reference");
         RequireReferenceToDocumentElement(documentId, reference);
         RequireAllowedTransforms(reference);
         var digestHash = RequireAllowedDigestMethod(reference);
         var signer = RequireTrustedSigner(signature, anchor);
-        RequireStrongKey(signer);
-        return new CheckedSignature(signatureHash, digestHash,
+        RequireStrongKeyOfTheMethodsKind(signer, keyKind);
+        return new CheckedSignature(keyKind, signatureHash, digestHash,
             Base64(RequireOne(reference, "DigestValue"), "DigestValue"),
             Base64(RequireOne(signature, "SignatureValue"), "SignatureValue"),
             signer);
@@ -71,14 +101,14 @@ internal static class SignatureRules
         }
     }
 
-    // MAPS: RSA-SHA256 or stronger. (MAPS also allows ECDSA; not verified here yet, so refused.)
-    private static HashAlgorithmName RequireAllowedSignatureMethod(XElement signedInfo)
+    // MAPS: RSA-SHA256 or stronger, or ECDSA with SHA-256 or stronger.
+    private static (SignatureKeyKind, HashAlgorithmName) RequireAllowedSignatureMethod(XElement signedInfo)
     {
         var algorithm = (string?)RequireOne(signedInfo, "SignatureMethod").Attribute("Algorithm");
-        return algorithm is not null && SignatureMethods.TryGetValue(algorithm, out var hash)
-            ? hash
+        return algorithm is not null && SignatureMethods.TryGetValue(algorithm, out var method)
+            ? method
             : throw new MetadataRejectedException(MetadataRejection.SignatureAlgorithmNotAllowed,
-                $"Signature method '{algorithm}' is not allowed; RSA with SHA-256 or stronger is required.");
+                $"Signature method '{algorithm}' is not allowed; RSA or ECDSA with SHA-256 or stronger is required.");
     }
 
     // MAPS / SAML Core 5.4.2: an explicit "#ID" reference to the document element.
@@ -138,14 +168,16 @@ internal static class SignatureRules
         }
     }
 
-    // MAPS: RSA keys of at least 2048 bits.
-    private static void RequireStrongKey(X509Certificate2 signer)
+    // MAPS: RSA keys of at least 2048 bits, EC keys of at least 256 (P-256); the key must be of the
+    // kind the signature method names.
+    private static void RequireStrongKeyOfTheMethodsKind(X509Certificate2 signer, SignatureKeyKind kind)
     {
-        using var rsa = signer.GetRSAPublicKey();
-        if (rsa is null || rsa.KeySize < MinimumRsaBits)
+        using AsymmetricAlgorithm? key = kind == SignatureKeyKind.Rsa ? signer.GetRSAPublicKey() : signer.GetECDsaPublicKey();
+        var minimum = kind == SignatureKeyKind.Rsa ? MinimumRsaBits : MinimumEcBits;
+        if (key is null || key.KeySize < minimum)
         {
             throw new MetadataRejectedException(MetadataRejection.KeyTooWeak,
-                $"The signing key is {(rsa is null ? "not RSA" : $"RSA-{rsa.KeySize}")}; RSA-{MinimumRsaBits} or stronger is required.");
+                $"The signing key is {(key is null ? $"not {kind}" : $"{kind}-{key.KeySize}")}; {kind} of {minimum} bits or more is required.");
         }
     }
 

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Xml;
 using System.Xml.Linq;
 using AaiProxy.Federation.Reading;
@@ -168,8 +167,7 @@ internal static class StreamingSignatureVerifier
     private static CheckedSignature Check(XElement signatureElement, MemoryStream signedInfoBytes, string? documentId, MetadataTrustAnchor anchor)
     {
         var signature = SignatureRules.Check(signatureElement, documentId, anchor);
-        using var key = signature.Signer.GetRSAPublicKey()!;
-        if (!key.VerifyData(signedInfoBytes.ToArray(), signature.SignatureValue, signature.SignatureHash, RSASignaturePadding.Pkcs1))
+        if (!signature.VerifiesSignedInfo(signedInfoBytes.ToArray()))
         {
             throw new MetadataRejectedException(MetadataRejection.SignatureInvalid, "The metadata signature does not verify with the trusted key.");
         }

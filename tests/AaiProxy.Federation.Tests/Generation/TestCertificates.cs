@@ -9,6 +9,12 @@ internal static class TestCertificates
     private static readonly Lazy<X509Certificate2> FederationSignerLazy = new(() => Create("Federation signer", 2048));
     private static readonly Lazy<X509Certificate2> OtherSignerLazy = new(() => Create("Another federation", 2048));
     private static readonly Lazy<X509Certificate2> WeakSignerLazy = new(() => Create("Weak federation signer", 1024));
+    private static readonly Lazy<X509Certificate2> EcSignerLazy = new(() =>
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=EC federation signer", key, HashAlgorithmName.SHA256);
+        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(5));
+    });
     private static readonly Lazy<X509Certificate2[]> EntityPool = new(() =>
         Enumerable.Range(0, 4).Select(i => X509CertificateLoader.LoadCertificate(Create($"IdP key {i}", 2048).RawData)).ToArray());
 
@@ -17,6 +23,9 @@ internal static class TestCertificates
 
     /// <summary>A valid signer the tests' sources do not trust.</summary>
     public static X509Certificate2 OtherSigner => OtherSignerLazy.Value;
+
+    /// <summary>An ECDSA P-256 federation signer (MAPS allows ECDSA).</summary>
+    public static X509Certificate2 EcSigner => EcSignerLazy.Value;
 
     /// <summary>RSA-1024: below the MAPS minimum.</summary>
     public static X509Certificate2 WeakSigner => WeakSignerLazy.Value;

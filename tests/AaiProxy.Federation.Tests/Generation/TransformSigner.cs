@@ -18,7 +18,7 @@ internal static class TransformSigner
     public static string Sign(string xml, X509Certificate2 signer)
     {
         var digest = Canonicalize(xml, transform => transform.GetDigestedOutput(SHA256.Create()));
-        var signedInfo = $"""<ds:SignedInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:CanonicalizationMethod Algorithm="{XmlSecurityAlgorithms.ExclusiveC14n}"/><ds:SignatureMethod Algorithm="{XmlSecurityAlgorithms.RsaSha256}"/><ds:Reference URI="#{SafeXml.Load(xml, Limits).DocumentElement!.GetAttribute("ID")}"><ds:Transforms><ds:Transform Algorithm="{XmlSecurityAlgorithms.EnvelopedSignature}"/><ds:Transform Algorithm="{XmlSecurityAlgorithms.ExclusiveC14n}"/></ds:Transforms><ds:DigestMethod Algorithm="{XmlSecurityAlgorithms.Sha256}"/><ds:DigestValue>{Convert.ToBase64String(digest)}</ds:DigestValue></ds:Reference></ds:SignedInfo>""";
+        var signedInfo = $"""<ds:SignedInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:CanonicalizationMethod Algorithm="{XmlSecurityAlgorithms.ExclusiveC14n}"/><ds:SignatureMethod Algorithm="{SignatureMethod(signer)}"/><ds:Reference URI="#{SafeXml.Load(xml, Limits).DocumentElement!.GetAttribute("ID")}"><ds:Transforms><ds:Transform Algorithm="{XmlSecurityAlgorithms.EnvelopedSignature}"/><ds:Transform Algorithm="{XmlSecurityAlgorithms.ExclusiveC14n}"/></ds:Transforms><ds:DigestMethod Algorithm="{XmlSecurityAlgorithms.Sha256}"/><ds:DigestValue>{Convert.ToBase64String(digest)}</ds:DigestValue></ds:Reference></ds:SignedInfo>""";
         var canonicalSignedInfo = Canonicalize(signedInfo, transform =>
         {
             using var output = (Stream)transform.GetOutput(typeof(Stream));
@@ -26,11 +26,26 @@ internal static class TransformSigner
             output.CopyTo(bytes);
             return bytes.ToArray();
         });
-        using var key = signer.GetRSAPrivateKey()!;
-        var value = key.SignData(canonicalSignedInfo, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var value = SignData(signer, canonicalSignedInfo);
         var signature = $"""<ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#">{signedInfo}<ds:SignatureValue>{Convert.ToBase64String(value)}</ds:SignatureValue></ds:Signature>""";
         var afterRootTag = xml.IndexOf('>', xml.IndexOf("<md:EntitiesDescriptor", StringComparison.Ordinal)) + 1;
         return string.Concat(xml.AsSpan(0, afterRootTag), signature, xml.AsSpan(afterRootTag));
+    }
+
+    private static string SignatureMethod(X509Certificate2 signer) =>
+        signer.GetECDsaPublicKey() is null ? XmlSecurityAlgorithms.RsaSha256 : "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256";
+
+    // RSASSA-PKCS1-v1_5, or ECDSA as r || s (IEEE P1363, what XMLDSig expects).
+    private static byte[] SignData(X509Certificate2 signer, byte[] data)
+    {
+        using var ecdsa = signer.GetECDsaPrivateKey();
+        if (ecdsa is not null)
+        {
+            return ecdsa.SignData(data, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+        }
+
+        using var rsa = signer.GetRSAPrivateKey()!;
+        return rsa.SignData(data, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
     }
 
     private static byte[] Canonicalize(string xml, Func<XmlDsigExcC14NTransform, byte[]> output)

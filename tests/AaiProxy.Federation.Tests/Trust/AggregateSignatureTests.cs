@@ -105,4 +105,33 @@ public sealed class AggregateSignatureTests
     {
         Assert.Throws<ArgumentException>(() => MetadataTrustAnchor.FromSha256Fingerprint("AB:CD"));
     }
+
+    [Fact]
+    public void Accepts_an_aggregate_signed_with_ecdsa_p256()
+    {
+        var xml = TransformSigner.Sign(AggregateGenerator.Generate(new AggregateSpec()), TestCertificates.EcSigner);
+        var anchor = MetadataTrustAnchor.FromCertificate(TestCertificates.PublicPart(TestCertificates.EcSigner));
+
+        Assert.Equal(15, Fixtures.Load(xml, anchor).IdentityProviders.Count);
+    }
+
+    [Fact]
+    public void Rejects_an_ecdsa_signature_whose_value_was_changed()
+    {
+        var xml = TransformSigner.Sign(AggregateGenerator.Generate(new AggregateSpec()), TestCertificates.EcSigner);
+        var anchor = MetadataTrustAnchor.FromCertificate(TestCertificates.PublicPart(TestCertificates.EcSigner));
+        var value = xml[(xml.IndexOf("<ds:SignatureValue>", StringComparison.Ordinal) + "<ds:SignatureValue>".Length)..][..4];
+
+        var tampered = Fixtures.ReplaceOnce(xml, "<ds:SignatureValue>" + value, "<ds:SignatureValue>" + (value == "AAAA" ? "BBBB" : "AAAA"));
+
+        Assert.Equal(MetadataRejection.SignatureInvalid, RejectionOf(tampered, anchor));
+    }
+
+    [Fact]
+    public void Rejects_an_ecdsa_signature_method_with_an_rsa_signer()
+    {
+        var xml = Fixtures.ReplaceOnce(Fixtures.Baseline, XmlSecurityAlgorithms.RsaSha256, "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256");
+
+        Assert.Equal(MetadataRejection.KeyTooWeak, RejectionOf(xml));
+    }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using AaiProxy.Saml.Xml;
 
@@ -38,7 +39,7 @@ internal sealed class Xmlsec1 : IDisposable
     /// <summary>Fills the empty signature template in <paramref name="template"/> with the signer's key.</summary>
     public async Task<string> SignAsync(string template, X509Certificate2 signer)
     {
-        using var key = signer.GetRSAPrivateKey()!;
+        using AsymmetricAlgorithm key = (AsymmetricAlgorithm?)signer.GetECDsaPrivateKey() ?? signer.GetRSAPrivateKey()!;
         var keyPath = await WriteAsync(key.ExportPkcs8PrivateKeyPem());
         var certificatePath = await WriteAsync(signer.ExportCertificatePem());
         var input = await WriteAsync(template);
@@ -50,10 +51,10 @@ internal sealed class Xmlsec1 : IDisposable
     }
 
     /// <summary>An empty MAPS-profile signature for <c>--sign</c> to fill in.</summary>
-    public static string SignatureTemplate(string id) => $"""
+    public static string SignatureTemplate(string id, string signatureMethod = XmlSecurityAlgorithms.RsaSha256) => $"""
         <ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:SignedInfo>
         <ds:CanonicalizationMethod Algorithm="{XmlSecurityAlgorithms.ExclusiveC14n}"/>
-        <ds:SignatureMethod Algorithm="{XmlSecurityAlgorithms.RsaSha256}"/>
+        <ds:SignatureMethod Algorithm="{signatureMethod}"/>
         <ds:Reference URI="#{id}"><ds:Transforms>
         <ds:Transform Algorithm="{XmlSecurityAlgorithms.EnvelopedSignature}"/>
         <ds:Transform Algorithm="{XmlSecurityAlgorithms.ExclusiveC14n}"/>

@@ -43,6 +43,19 @@ public sealed class Xmlsec1DifferentialTests : IDisposable
         Assert.Equal(15, Fixtures.Load(signed).IdentityProviders.Count);
     }
 
+    [Xmlsec1Fact]
+    public async Task Accepts_an_aggregate_signed_by_xmlsec1_with_ecdsa_p256()
+    {
+        var unsigned = AggregateGenerator.Generate(new AggregateSpec());
+        var template = Fixtures.ReplaceOnce(unsigned, "<md:Extensions>",
+            Xmlsec1.SignatureTemplate(new AggregateSpec().Id, "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256") + "<md:Extensions>");
+
+        var signed = await _xmlsec1.SignAsync(template, TestCertificates.EcSigner);
+
+        var anchor = AaiProxy.Federation.Trust.MetadataTrustAnchor.FromCertificate(TestCertificates.PublicPart(TestCertificates.EcSigner));
+        Assert.Equal(15, Fixtures.Load(signed, anchor).IdentityProviders.Count);
+    }
+
     private delegate string Mutation(string xml, Random random);
 
     // Each mutation edits one random place; "keeps" says whether the canonical form stays the same.
