@@ -45,7 +45,7 @@ internal static class StreamingSignatureVerifier
                         throw new MetadataRejectedException(MetadataRejection.SignatureStructureInvalid, "The metadata has more than one Signature.");
                     }
 
-                    signature = VerifySignedInfo(reader, documentId, anchor, ids);
+                    signature = VerifySignedInfo(reader, documentId, anchor, ids, maxDepth);
                     canonical.Flush();
                     sink.StartDigest(signature.DigestHash);
                     break;
@@ -97,7 +97,7 @@ internal static class StreamingSignatureVerifier
 
     // Reads the Signature subtree (kilobytes) into an element for the rules, canonicalizing its
     // SignedInfo on the way, and verifies the signature value over it with the trusted key.
-    private static CheckedSignature VerifySignedInfo(XmlReader reader, string? documentId, MetadataTrustAnchor anchor, IdCounter ids)
+    private static CheckedSignature VerifySignedInfo(XmlReader reader, string? documentId, MetadataTrustAnchor anchor, IdCounter ids, int maxDepth)
     {
         var signatureDepth = reader.Depth;
         var root = NewElement(reader, ids);
@@ -111,6 +111,11 @@ internal static class StreamingSignatureVerifier
             switch (reader.NodeType)
             {
                 case XmlNodeType.Element:
+                    if (reader.Depth >= maxDepth)
+                    {
+                        throw MetadataXml.TooDeep(maxDepth);
+                    }
+
                     var element = NewElement(reader, ids);
                     open.Peek().Add(element);
                     if (!signedInfoSeen && reader.Depth == signatureDepth + 1 && reader.LocalName == "SignedInfo" && reader.NamespaceURI == SamlNamespaces.XmlDsig)
