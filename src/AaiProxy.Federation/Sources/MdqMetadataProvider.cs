@@ -21,8 +21,6 @@ namespace AaiProxy.Federation.Sources;
 /// </summary>
 public sealed class MdqMetadataProvider : IIdentityProviderMetadataProvider
 {
-    public const string MediaType = "application/samlmetadata+xml";
-
     private readonly HttpClient _http;
     private readonly MdqOptions _options;
     private readonly TimeProvider _time;
@@ -81,7 +79,7 @@ public sealed class MdqMetadataProvider : IIdentityProviderMetadataProvider
     private async Task<CachedAnswer> QueryAsync(string entityId, CachedAnswer? cached, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, RequestUri(entityId));
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(MediaType));
+        MetadataHttp.AcceptMetadata(request);
         if (cached is { Entity: not null, ETag: { } etag } && cached.ValidUntil > _time.GetUtcNow())
         {
             request.Headers.IfNoneMatch.Add(etag);
@@ -98,7 +96,7 @@ public sealed class MdqMetadataProvider : IIdentityProviderMetadataProvider
                 case HttpStatusCode.NotFound:
                     return new CachedAnswer(null, now + _options.NegativeCacheDuration, DateTimeOffset.MaxValue, null, null);
                 case HttpStatusCode.OK:
-                    var bytes = await ReadBoundedAsync(response, cancellationToken).ConfigureAwait(false);
+                    var bytes = await MetadataHttp.ReadBoundedAsync(response, _options.ReadOptions, cancellationToken).ConfigureAwait(false);
                     return Accept(entityId, bytes, response.Headers.ETag, now);
                 default:
                     throw new MetadataRejectedException(MetadataRejection.Unavailable, $"The MDQ service answered {(int)response.StatusCode}.");
@@ -137,31 +135,6 @@ public sealed class MdqMetadataProvider : IIdentityProviderMetadataProvider
         var duration = cacheDuration is { } d && d > TimeSpan.Zero ? d : _options.DefaultCacheDuration;
         var until = now + (duration < _options.MaxCacheDuration ? duration : _options.MaxCacheDuration);
         return until < validUntil ? until : validUntil;
-    }
-
-    private async Task<byte[]> ReadBoundedAsync(HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        var limit = _options.ReadOptions.Limits.MaxCharacters * 4;
-        if (response.Content.Headers.ContentLength > limit)
-        {
-            throw new MetadataRejectedException(MetadataRejection.TooLarge, $"The MDQ answer has {response.Content.Headers.ContentLength} bytes.");
-        }
-
-        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        using var bytes = new MemoryStream();
-        var buffer = new byte[81920];
-        int read;
-        while ((read = await body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
-        {
-            if (bytes.Length + read > limit)
-            {
-                throw new MetadataRejectedException(MetadataRejection.TooLarge, $"The MDQ answer exceeds {limit} bytes.");
-            }
-
-            bytes.Write(buffer, 0, read);
-        }
-
-        return bytes.ToArray();
     }
 
     /// <summary>One entity's answer: the IdP (null for unknown or unusable), when to ask again, and how to revalidate.</summary>

@@ -13,7 +13,7 @@ public sealed class MdqMetadataProviderTests : IDisposable
     private static readonly string IdP0 = AggregateGenerator.EntityId(0);
     private static readonly TimeSpan CacheDuration = TimeSpan.FromMinutes(30);
 
-    private readonly MdqServer _server = new();
+    private readonly MetadataServer _server = new();
     private readonly HttpClient _http = new();
     private readonly FakeTimeProvider _time = new(AggregateSpec.Now);
 
@@ -29,7 +29,7 @@ public sealed class MdqMetadataProviderTests : IDisposable
 
     private static string Answer(int index) => AggregateGenerator.SignedEntityDocument(index, AggregateSpec.Now.AddDays(7), CacheDuration);
 
-    private void Publish(string key, string document) => _server.Answers[key] = document;
+    private void Publish(string identifier, string document) => _server.Answers["entities/" + identifier] = document;
 
     [Fact]
     public async Task Fetches_an_identity_provider_by_its_url_encoded_entity_id_and_caches_it()
@@ -43,7 +43,7 @@ public sealed class MdqMetadataProviderTests : IDisposable
         Assert.Equal(IdP0, first!.EntityId);
         Assert.Same(first.SigningCertificates, second!.SigningCertificates);
         var request = Assert.Single(_server.Requests);
-        Assert.Equal($"/mdq/entities/{Uri.EscapeDataString(IdP0)}", request.Path);
+        Assert.Equal($"/metadata/entities/{Uri.EscapeDataString(IdP0)}", request.Path);
     }
 
     [Fact]

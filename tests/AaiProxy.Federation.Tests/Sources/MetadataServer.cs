@@ -5,16 +5,17 @@ using System.Text;
 
 namespace AaiProxy.Federation.Tests.Sources;
 
-/// <summary>A tiny MDQ service on 127.0.0.1: answers <c>/entities/{id}</c> from a table, with ETags.</summary>
-internal sealed class MdqServer : IDisposable
+/// <summary>A tiny metadata server on 127.0.0.1 (an MDQ service, an aggregate feed): answers paths
+/// below its base URL from a table, with ETags and conditional GET.</summary>
+internal sealed class MetadataServer : IDisposable
 {
     private readonly HttpListener _listener = new();
     private readonly Task _loop;
 
-    public MdqServer()
+    public MetadataServer()
     {
         var port = FreePort();
-        BaseUrl = new Uri($"http://127.0.0.1:{port}/mdq/");
+        BaseUrl = new Uri($"http://127.0.0.1:{port}/metadata/");
         _listener.Prefixes.Add(BaseUrl.AbsoluteUri);
         _listener.Start();
         _loop = Task.Run(ServeAsync);
@@ -22,7 +23,7 @@ internal sealed class MdqServer : IDisposable
 
     public Uri BaseUrl { get; }
 
-    /// <summary>Path after <c>/entities/</c> (still percent-encoded, as sent) → document.</summary>
+    /// <summary>Path below the base URL (still percent-encoded, as sent) → document.</summary>
     public ConcurrentDictionary<string, string> Answers { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Every request: the raw path and its If-None-Match header.</summary>
@@ -61,7 +62,7 @@ internal sealed class MdqServer : IDisposable
         var path = context.Request.RawUrl ?? "";
         var ifNoneMatch = context.Request.Headers["If-None-Match"];
         Requests.Enqueue((path, ifNoneMatch));
-        var key = path[(BaseUrl.AbsolutePath.Length + "entities/".Length)..];
+        var key = path[BaseUrl.AbsolutePath.Length..];
         var response = context.Response;
         if (Failure is { } failure)
         {
