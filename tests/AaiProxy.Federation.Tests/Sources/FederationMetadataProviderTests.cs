@@ -25,39 +25,42 @@ public sealed class FederationMetadataProviderTests
         Assert.Equal(AggregateSpec.Now, status.LastSuccess);
     }
 
-    [Fact]
-    public async Task Keeps_the_last_good_set_when_a_refresh_brings_a_tampered_aggregate()
+    public static TheoryData<string, MetadataRejection> RejectedRefreshes => new()
+    {
+        { "tampered", MetadataRejection.SignatureInvalid },
+        { "expired", MetadataRejection.Expired },
+        { "sha1", MetadataRejection.SignatureAlgorithmNotAllowed },
+        { "unsigned", MetadataRejection.SignatureMissing },
+        { "truncated", MetadataRejection.Malformed },
+    };
+
+    private static string RefreshDocument(string kind) => kind switch
+    {
+        "tampered" => Fixtures.ReplaceOnce(Fixtures.Baseline, "University of Helsinki", "University of Attackers"),
+        "expired" => Fixtures.SignedAggregate(new AggregateSpec { Entities = 5, ValidUntil = AggregateSpec.Now.AddMinutes(30) }),
+        "sha1" => Fixtures.SignedAggregate(new AggregateSpec { Entities = 5 }, SigningProfile.Maps with { DigestMethod = Saml.Xml.XmlSecurityAlgorithms.Sha1 }),
+        "unsigned" => AggregateGenerator.Generate(new AggregateSpec { Entities = 5 }),
+        _ => Fixtures.Baseline[..(Fixtures.Baseline.Length / 2)],
+    };
+
+    [Theory]
+    [MemberData(nameof(RejectedRefreshes))]
+    public async Task Keeps_the_last_good_set_and_records_why_when_a_refresh_is_rejected(string refresh, MetadataRejection expected)
     {
         using var bed = new ProviderTestBed();
         bed.Publish(Fixtures.Baseline);
         await bed.Provider.RefreshAsync();
-        var before = bed.Provider.Index;
 
-        bed.Publish(Fixtures.ReplaceOnce(Fixtures.Baseline, "University of Helsinki", "University of Attackers"));
-        bed.Time.Advance(TimeSpan.FromHours(1));
-        await bed.Provider.RefreshAsync();
-
-        Assert.Equal("University of Helsinki", bed.Provider.Index.Find(IdP0)!.DisplayName("en"));
-        Assert.Equal(before.Count, bed.Provider.Index.Count);
-        var status = Assert.Single(bed.Provider.Status);
-        Assert.Equal(MetadataRejection.SignatureInvalid, status.LastRejection);
-        Assert.Equal(AggregateSpec.Now, status.LastSuccess);
-        Assert.Equal(TimeSpan.FromHours(1), status.Age(bed.Time.GetUtcNow()));
-    }
-
-    [Fact]
-    public async Task Keeps_the_last_good_set_when_a_refresh_brings_an_expired_aggregate()
-    {
-        using var bed = new ProviderTestBed();
-        bed.Publish(Fixtures.Baseline);
-        await bed.Provider.RefreshAsync();
-
-        bed.Publish(Fixtures.SignedAggregate(new AggregateSpec { Entities = 5, ValidUntil = AggregateSpec.Now.AddMinutes(30) }));
+        bed.Publish(RefreshDocument(refresh));
         bed.Time.Advance(TimeSpan.FromHours(1));
         await bed.Provider.RefreshAsync();
 
         Assert.Equal(15, bed.Provider.Index.Count);
-        Assert.Equal(MetadataRejection.Expired, bed.Provider.Status[0].LastRejection);
+        Assert.Equal("University of Helsinki", bed.Provider.Index.Find(IdP0)!.DisplayName("en"));
+        var status = Assert.Single(bed.Provider.Status);
+        Assert.Equal(expected, status.LastRejection);
+        Assert.Equal(AggregateSpec.Now, status.LastSuccess);
+        Assert.Equal(TimeSpan.FromHours(1), status.Age(bed.Time.GetUtcNow()));
     }
 
     [Fact]
