@@ -29,6 +29,10 @@ internal static partial class FederationLog
     public static void MdqQueryFailed(ILogger logger, string entityId, MetadataRejectedException rejection, bool kept) =>
         MdqQueryFailedCore(logger, Clean(entityId), rejection.Reason, Clean(rejection.Message), kept);
 
+    [LoggerMessage(EventId = 6005, Level = LogLevel.Error,
+        Message = "Metadata source {Source}: the scheduled refresh failed unexpectedly; the last good set stays and the next refresh is scheduled.")]
+    public static partial void RefreshFailed(ILogger logger, string source, Exception exception);
+
     public static void EntitySkipped(ILogger logger, string source, SkippedEntity skipped) =>
         EntitySkippedCore(logger, source, Clean(skipped.EntityId ?? "(no entityID)"), Clean(skipped.Reason));
 

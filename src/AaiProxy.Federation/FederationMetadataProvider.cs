@@ -92,12 +92,26 @@ public sealed class FederationMetadataProvider : IIdentityProviderMetadataProvid
         }
     }
 
+    // A timer's refresh must never end the refresh cycle: whatever happens, the timer is re-armed.
     private async Task RefreshOnTimerAsync(int source)
     {
-        await RefreshSourceAsync(source, CancellationToken.None).ConfigureAwait(false);
-        lock (_timers)
+        try
         {
-            _timers[source].Change(NextRefreshDelay(source), Timeout.InfiniteTimeSpan);
+            await RefreshSourceAsync(source, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not ObjectDisposedException)
+        {
+            FederationLog.RefreshFailed(_logger, _sources[source].Name, ex);
+        }
+        finally
+        {
+            lock (_timers)
+            {
+                if (source < _timers.Count)
+                {
+                    _timers[source].Change(NextRefreshDelay(source), Timeout.InfiniteTimeSpan);
+                }
+            }
         }
     }
 

@@ -111,6 +111,36 @@ public sealed class FederationMetadataProviderTests
         Assert.Equal(3, bed.Provider.Index.Count);
     }
 
+    /// <summary>A source that fails in an unforeseen way first, then works.</summary>
+    private sealed class ThrowsOnceSource() : MetadataSource("scripted", TimeSpan.FromMinutes(20), null)
+    {
+        public int Calls { get; private set; }
+
+        public override Task<MetadataDocument> LoadAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+            ++Calls == 1
+                ? throw new InvalidOperationException("unforeseen")
+                : Task.FromResult(Fixtures.Load(Fixtures.Baseline, now: now));
+    }
+
+    [Fact]
+    public async Task Keeps_refreshing_on_schedule_after_a_refresh_that_threw()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(AggregateSpec.Now);
+        var source = new ThrowsOnceSource();
+        using var provider = new FederationMetadataProvider([source], time,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<FederationMetadataProvider>.Instance);
+        var refreshed = new TaskCompletionSource<MetadataSourceStatus>(TaskCreationOptions.RunContinuationsAsynchronously);
+        provider.Refreshed += status => refreshed.TrySetResult(status);
+        provider.StartRefreshing();
+
+        time.Advance(TimeSpan.FromMinutes(20));
+        time.Advance(TimeSpan.FromMinutes(20));
+        var status = await refreshed.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(2, source.Calls);
+        Assert.Equal(15, status.IdentityProviders);
+    }
+
     [Fact]
     public async Task Lookups_racing_with_refreshes_never_see_an_empty_or_half_built_set()
     {
