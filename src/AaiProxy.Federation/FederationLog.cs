@@ -9,7 +9,8 @@ internal static partial class FederationLog
         Message = "Metadata source {Source} loaded: {IdentityProviders} identity provider(s) used, {Filtered} filtered out, {Skipped} skipped, {Others} other entities; valid until {ValidUntil}.")]
     public static partial void SourceLoaded(ILogger logger, string source, int identityProviders, int filtered, int skipped, int others, DateTimeOffset? validUntil);
 
-    [LoggerMessage(EventId = 6001, Level = LogLevel.Warning,
+    // Debug: the same entities are skipped at every refresh; the count is in 6000 and the list in the source status.
+    [LoggerMessage(EventId = 6001, Level = LogLevel.Debug,
         Message = "Metadata source {Source} skipped entity {EntityId}: {Reason}")]
     private static partial void EntitySkippedCore(ILogger logger, string source, string entityId, string reason);
 

@@ -68,7 +68,7 @@ public sealed class FederationEntity
             ?? throw new InvalidOperationException($"'{EntityId}' has no HTTP-Redirect SingleSignOnService."),
             RedirectLocation(SingleLogoutServices), Scopes, DisplayName("en"));
 
-    internal static string? Localized(IReadOnlyList<LocalizedText> texts, string? language)
+    private static string? Localized(IReadOnlyList<LocalizedText> texts, string? language)
     {
         if (texts.Count == 0)
         {
