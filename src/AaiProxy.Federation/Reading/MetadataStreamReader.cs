@@ -33,7 +33,7 @@ public static class MetadataStreamReader
         RequireValid(validUntil, options, now);
         var cacheDuration = DocumentDuration(reader.GetAttribute("cacheDuration"));
 
-        var collector = new Collector(new EntityDescriptorParser(now), options.Limits.MaxDepth);
+        var collector = new Collector(new EntityDescriptorParser(now), options.Limits.MaxDepth, now);
         if (isAggregate)
         {
             ReadAggregate(reader, collector);
@@ -75,7 +75,14 @@ public static class MetadataStreamReader
             }
             else if (MetadataXml.IsMetadataElement(reader, "EntitiesDescriptor") && !reader.IsEmptyElement)
             {
-                reader.Read();
+                if (collector.GroupExpired(reader))
+                {
+                    reader.Skip();
+                }
+                else
+                {
+                    reader.Read();
+                }
             }
             else
             {
@@ -122,7 +129,7 @@ public static class MetadataStreamReader
         }
     }
 
-    private sealed class Collector(EntityDescriptorParser parser, int maxDepth)
+    private sealed class Collector(EntityDescriptorParser parser, int maxDepth, DateTimeOffset now)
     {
         private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
 
@@ -130,6 +137,29 @@ public static class MetadataStreamReader
         public List<FederationEntity> IdentityProviders { get; } = [];
         public List<SkippedEntity> Skipped { get; } = [];
         public int OtherEntities { get; private set; }
+
+        // Metadata 2.3.1: a nested group past its validUntil is left out whole, and reported.
+        public bool GroupExpired(XmlReader group)
+        {
+            DateTimeOffset? validUntil;
+            try
+            {
+                validUntil = EntityDescriptorParser.ParseInstant(group.GetAttribute("validUntil"), null);
+            }
+            catch (UnusableEntityException ex)
+            {
+                Skipped.Add(new SkippedEntity(null, $"EntitiesDescriptor '{group.GetAttribute("Name")}': {ex.Message}"));
+                return true;
+            }
+
+            if (validUntil <= now)
+            {
+                Skipped.Add(new SkippedEntity(null, $"EntitiesDescriptor '{group.GetAttribute("Name")}' expired at {validUntil:O}; its entities are left out."));
+                return true;
+            }
+
+            return false;
+        }
 
         public void Add(XElement entity)
         {

@@ -90,6 +90,22 @@ public sealed class AggregateReaderTests
     }
 
     [Fact]
+    public void Leaves_out_a_nested_group_past_its_valid_until_and_reports_it()
+    {
+        var xml = $"""
+            <md:EntitiesDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" validUntil="2026-07-01T00:00:00Z">
+              <md:EntitiesDescriptor Name="stale" validUntil="2026-05-01T00:00:00Z">{AggregateGenerator.EntityDocument(0)}</md:EntitiesDescriptor>
+              {AggregateGenerator.EntityDocument(1)}
+            </md:EntitiesDescriptor>
+            """;
+
+        var document = Fixtures.LoadUnsigned(xml);
+
+        Assert.Equal([AggregateGenerator.EntityId(1)], document.IdentityProviders.Select(e => e.EntityId));
+        Assert.StartsWith("EntitiesDescriptor 'stale' expired", Assert.Single(document.Skipped).Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Uses_the_first_description_of_an_entity_described_twice_and_reports_the_second()
     {
         var xml = $"""
