@@ -107,6 +107,18 @@ public sealed class AggregateSignatureTests
     }
 
     [Fact]
+    public void Accepts_a_signature_whose_ds_prefix_is_declared_only_on_the_document_element()
+    {
+        // eduGAIN's layout: xmlns:ds on the EntitiesDescriptor, none on the Signature or SignedInfo.
+        const string Declaration = " xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\"";
+        var signed = TransformSigner.Sign(AggregateGenerator.Generate(new AggregateSpec()), TestCertificates.FederationSigner);
+        var xml = Fixtures.ReplaceOnce(Fixtures.ReplaceOnce(signed, "<ds:Signature" + Declaration, "<ds:Signature"),
+            "<ds:SignedInfo" + Declaration, "<ds:SignedInfo");
+
+        Assert.Equal(15, Fixtures.Load(xml).IdentityProviders.Count);
+    }
+
+    [Fact]
     public void Accepts_an_aggregate_signed_with_ecdsa_p256()
     {
         var xml = TransformSigner.Sign(AggregateGenerator.Generate(new AggregateSpec()), TestCertificates.EcSigner);
