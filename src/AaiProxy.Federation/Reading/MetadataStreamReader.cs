@@ -13,11 +13,11 @@ namespace AaiProxy.Federation.Reading;
 public static class MetadataStreamReader
 {
     /// <exception cref="MetadataRejectedException">The document as a whole cannot be used.</exception>
-    public static MetadataDocument Read(TextReader text, MetadataReadOptions options, DateTimeOffset now)
+    public static MetadataDocument Read(Stream xml, MetadataReadOptions options, DateTimeOffset now)
     {
-        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(xml);
         ArgumentNullException.ThrowIfNull(options);
-        return MetadataXml.Read(text, options, reader => ReadDocumentElement(reader, options, now));
+        return MetadataXml.Read(xml, options, reader => ReadDocumentElement(reader, options, now));
     }
 
     private static MetadataDocument ReadDocumentElement(XmlReader reader, MetadataReadOptions options, DateTimeOffset now)

@@ -4,13 +4,14 @@ using AaiProxy.Saml;
 namespace AaiProxy.Federation.Reading;
 
 /// <summary>
-/// The one way metadata text is read, by the signature check and by the entity reader alike: DTDs
+/// The one way metadata is read, by the signature check and by the entity reader alike: bytes
+/// decoded as XML 4.3.3 says (byte-order mark, else the encoding declaration, else UTF-8), DTDs
 /// prohibited, nothing resolved, size bounded while reading, comments dropped (exclusive c14n
 /// without comments ignores them too), and XML errors turned into a document rejection.
 /// </summary>
 internal static class MetadataXml
 {
-    public static T Read<T>(TextReader text, MetadataReadOptions options, Func<XmlReader, T> read)
+    public static T Read<T>(Stream xml, MetadataReadOptions options, Func<XmlReader, T> read)
     {
         var settings = new XmlReaderSettings
         {
@@ -24,7 +25,7 @@ internal static class MetadataXml
 
         try
         {
-            using var reader = XmlReader.Create(text, settings);
+            using var reader = XmlReader.Create(xml, settings);
             reader.MoveToContent();
             return read(reader);
         }

@@ -1,11 +1,10 @@
-using System.Text;
 using AaiProxy.Federation.Reading;
 
 namespace AaiProxy.Federation.Trust;
 
 /// <summary>
 /// Reads a metadata document that is used only if its signature verifies against the trust anchor.
-/// Two forward passes over the same bytes, decoded the same way and read with the same settings:
+/// Two forward passes over the same bytes, read the same way (<see cref="MetadataXml"/>):
 /// the first verifies the signature (streaming canonicalization, no tree), the second reads the
 /// entities one at a time; nothing from the second is returned unless the first succeeded.
 /// </summary>
@@ -19,15 +18,9 @@ public static class SignedMetadataLoader
         ArgumentNullException.ThrowIfNull(options);
         if (anchor is not null)
         {
-            using var signed = Decode(xml);
-            StreamingSignatureVerifier.Verify(signed, anchor, options);
+            StreamingSignatureVerifier.Verify(new MemoryStream(xml, writable: false), anchor, options);
         }
 
-        using var text = Decode(xml);
-        return MetadataStreamReader.Read(text, options, now);
+        return MetadataStreamReader.Read(new MemoryStream(xml, writable: false), options, now);
     }
-
-    // The one decoding both passes use: UTF-8 unless a byte-order mark says otherwise.
-    private static StreamReader Decode(byte[] xml) =>
-        new(new MemoryStream(xml, writable: false), Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
 }

@@ -19,8 +19,8 @@ internal static class StreamingSignatureVerifier
     private const string XmlnsNamespace = "http://www.w3.org/2000/xmlns/";
 
     /// <exception cref="MetadataRejectedException">The document must not be used.</exception>
-    public static void Verify(TextReader text, MetadataTrustAnchor anchor, MetadataReadOptions options) =>
-        MetadataXml.Read(text, options, reader => VerifyDocument(reader, anchor, options.Limits.MaxDepth));
+    public static void Verify(Stream xml, MetadataTrustAnchor anchor, MetadataReadOptions options) =>
+        MetadataXml.Read(xml, options, reader => VerifyDocument(reader, anchor, options.Limits.MaxDepth));
 
     private static bool VerifyDocument(XmlReader reader, MetadataTrustAnchor anchor, int maxDepth)
     {

@@ -1,5 +1,6 @@
 using AaiProxy.Federation.Reading;
 using AaiProxy.Federation.Tests.Generation;
+using AaiProxy.Federation.Trust;
 
 namespace AaiProxy.Federation.Tests.Reading;
 
@@ -54,6 +55,17 @@ public sealed class AggregateReaderTests
         var error = Assert.Throws<MetadataRejectedException>(() => Fixtures.LoadUnsigned(xml));
 
         Assert.Equal(MetadataRejection.Malformed, error.Reason);
+    }
+
+    [Fact]
+    public void Decodes_a_document_in_the_encoding_it_declares()
+    {
+        var xml = "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>" + AggregateGenerator.EntityDocument(27);
+        var latin1 = System.Text.Encoding.Latin1.GetBytes(xml);
+
+        var document = SignedMetadataLoader.Load(latin1, null, MetadataReadOptions.LocalEntity, AggregateSpec.Now);
+
+        Assert.Equal("Universität Göttingen", Assert.Single(document.IdentityProviders).DisplayName("de"));
     }
 
     [Fact]

@@ -9,15 +9,28 @@ namespace AaiProxy.Federation.Tests.Sources;
 /// below its base URL from a table, with ETags and conditional GET.</summary>
 internal sealed class MetadataServer : IDisposable
 {
-    private readonly HttpListener _listener = new();
+    private readonly HttpListener _listener;
     private readonly Task _loop;
 
     public MetadataServer()
     {
-        var port = FreePort();
-        BaseUrl = new Uri($"http://127.0.0.1:{port}/metadata/");
-        _listener.Prefixes.Add(BaseUrl.AbsoluteUri);
-        _listener.Start();
+        // A free port can be taken again before the listener binds it (tests run in parallel): try another.
+        for (var attempt = 1; ; attempt++)
+        {
+            BaseUrl = new Uri($"http://127.0.0.1:{FreePort()}/metadata/");
+            _listener = new HttpListener();
+            _listener.Prefixes.Add(BaseUrl.AbsoluteUri);
+            try
+            {
+                _listener.Start();
+                break;
+            }
+            catch (HttpListenerException) when (attempt < 10)
+            {
+                _listener.Close();
+            }
+        }
+
         _loop = Task.Run(ServeAsync);
     }
 
