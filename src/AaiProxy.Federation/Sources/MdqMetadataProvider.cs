@@ -26,6 +26,7 @@ public sealed class MdqMetadataProvider : IIdentityProviderMetadataProvider
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, CachedAnswer> _cache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Task<CachedAnswer>> _inFlight = new(StringComparer.Ordinal);
 
     public MdqMetadataProvider(HttpClient http, MdqOptions options, TimeProvider time, ILogger<MdqMetadataProvider> logger)
     {
@@ -61,9 +62,34 @@ public sealed class MdqMetadataProvider : IIdentityProviderMetadataProvider
             return cached.Entity;
         }
 
-        var answer = await QueryAsync(entityId, cached, cancellationToken).ConfigureAwait(false);
-        _cache[entityId] = answer;
-        return answer.Entity;
+        // One query per entity at a time: concurrent logins at an IdP whose answer just expired share it.
+        var mine = new TaskCompletionSource<CachedAnswer>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var query = _inFlight.GetOrAdd(entityId, mine.Task);
+        if (ReferenceEquals(query, mine.Task))
+        {
+            _ = QueryAndCacheAsync(entityId, cached, mine);
+        }
+
+        return (await query.WaitAsync(cancellationToken).ConfigureAwait(false)).Entity;
+    }
+
+    // Not cancelled by the caller that started it: others may be waiting for the same answer.
+    private async Task QueryAndCacheAsync(string entityId, CachedAnswer? cached, TaskCompletionSource<CachedAnswer> completion)
+    {
+        try
+        {
+            var answer = await QueryAsync(entityId, cached, CancellationToken.None).ConfigureAwait(false);
+            _cache[entityId] = answer;
+            completion.SetResult(answer);
+        }
+        catch (Exception ex)
+        {
+            completion.SetException(ex);
+        }
+        finally
+        {
+            _inFlight.TryRemove(new KeyValuePair<string, Task<CachedAnswer>>(entityId, completion.Task));
+        }
     }
 
     /// <summary>The request path for an entity ID (MDQ 2.1: URL-encoded, or the {sha1} transform).</summary>

@@ -47,6 +47,23 @@ public sealed class MdqMetadataProviderTests : IDisposable
     }
 
     [Fact]
+    public async Task Concurrent_lookups_of_one_entity_share_a_single_query()
+    {
+        Publish(Uri.EscapeDataString(IdP0), Answer(0));
+        _server.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var provider = Provider();
+
+        var first = provider.FindAsync(IdP0).AsTask();
+        await _server.RequestArrived.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var second = provider.FindAsync(IdP0).AsTask();
+        _server.Gate.SetResult();
+        var answers = await Task.WhenAll(first, second);
+
+        Assert.All(answers, a => Assert.Equal(IdP0, a!.EntityId));
+        Assert.Single(_server.Requests);
+    }
+
+    [Fact]
     public async Task Asks_by_the_sha1_form_when_configured()
     {
         var hex = Convert.ToHexStringLower(SHA1.HashData(Encoding.UTF8.GetBytes(IdP0)));

@@ -42,6 +42,12 @@ internal sealed class MetadataServer : IDisposable
     /// <summary>Every request: the raw path and its If-None-Match header.</summary>
     public ConcurrentQueue<(string Path, string? IfNoneMatch)> Requests { get; } = new();
 
+    /// <summary>Completed when the first request arrives.</summary>
+    public TaskCompletionSource RequestArrived { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>When set, answers wait until it is completed.</summary>
+    public TaskCompletionSource? Gate { get; set; }
+
     /// <summary>When set, every request gets this status instead.</summary>
     public HttpStatusCode? Failure { get; set; }
 
@@ -66,15 +72,21 @@ internal sealed class MetadataServer : IDisposable
                 return;
             }
 
-            Answer(context);
+            _ = Task.Run(() => AnswerAsync(context));
         }
     }
 
-    private void Answer(HttpListenerContext context)
+    private async Task AnswerAsync(HttpListenerContext context)
     {
         var path = context.Request.RawUrl ?? "";
         var ifNoneMatch = context.Request.Headers["If-None-Match"];
         Requests.Enqueue((path, ifNoneMatch));
+        RequestArrived.TrySetResult();
+        if (Gate is { } gate)
+        {
+            await gate.Task;
+        }
+
         var key = path[BaseUrl.AbsolutePath.Length..];
         var response = context.Response;
         if (Failure is { } failure)
