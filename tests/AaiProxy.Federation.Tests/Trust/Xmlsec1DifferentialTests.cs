@@ -56,6 +56,21 @@ public sealed class Xmlsec1DifferentialTests : IDisposable
         Assert.Equal(15, Fixtures.Load(signed, anchor).IdentityProviders.Count);
     }
 
+    [Xmlsec1Fact]
+    public async Task Refuses_an_inclusive_namespaces_prefix_list_that_xmlsec1_accepts_rather_than_guess()
+    {
+        // The streaming canonicalizer does not implement InclusiveNamespaces PrefixList: refused with a reason, never approximated.
+        var unsigned = AggregateGenerator.Generate(new AggregateSpec());
+        var template = Xmlsec1.SignatureTemplate(new AggregateSpec().Id).Replace(
+            $"<ds:Transform Algorithm=\"{AaiProxy.Saml.Xml.XmlSecurityAlgorithms.ExclusiveC14n}\"/>",
+            $"<ds:Transform Algorithm=\"{AaiProxy.Saml.Xml.XmlSecurityAlgorithms.ExclusiveC14n}\"><ec:InclusiveNamespaces xmlns:ec=\"http://www.w3.org/2001/10/xml-exc-c14n#\" PrefixList=\"md saml\"/></ds:Transform>");
+        var signed = await _xmlsec1.SignAsync(Fixtures.ReplaceOnce(unsigned, "<md:Extensions>", template + "<md:Extensions>"), TestCertificates.FederationSigner);
+
+        Assert.True(await _xmlsec1.VerifiesAsync(signed, TestCertificates.FederationSigner));
+        var error = Assert.Throws<MetadataRejectedException>(() => Fixtures.Load(signed));
+        Assert.Equal(MetadataRejection.SignatureTransformNotAllowed, error.Reason);
+    }
+
     private delegate string Mutation(string xml, Random random);
 
     // Each mutation edits one random place; "keeps" says whether the canonical form stays the same.
