@@ -76,19 +76,19 @@ public sealed class MdqMetadataProvider : IIdentityProviderMetadataProvider
     // Not cancelled by the caller that started it: others may be waiting for the same answer.
     private async Task QueryAndCacheAsync(string entityId, CachedAnswer? cached, TaskCompletionSource<CachedAnswer> completion)
     {
+        // Out of the in-flight table before completing, so no later caller can pick up a finished (and maybe old) query.
+        var inFlight = new KeyValuePair<string, Task<CachedAnswer>>(entityId, completion.Task);
         try
         {
             var answer = await QueryAsync(entityId, cached, CancellationToken.None).ConfigureAwait(false);
             _cache[entityId] = answer;
+            _inFlight.TryRemove(inFlight);
             completion.SetResult(answer);
         }
         catch (Exception ex)
         {
+            _inFlight.TryRemove(inFlight);
             completion.SetException(ex);
-        }
-        finally
-        {
-            _inFlight.TryRemove(new KeyValuePair<string, Task<CachedAnswer>>(entityId, completion.Task));
         }
     }
 

@@ -10,7 +10,9 @@ internal readonly record struct CanonicalAttribute(string Prefix, string LocalNa
 /// rules of Canonical XML 1.0 section 2) from element and text events, as UTF-8, so that a signed
 /// document can be digested while it streams. It covers only what an XmlReader over a DTD-less
 /// document can produce (elements, attributes, text, CDATA, whitespace); the caller rejects
-/// anything else (processing instructions, InclusiveNamespaces prefix lists) rather than guess.
+/// anything else (processing instructions) rather than guess. An InclusiveNamespaces PrefixList
+/// (exc-c14n 3.1) makes the listed prefixes follow inclusive c14n: rendered wherever in scope and
+/// not already rendered with that value.
 /// </summary>
 internal sealed class ExclusiveCanonicalWriter : IDisposable
 {
@@ -21,13 +23,21 @@ internal sealed class ExclusiveCanonicalWriter : IDisposable
     private readonly Stack<(string QualifiedName, int RenderedMark)> _open = new();
     private readonly List<(string Prefix, string Uri)> _toRender = [];
     private readonly List<CanonicalAttribute> _sorted = [];
+    private readonly string[] _inclusivePrefixes;
 
-    public ExclusiveCanonicalWriter(Stream output) =>
+    /// <param name="inclusivePrefixes">The PrefixList tokens; <c>#default</c> is the default namespace.</param>
+    public ExclusiveCanonicalWriter(Stream output, IReadOnlyCollection<string>? inclusivePrefixes = null)
+    {
         _output = new StreamWriter(output, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 64 * 1024, leaveOpen: true);
+        _inclusivePrefixes = (inclusivePrefixes ?? []).Select(p => p == "#default" ? "" : p).Distinct(StringComparer.Ordinal).ToArray();
+    }
 
     public int Depth => _open.Count;
 
-    public void StartElement(string prefix, string localName, string namespaceUri, IReadOnlyList<CanonicalAttribute> attributes)
+    /// <param name="inScope">The namespace a prefix is bound to at this element ("" for the default
+    /// namespace), or null when unbound; consulted only for PrefixList prefixes.</param>
+    public void StartElement(string prefix, string localName, string namespaceUri, IReadOnlyList<CanonicalAttribute> attributes,
+        Func<string, string?>? inScope = null)
     {
         // Exc-c14n 3: render a namespace only where it is visibly utilized (by the element's own
         // name or a prefixed attribute's) and not already rendered with that value by an output ancestor.
@@ -38,6 +48,16 @@ internal sealed class ExclusiveCanonicalWriter : IDisposable
             if (attribute.Prefix.Length > 0 && attribute.Prefix != "xml")
             {
                 NeedNamespace(attribute.Prefix, attribute.NamespaceUri);
+            }
+        }
+
+        foreach (var inclusive in _inclusivePrefixes)
+        {
+            // Inclusive c14n: an unbound default namespace is the empty one; an unbound prefix is simply absent.
+            var uri = inScope?.Invoke(inclusive) ?? (inclusive.Length == 0 ? "" : null);
+            if (uri is not null)
+            {
+                NeedNamespace(inclusive, uri);
             }
         }
 

@@ -21,7 +21,8 @@ internal sealed record CheckedSignature(
     HashAlgorithmName DigestHash,
     byte[] DigestValue,
     byte[] SignatureValue,
-    X509Certificate2 Signer)
+    X509Certificate2 Signer,
+    IReadOnlyList<string> DigestInclusivePrefixes)
 {
     // XMLDSig 6.4.2 (RSASSA-PKCS1-v1_5) and RFC 4051 3.3 / XMLDSig 1.1 6.4.3 (ECDSA: r || s, fixed width).
     public bool VerifiesSignedInfo(byte[] canonicalSignedInfo)
@@ -78,18 +79,18 @@ internal static class SignatureRules
         var (keyKind, signatureHash) = RequireAllowedSignatureMethod(signedInfo);
         var reference = RequireOne(signedInfo, "Reference");
         RequireReferenceToDocumentElement(documentId, reference);
-        RequireAllowedTransforms(reference);
+        var inclusivePrefixes = RequireAllowedTransforms(reference);
         var digestHash = RequireAllowedDigestMethod(reference);
         var signer = RequireTrustedSigner(signature, anchor);
         RequireStrongKeyOfTheMethodsKind(signer, keyKind);
         return new CheckedSignature(keyKind, signatureHash, digestHash,
             Base64(RequireOne(reference, "DigestValue"), "DigestValue"),
             Base64(RequireOne(signature, "SignatureValue"), "SignatureValue"),
-            signer);
+            signer, inclusivePrefixes);
     }
 
-    // MAPS: exclusive canonicalization only, without an InclusiveNamespaces prefix list (which the
-    // streaming canonicalizer does not implement: refused rather than approximated).
+    // MAPS: exclusive canonicalization only. SignedInfo is canonicalized as it streams past, before
+    // its CanonicalizationMethod could name a PrefixList, so one there is refused, never approximated.
     private static void RequireExclusiveCanonicalization(XElement signedInfo)
     {
         var method = RequireOne(signedInfo, "CanonicalizationMethod");
@@ -122,19 +123,32 @@ internal static class SignatureRules
         }
     }
 
-    // MAPS: the enveloped-signature transform, then optionally exclusive c14n (without parameters); nothing else.
-    private static void RequireAllowedTransforms(XElement reference)
+    private static readonly XNamespace ExcC14n = XmlSecurityAlgorithms.ExclusiveC14n;
+
+    // MAPS: the enveloped-signature transform, then optionally exclusive c14n, whose only allowed
+    // parameter is an InclusiveNamespaces PrefixList (exc-c14n 3.1); nothing else.
+    private static IReadOnlyList<string> RequireAllowedTransforms(XElement reference)
     {
         var lists = reference.Elements(Ds + "Transforms").ToList();
         var transforms = lists.Count == 1 ? lists[0].Elements().ToList() : [];
-        var algorithms = transforms.Select(t => t.Name == Ds + "Transform" && !t.HasElements ? (string?)t.Attribute("Algorithm") : null).ToList();
+        var algorithms = transforms.Select(t => t.Name == Ds + "Transform" ? (string?)t.Attribute("Algorithm") : null).ToList();
         var allowed = algorithms is [XmlSecurityAlgorithms.EnvelopedSignature]
                       or [XmlSecurityAlgorithms.EnvelopedSignature, XmlSecurityAlgorithms.ExclusiveC14n];
-        if (!allowed || lists.Count != 1)
+        if (!allowed || lists.Count != 1 || transforms[0].HasElements)
         {
             throw new MetadataRejectedException(MetadataRejection.SignatureTransformNotAllowed,
                 $"Transforms [{string.Join(", ", algorithms)}] are not allowed; only enveloped-signature then exclusive canonicalization are.");
         }
+
+        var parameters = transforms.Count == 2 ? transforms[1].Elements().ToList() : [];
+        return parameters switch
+        {
+            [] => [],
+            [var inclusive] when inclusive.Name == ExcC14n + "InclusiveNamespaces" && inclusive.Attribute("PrefixList") is { } list =>
+                list.Value.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries),
+            _ => throw new MetadataRejectedException(MetadataRejection.SignatureTransformNotAllowed,
+                "The exclusive canonicalization transform has parameters other than one InclusiveNamespaces PrefixList."),
+        };
     }
 
     // MAPS: SHA-256 or stronger.

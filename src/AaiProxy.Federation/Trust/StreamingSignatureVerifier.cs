@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text;
 using System.Xml;
 using System.Xml.Linq;
 using AaiProxy.Federation.Reading;
@@ -26,70 +27,93 @@ internal static class StreamingSignatureVerifier
     {
         var documentId = reader.GetAttribute("ID");
         var ids = new IdCounter(documentId);
-        using var sink = new DigestSink();
-        using var canonical = new ExclusiveCanonicalWriter(sink);
-        canonical.StartElement(reader.Prefix, reader.LocalName, reader.NamespaceURI, Attributes(reader, ids));
+        // The document element is canonicalized once the signature has said how (its PrefixList):
+        // until then keep its name, attributes, namespace declarations and the whitespace before the Signature.
+        var root = (reader.Prefix, reader.LocalName, reader.NamespaceURI, Attributes: Attributes(reader, ids), Declared: Declarations(reader));
         if (reader.IsEmptyElement)
         {
             throw new MetadataRejectedException(MetadataRejection.SignatureMissing, "The metadata is not signed.");
         }
 
+        var leadingText = new StringBuilder();
+        DigestSink? sink = null;
+        ExclusiveCanonicalWriter? canonical = null;
         CheckedSignature? signature = null;
-        while (canonical.Depth > 0 && reader.Read())
+        try
         {
-            switch (reader.NodeType)
+            while ((canonical is null || canonical.Depth > 0) && reader.Read())
             {
-                case XmlNodeType.Element when reader.Depth == 1 && IsSignature(reader):
-                    if (signature is not null)
-                    {
-                        throw new MetadataRejectedException(MetadataRejection.SignatureStructureInvalid, "The metadata has more than one Signature.");
-                    }
+                switch (reader.NodeType)
+                {
+                    case XmlNodeType.Element when reader.Depth == 1 && IsSignature(reader):
+                        if (signature is not null)
+                        {
+                            throw new MetadataRejectedException(MetadataRejection.SignatureStructureInvalid, "The metadata has more than one Signature.");
+                        }
 
-                    signature = VerifySignedInfo(reader, documentId, anchor, ids, maxDepth);
-                    canonical.Flush();
-                    sink.StartDigest(signature.DigestHash);
-                    break;
-                case XmlNodeType.Element:
-                    if (signature is null)
-                    {
-                        throw new MetadataRejectedException(MetadataRejection.SignatureMissing,
-                            "The metadata is not signed (its element's first child is not a ds:Signature).");
-                    }
+                        signature = VerifySignedInfo(reader, documentId, anchor, ids, maxDepth);
+                        sink = new DigestSink(signature.DigestHash);
+                        canonical = new ExclusiveCanonicalWriter(sink, signature.DigestInclusivePrefixes);
+                        canonical.StartElement(root.Prefix, root.LocalName, root.NamespaceURI, root.Attributes, root.Declared.GetValueOrDefault);
+                        canonical.Text(leadingText.ToString());
+                        break;
+                    case XmlNodeType.Element:
+                        if (canonical is null)
+                        {
+                            throw new MetadataRejectedException(MetadataRejection.SignatureMissing,
+                                "The metadata is not signed (its element's first child is not a ds:Signature).");
+                        }
 
-                    if (reader.Depth >= maxDepth)
-                    {
-                        throw MetadataXml.TooDeep(maxDepth);
-                    }
+                        if (reader.Depth >= maxDepth)
+                        {
+                            throw MetadataXml.TooDeep(maxDepth);
+                        }
 
-                    canonical.StartElement(reader.Prefix, reader.LocalName, reader.NamespaceURI, Attributes(reader, ids));
-                    if (reader.IsEmptyElement)
-                    {
+                        canonical.StartElement(reader.Prefix, reader.LocalName, reader.NamespaceURI, Attributes(reader, ids), reader.LookupNamespace);
+                        if (reader.IsEmptyElement)
+                        {
+                            canonical.EndElement();
+                        }
+
+                        break;
+                    case XmlNodeType.EndElement when canonical is null:
+                        throw new MetadataRejectedException(MetadataRejection.SignatureMissing, "The metadata is not signed.");
+                    case XmlNodeType.EndElement:
                         canonical.EndElement();
-                    }
+                        break;
+                    case XmlNodeType.Text or XmlNodeType.CDATA or XmlNodeType.Whitespace or XmlNodeType.SignificantWhitespace:
+                        if (canonical is null)
+                        {
+                            leadingText.Append(reader.Value);
+                        }
+                        else
+                        {
+                            canonical.Text(reader.Value);
+                        }
 
-                    break;
-                case XmlNodeType.EndElement:
-                    canonical.EndElement();
-                    break;
-                case XmlNodeType.Text or XmlNodeType.CDATA or XmlNodeType.Whitespace or XmlNodeType.SignificantWhitespace:
-                    canonical.Text(reader.Value);
-                    break;
-                default:
-                    throw Unsupported(reader.NodeType);
+                        break;
+                    default:
+                        throw Unsupported(reader.NodeType);
+                }
+            }
+
+            if (signature is null || canonical is null || sink is null)
+            {
+                throw new MetadataRejectedException(MetadataRejection.SignatureMissing, "The metadata is not signed.");
+            }
+
+            ids.RequireOnce();
+            canonical.Flush();
+            if (!CryptographicOperations.FixedTimeEquals(sink.FinishDigest(), signature.DigestValue))
+            {
+                throw new MetadataRejectedException(MetadataRejection.SignatureInvalid,
+                    "The metadata's digest does not match its signature: the content was changed after signing.");
             }
         }
-
-        if (signature is null)
+        finally
         {
-            throw new MetadataRejectedException(MetadataRejection.SignatureMissing, "The metadata is not signed.");
-        }
-
-        ids.RequireOnce();
-        canonical.Flush();
-        if (!CryptographicOperations.FixedTimeEquals(sink.FinishDigest(), signature.DigestValue))
-        {
-            throw new MetadataRejectedException(MetadataRejection.SignatureInvalid,
-                "The metadata's digest does not match its signature: the content was changed after signing.");
+            canonical?.Dispose();
+            sink?.Dispose();
         }
 
         return true;
@@ -190,6 +214,27 @@ internal static class StreamingSignatureVerifier
         new(XName.Get(reader.LocalName, reader.NamespaceURI),
             Attributes(reader, ids).Select(a => new XAttribute(XName.Get(a.LocalName, a.NamespaceUri), a.Value)));
 
+    // The document element's own namespace declarations: all that is in scope there ("" is the default namespace).
+    private static Dictionary<string, string> Declarations(XmlReader reader)
+    {
+        var declared = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (reader.MoveToFirstAttribute())
+        {
+            do
+            {
+                if (reader.NamespaceURI == XmlnsNamespace)
+                {
+                    declared[reader.Prefix.Length == 0 ? "" : reader.LocalName] = reader.Value;
+                }
+            }
+            while (reader.MoveToNextAttribute());
+
+            reader.MoveToElement();
+        }
+
+        return declared;
+    }
+
     private static List<CanonicalAttribute> Attributes(XmlReader reader, IdCounter? ids)
     {
         var attributes = new List<CanonicalAttribute>(reader.AttributeCount);
@@ -233,35 +278,16 @@ internal static class StreamingSignatureVerifier
         }
     }
 
-    /// <summary>Holds the canonical bytes written before the digest algorithm is known (the document
-    /// element's start tag), then hashes everything.</summary>
-    private sealed class DigestSink : Stream
+    /// <summary>Hashes the canonical bytes as they are written.</summary>
+    private sealed class DigestSink(HashAlgorithmName algorithm) : Stream
     {
-        private MemoryStream? _pending = new();
-        private IncrementalHash? _hash;
+        private readonly IncrementalHash _hash = IncrementalHash.CreateHash(algorithm);
 
-        public void StartDigest(HashAlgorithmName algorithm)
-        {
-            _hash = IncrementalHash.CreateHash(algorithm);
-            _hash.AppendData(_pending!.GetBuffer(), 0, (int)_pending.Length);
-            _pending = null;
-        }
+        public byte[] FinishDigest() => _hash.GetHashAndReset();
 
-        public byte[] FinishDigest() => _hash!.GetHashAndReset();
+        public override void Write(byte[] buffer, int offset, int count) => _hash.AppendData(buffer, offset, count);
 
-        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
-        public override void Write(ReadOnlySpan<byte> buffer)
-        {
-            if (_hash is null)
-            {
-                _pending!.Write(buffer);
-            }
-            else
-            {
-                _hash.AppendData(buffer);
-            }
-        }
+        public override void Write(ReadOnlySpan<byte> buffer) => _hash.AppendData(buffer);
 
         public override void Flush()
         {
@@ -271,8 +297,7 @@ internal static class StreamingSignatureVerifier
         {
             if (disposing)
             {
-                _hash?.Dispose();
-                _pending?.Dispose();
+                _hash.Dispose();
             }
 
             base.Dispose(disposing);

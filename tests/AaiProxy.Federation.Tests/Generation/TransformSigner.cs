@@ -15,11 +15,12 @@ internal static class TransformSigner
 {
     private static readonly SafeXmlLimits Limits = new(64 * 1024 * 1024, 64);
 
-    public static string Sign(string xml, X509Certificate2 signer)
+    /// <param name="prefixList">An InclusiveNamespaces PrefixList for the reference's exclusive c14n, if any.</param>
+    public static string Sign(string xml, X509Certificate2 signer, string? prefixList = null)
     {
-        var digest = Canonicalize(xml, transform => transform.GetDigestedOutput(SHA256.Create()));
-        var signedInfo = $"""<ds:SignedInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:CanonicalizationMethod Algorithm="{XmlSecurityAlgorithms.ExclusiveC14n}"/><ds:SignatureMethod Algorithm="{SignatureMethod(signer)}"/><ds:Reference URI="#{SafeXml.Load(xml, Limits).DocumentElement!.GetAttribute("ID")}"><ds:Transforms><ds:Transform Algorithm="{XmlSecurityAlgorithms.EnvelopedSignature}"/><ds:Transform Algorithm="{XmlSecurityAlgorithms.ExclusiveC14n}"/></ds:Transforms><ds:DigestMethod Algorithm="{XmlSecurityAlgorithms.Sha256}"/><ds:DigestValue>{Convert.ToBase64String(digest)}</ds:DigestValue></ds:Reference></ds:SignedInfo>""";
-        var canonicalSignedInfo = Canonicalize(signedInfo, transform =>
+        var digest = Canonicalize(xml, prefixList, transform => transform.GetDigestedOutput(SHA256.Create()));
+        var signedInfo = $"""<ds:SignedInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:CanonicalizationMethod Algorithm="{XmlSecurityAlgorithms.ExclusiveC14n}"/><ds:SignatureMethod Algorithm="{SignatureMethod(signer)}"/><ds:Reference URI="#{SafeXml.Load(xml, Limits).DocumentElement!.GetAttribute("ID")}"><ds:Transforms><ds:Transform Algorithm="{XmlSecurityAlgorithms.EnvelopedSignature}"/>{ExclusiveC14nTransform(prefixList)}</ds:Transforms><ds:DigestMethod Algorithm="{XmlSecurityAlgorithms.Sha256}"/><ds:DigestValue>{Convert.ToBase64String(digest)}</ds:DigestValue></ds:Reference></ds:SignedInfo>""";
+        var canonicalSignedInfo = Canonicalize(signedInfo, null, transform =>
         {
             using var output = (Stream)transform.GetOutput(typeof(Stream));
             using var bytes = new MemoryStream();
@@ -48,9 +49,13 @@ internal static class TransformSigner
         return rsa.SignData(data, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
     }
 
-    private static byte[] Canonicalize(string xml, Func<XmlDsigExcC14NTransform, byte[]> output)
+    private static string ExclusiveC14nTransform(string? prefixList) => prefixList is null
+        ? $"<ds:Transform Algorithm=\"{XmlSecurityAlgorithms.ExclusiveC14n}\"/>"
+        : $"<ds:Transform Algorithm=\"{XmlSecurityAlgorithms.ExclusiveC14n}\"><ec:InclusiveNamespaces xmlns:ec=\"{XmlSecurityAlgorithms.ExclusiveC14n}\" PrefixList=\"{prefixList}\"/></ds:Transform>";
+
+    private static byte[] Canonicalize(string xml, string? prefixList, Func<XmlDsigExcC14NTransform, byte[]> output)
     {
-        var transform = new XmlDsigExcC14NTransform();
+        var transform = new XmlDsigExcC14NTransform(includeComments: false, inclusiveNamespacesPrefixList: prefixList);
         transform.LoadInput(SafeXml.Load(xml, Limits));
         return output(transform);
     }

@@ -53,7 +53,8 @@ internal sealed class MetadataServer : IDisposable
 
     public void Dispose()
     {
-        _listener.Stop();
+        // Close alone: after Stop, Close would look the port up again and can bind it anew (or fail
+        // when another test's server has taken it meanwhile).
         _listener.Close();
         _loop.Wait(TimeSpan.FromSeconds(10));
     }

@@ -28,6 +28,10 @@ public sealed class CanonicalizationFuzzTests : IDisposable
         "\"quotes\" and 'apos'", "", "\n\t ",
     ];
 
+    // InclusiveNamespaces PrefixLists: none, prefixes bound on the document element, rebound or
+    // declared only inside the snippets, the default namespace, unbound ones.
+    private static readonly string?[] PrefixLists = [null, null, "md", "saml mdui", "#default", "x y ns0 z", "md ds shibmd #default", "unused q p"];
+
     private static string Pick(Random random, string[] values) => values[random.Next(values.Length)];
 
     private sealed record Pools(string[] Values, string[] Texts);
@@ -99,11 +103,12 @@ public sealed class CanonicalizationFuzzTests : IDisposable
         for (var i = 0; i < 60; i++)
         {
             var unsigned = Mutate(random, Everything);
+            var prefixList = PrefixLists[random.Next(PrefixLists.Length)];
 
-            var signed = TransformSigner.Sign(unsigned, TestCertificates.FederationSigner);
+            var signed = TransformSigner.Sign(unsigned, TestCertificates.FederationSigner, prefixList);
 
             var exception = Record.Exception(() => Fixtures.Load(signed));
-            Assert.True(exception is null, $"case {i}: {exception?.Message}\n{unsigned}");
+            Assert.True(exception is null, $"case {i} (PrefixList '{prefixList}'): {exception?.Message}\n{unsigned}");
         }
     }
 
@@ -111,15 +116,17 @@ public sealed class CanonicalizationFuzzTests : IDisposable
     public async Task Verifies_what_xmlsec1_signed_on_seeded_awkward_documents()
     {
         var random = new Random(1603);
-        for (var i = 0; i < 15; i++)
+        for (var i = 0; i < 25; i++)
         {
             var unsigned = Mutate(random, Everything);
-            var template = Fixtures.ReplaceOnce(unsigned, "<md:Extensions>", Xmlsec1.SignatureTemplate(new AggregateSpec().Id) + "<md:Extensions>");
+            var prefixList = PrefixLists[random.Next(PrefixLists.Length)];
+            var template = Fixtures.ReplaceOnce(unsigned, "<md:Extensions>",
+                Xmlsec1.SignatureTemplate(new AggregateSpec().Id, transformPrefixList: prefixList) + "<md:Extensions>");
 
             var signed = await _xmlsec1.SignAsync(template, TestCertificates.FederationSigner);
 
             var exception = Record.Exception(() => Fixtures.Load(signed));
-            Assert.True(exception is null, $"case {i}: {exception?.Message}\n{unsigned}");
+            Assert.True(exception is null, $"case {i} (PrefixList '{prefixList}'): {exception?.Message}\n{unsigned}");
         }
     }
 

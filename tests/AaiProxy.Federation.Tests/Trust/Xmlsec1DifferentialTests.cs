@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using AaiProxy.Federation.Reading;
 using AaiProxy.Federation.Tests.Generation;
+using AaiProxy.Saml.Xml;
 
 namespace AaiProxy.Federation.Tests.Trust;
 
@@ -57,13 +58,22 @@ public sealed class Xmlsec1DifferentialTests : IDisposable
     }
 
     [Xmlsec1Fact]
-    public async Task Refuses_an_inclusive_namespaces_prefix_list_that_xmlsec1_accepts_rather_than_guess()
+    public async Task Accepts_an_aggregate_xmlsec1_signed_with_an_inclusive_namespaces_prefix_list()
     {
-        // The streaming canonicalizer does not implement InclusiveNamespaces PrefixList: refused with a reason, never approximated.
         var unsigned = AggregateGenerator.Generate(new AggregateSpec());
-        var template = Xmlsec1.SignatureTemplate(new AggregateSpec().Id).Replace(
-            $"<ds:Transform Algorithm=\"{AaiProxy.Saml.Xml.XmlSecurityAlgorithms.ExclusiveC14n}\"/>",
-            $"<ds:Transform Algorithm=\"{AaiProxy.Saml.Xml.XmlSecurityAlgorithms.ExclusiveC14n}\"><ec:InclusiveNamespaces xmlns:ec=\"http://www.w3.org/2001/10/xml-exc-c14n#\" PrefixList=\"md saml\"/></ds:Transform>");
+        var template = Xmlsec1.SignatureTemplate(new AggregateSpec().Id, transformPrefixList: "md saml #default unbound");
+
+        var signed = await _xmlsec1.SignAsync(Fixtures.ReplaceOnce(unsigned, "<md:Extensions>", template + "<md:Extensions>"), TestCertificates.FederationSigner);
+
+        Assert.Equal(15, Fixtures.Load(signed).IdentityProviders.Count);
+    }
+
+    [Xmlsec1Fact]
+    public async Task Refuses_a_prefix_list_on_the_signed_info_canonicalization_that_xmlsec1_accepts_rather_than_guess()
+    {
+        // SignedInfo is canonicalized as it streams past, before its CanonicalizationMethod is known.
+        var unsigned = AggregateGenerator.Generate(new AggregateSpec());
+        var template = Xmlsec1.SignatureTemplate(new AggregateSpec().Id, signedInfoPrefixList: "md");
         var signed = await _xmlsec1.SignAsync(Fixtures.ReplaceOnce(unsigned, "<md:Extensions>", template + "<md:Extensions>"), TestCertificates.FederationSigner);
 
         Assert.True(await _xmlsec1.VerifiesAsync(signed, TestCertificates.FederationSigner));
