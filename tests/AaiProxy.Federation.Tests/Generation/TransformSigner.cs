@@ -19,7 +19,7 @@ internal static class TransformSigner
     public static string Sign(string xml, X509Certificate2 signer, string? prefixList = null)
     {
         var digest = Canonicalize(xml, prefixList, transform => transform.GetDigestedOutput(SHA256.Create()));
-        var signedInfo = $"""<ds:SignedInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:CanonicalizationMethod Algorithm="{XmlSecurityAlgorithms.ExclusiveC14n}"/><ds:SignatureMethod Algorithm="{SignatureMethod(signer)}"/><ds:Reference URI="#{SafeXml.Load(xml, Limits).DocumentElement!.GetAttribute("ID")}"><ds:Transforms><ds:Transform Algorithm="{XmlSecurityAlgorithms.EnvelopedSignature}"/>{ExclusiveC14nTransform(prefixList)}</ds:Transforms><ds:DigestMethod Algorithm="{XmlSecurityAlgorithms.Sha256}"/><ds:DigestValue>{Convert.ToBase64String(digest)}</ds:DigestValue></ds:Reference></ds:SignedInfo>""";
+        var signedInfo = $"""<ds:SignedInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:CanonicalizationMethod Algorithm="{XmlSecurityAlgorithms.ExclusiveC14n}"/><ds:SignatureMethod Algorithm="{SignatureMethod(signer)}"/><ds:Reference URI="#{SafeXml.Load(xml, Limits).DocumentElement!.GetAttribute("ID")}"><ds:Transforms><ds:Transform Algorithm="{XmlSecurityAlgorithms.EnvelopedSignature}"/>{SignatureMarkup.ExclusiveC14n("Transform", prefixList)}</ds:Transforms><ds:DigestMethod Algorithm="{XmlSecurityAlgorithms.Sha256}"/><ds:DigestValue>{Convert.ToBase64String(digest)}</ds:DigestValue></ds:Reference></ds:SignedInfo>""";
         var canonicalSignedInfo = Canonicalize(signedInfo, null, transform =>
         {
             using var output = (Stream)transform.GetOutput(typeof(Stream));
@@ -48,10 +48,6 @@ internal static class TransformSigner
         using var rsa = signer.GetRSAPrivateKey()!;
         return rsa.SignData(data, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
     }
-
-    private static string ExclusiveC14nTransform(string? prefixList) => prefixList is null
-        ? $"<ds:Transform Algorithm=\"{XmlSecurityAlgorithms.ExclusiveC14n}\"/>"
-        : $"<ds:Transform Algorithm=\"{XmlSecurityAlgorithms.ExclusiveC14n}\"><ec:InclusiveNamespaces xmlns:ec=\"{XmlSecurityAlgorithms.ExclusiveC14n}\" PrefixList=\"{prefixList}\"/></ds:Transform>";
 
     private static byte[] Canonicalize(string xml, string? prefixList, Func<XmlDsigExcC14NTransform, byte[]> output)
     {

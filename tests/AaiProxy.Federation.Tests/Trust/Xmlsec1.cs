@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using AaiProxy.Federation.Tests.Generation;
 using AaiProxy.Saml.Xml;
 
 namespace AaiProxy.Federation.Tests.Trust;
@@ -55,19 +56,14 @@ internal sealed class Xmlsec1 : IDisposable
     public static string SignatureTemplate(string id, string signatureMethod = XmlSecurityAlgorithms.RsaSha256,
         string? transformPrefixList = null, string? signedInfoPrefixList = null) => $"""
         <ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:SignedInfo>
-        {ExclusiveC14n("CanonicalizationMethod", signedInfoPrefixList)}
+        {SignatureMarkup.ExclusiveC14n("CanonicalizationMethod", signedInfoPrefixList)}
         <ds:SignatureMethod Algorithm="{signatureMethod}"/>
         <ds:Reference URI="#{id}"><ds:Transforms>
         <ds:Transform Algorithm="{XmlSecurityAlgorithms.EnvelopedSignature}"/>
-        {ExclusiveC14n("Transform", transformPrefixList)}
+        {SignatureMarkup.ExclusiveC14n("Transform", transformPrefixList)}
         </ds:Transforms><ds:DigestMethod Algorithm="{XmlSecurityAlgorithms.Sha256}"/><ds:DigestValue/></ds:Reference>
         </ds:SignedInfo><ds:SignatureValue/><ds:KeyInfo><ds:X509Data/></ds:KeyInfo></ds:Signature>
         """;
-
-    /// <summary>An exclusive c14n algorithm element, with an InclusiveNamespaces PrefixList when one is given.</summary>
-    public static string ExclusiveC14n(string element, string? prefixList) => prefixList is null
-        ? $"<ds:{element} Algorithm=\"{XmlSecurityAlgorithms.ExclusiveC14n}\"/>"
-        : $"<ds:{element} Algorithm=\"{XmlSecurityAlgorithms.ExclusiveC14n}\"><ec:InclusiveNamespaces xmlns:ec=\"{XmlSecurityAlgorithms.ExclusiveC14n}\" PrefixList=\"{prefixList}\"/></ds:{element}>";
 
     private async Task<string> WriteAsync(string content)
     {
