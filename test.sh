@@ -102,6 +102,7 @@ run_suite() { # label project [env assignments...]
 run_suite saml tests/AaiProxy.Saml.Tests
 run_suite groups tests/AaiProxy.Groups.Tests
 run_suite upstream tests/AaiProxy.Upstream.Tests
+run_suite federation tests/AaiProxy.Federation.Tests
 run_suite server-sqlite tests/AaiProxy.Server.Tests AAIPROXY_TEST_DATABASE=sqlite
 if [[ -n "${AAIPROXY_TEST_POSTGRES:-}" ]]; then
   run_suite server-postgres tests/AaiProxy.Server.Tests AAIPROXY_TEST_DATABASE=postgres

@@ -1,0 +1,46 @@
+using AaiProxy.Federation.Reading;
+using AaiProxy.Federation.Trust;
+using AaiProxy.Saml.Xml;
+
+namespace AaiProxy.Federation.Sources;
+
+/// <summary>A Metadata Query (MDQ, draft-young-md-query) service and how its answers are trusted and cached.</summary>
+public sealed record MdqOptions
+{
+    /// <summary>The service base, e.g. <c>https://mdq.aai.dfn.de/</c>; requests go to <c>{base}/entities/{id}</c>.</summary>
+    public required Uri BaseUrl { get; init; }
+
+    /// <summary>Every answer is verified against this before anything in it is used.</summary>
+    public required MetadataTrustAnchor Anchor { get; init; }
+
+    /// <summary>Ask by <c>{sha1}</c> + hex of the entity ID instead of the URL-encoded entity ID.</summary>
+    public bool UseSha1Identifiers { get; init; }
+
+    /// <summary>How long an answer is kept when it carries no <c>cacheDuration</c>.</summary>
+    public TimeSpan DefaultCacheDuration { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>An upper bound on any answer's <c>cacheDuration</c>.</summary>
+    public TimeSpan MaxCacheDuration { get; init; } = TimeSpan.FromHours(24);
+
+    /// <summary>How long "unknown" (404) is remembered.</summary>
+    public TimeSpan NegativeCacheDuration { get; init; } = TimeSpan.FromMinutes(10);
+
+    public EntityFilter Filter { get; init; } = EntityFilter.All;
+
+    /// <summary>One entity per answer: the single-entity limits; validUntil required by default.</summary>
+    public MetadataReadOptions ReadOptions { get; init; } = new(SafeXmlLimits.EntityMetadata, RequireValidUntil: true);
+
+    /// <summary>Fails at start-up with the setting to fix.</summary>
+    public void Validate()
+    {
+        if (!BaseUrl.IsAbsoluteUri || BaseUrl.Scheme is not ("https" or "http"))
+        {
+            throw new ArgumentException($"MDQ BaseUrl '{BaseUrl}' must be an absolute http(s) URL.", nameof(BaseUrl));
+        }
+
+        if (DefaultCacheDuration <= TimeSpan.Zero || MaxCacheDuration < DefaultCacheDuration || NegativeCacheDuration <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("MDQ cache durations must be positive, with MaxCacheDuration at least DefaultCacheDuration.");
+        }
+    }
+}

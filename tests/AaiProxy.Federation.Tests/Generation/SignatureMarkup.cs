@@ -1,0 +1,13 @@
+using AaiProxy.Saml.Xml;
+
+namespace AaiProxy.Federation.Tests.Generation;
+
+/// <summary>Signature markup the test signers share.</summary>
+internal static class SignatureMarkup
+{
+    /// <summary>An exclusive c14n algorithm element (a CanonicalizationMethod or a Transform), with an
+    /// InclusiveNamespaces PrefixList when one is given.</summary>
+    public static string ExclusiveC14n(string element, string? prefixList) => prefixList is null
+        ? $"<ds:{element} Algorithm=\"{XmlSecurityAlgorithms.ExclusiveC14n}\"/>"
+        : $"<ds:{element} Algorithm=\"{XmlSecurityAlgorithms.ExclusiveC14n}\"><ec:InclusiveNamespaces xmlns:ec=\"{XmlSecurityAlgorithms.ExclusiveC14n}\" PrefixList=\"{prefixList}\"/></ds:{element}>";
+}
