@@ -47,7 +47,7 @@ public sealed record ProxySession(string AccountId, string LinkId, string Upstre
         return result.Succeeded ? From(result.Principal, result.Properties) : null;
     }
 
-    public static ProxySession? From(ClaimsPrincipal? principal, AuthenticationProperties? properties)
+    private static ProxySession? From(ClaimsPrincipal? principal, AuthenticationProperties? properties)
     {
         if (principal?.FindFirst(SessionClaims.AccountId)?.Value is not { } accountId ||
             principal.FindFirst(SessionClaims.LinkId)?.Value is not { } linkId ||
