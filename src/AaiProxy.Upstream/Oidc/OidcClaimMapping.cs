@@ -48,6 +48,9 @@ public sealed class OidcClaimMapping
         return new([.. overrides.Select(pair => (pair.Key, pair.Value)), .. Default._pairs]);
     }
 
+    /// <summary>The claims this mapping reads (to ask the userinfo response for them).</summary>
+    public IEnumerable<string> ClaimNames => _pairs.Select(pair => pair.Claim).Distinct(StringComparer.Ordinal);
+
     /// <summary>The internal attributes of a login's claims.</summary>
     public Dictionary<string, IReadOnlyList<string>> Map(ValidatedOidcLogin login)
     {
