@@ -76,7 +76,17 @@ public sealed class OidcProviderLoginTests(OidcPeerProxyFixture fixture) : IClas
         var answer = OidcTestClient.Query(atClient);
         Assert.Equal("unmet_authentication_requirements", answer["error"]);
         Assert.False(answer.ContainsKey("code"));
-        Assert.Contains(fixture.Factory.Logs.Lines, line => line.Contains("is none of the requested [https://refeds.org/profile/mfa]", StringComparison.Ordinal));
+        Assert.Contains(fixture.Factory.Logs.Lines, line =>
+            line.Contains("acr 'https://refeds.org/profile/sfa' is none of the requested [https://refeds.org/profile/mfa]", StringComparison.Ordinal));
+    }
+
+    [SkippableFact]
+    public async Task Provider_stating_the_requested_acr_signs_in_and_the_client_gets_that_acr()
+    {
+        var idToken = await CodeFlowAsync(fixture.Factory.CreateBrowser(), TestOidcProvider.CreateBrowser(), "mfa-" + Guid.NewGuid().ToString("N")[..8],
+            acrValues: "https://refeds.org/profile/mfa");
+
+        Assert.Equal("https://refeds.org/profile/mfa", idToken.GetPayloadValue<string>("acr"));
     }
 
     [SkippableFact]
@@ -119,10 +129,16 @@ public sealed class OidcProviderLoginTests(OidcPeerProxyFixture fixture) : IClas
     }
 
     // The whole code flow through the provider; returns the proxy's ID token.
-    private async Task<JsonWebToken> CodeFlowAsync(HttpClient proxyBrowser, HttpClient providerBrowser, string login)
+    private async Task<JsonWebToken> CodeFlowAsync(HttpClient proxyBrowser, HttpClient providerBrowser, string login, string? acrValues = null)
     {
         var pkce = OidcTestClient.NewPkce();
-        var (atClient, _) = await AuthorizeThroughProviderAsync(proxyBrowser, providerBrowser, OidcTestClient.AuthorizationRequest(pkce), login);
+        var request = OidcTestClient.AuthorizationRequest(pkce);
+        if (acrValues is not null)
+        {
+            request["acr_values"] = acrValues;
+        }
+
+        var (atClient, _) = await AuthorizeThroughProviderAsync(proxyBrowser, providerBrowser, request, login);
         Assert.True(OidcTestClient.Query(atClient).TryGetValue("code", out var code), atClient.ToString());
         var (status, body) = await new OidcTestClient(fixture.Factory).TokenAsync(new()
         {
