@@ -1,6 +1,7 @@
 using System.Net;
 using AaiProxy.Server.Tests.Infrastructure;
 using AaiProxy.Server.Upstream.Oidc;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 
 namespace AaiProxy.Server.Tests.Upstream;
@@ -108,14 +109,24 @@ public sealed class OidcProviderOptionsTests(UnreachableOidcProviderProxyFixture
     [Fact]
     public async Task Login_page_offers_a_configured_provider_by_its_issuer()
     {
-        var browser = fixture.Factory.CreateBrowser();
-        using var authorize = await browser.GetAsync("/connect/authorize?" +
-            string.Join('&', OidcTestClient.AuthorizationRequest(OidcTestClient.NewPkce()).Select(pair => $"{pair.Key}={Uri.EscapeDataString(pair.Value!)}")));
-
-        var page = await browser.GetStringAsync(authorize.Headers.Location!);
+        var page = await LoginPageAsync(fixture.Factory.CreateBrowser());
 
         Assert.Contains($"value=\"{UnreachableOidcProviderProxyFixture.Authority}\"", page, StringComparison.Ordinal);
         Assert.Contains("Unreachable community AAI", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Choosing_a_provider_whose_metadata_cannot_be_read_shows_that_it_is_unavailable()
+    {
+        var browser = fixture.Factory.CreateBrowser();
+        var choice = UpstreamLogin.HiddenFields(await LoginPageAsync(browser));
+        choice["provider"] = UnreachableOidcProviderProxyFixture.Authority;
+
+        using var chosen = await browser.PostAsync("/login", new FormUrlEncodedContent(choice));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, chosen.StatusCode);
+        Assert.Contains("identity_provider_unavailable", await chosen.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains(fixture.Factory.Logs.Lines, line => line.Contains("OIDC login at unreachable cannot start", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -128,5 +139,13 @@ public sealed class OidcProviderOptionsTests(UnreachableOidcProviderProxyFixture
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("upstream_login_failed", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.DoesNotContain(response.Headers, header => header.Key == "Set-Cookie" && header.Value.Any(value => value.StartsWith("AaiProxy.Session=", StringComparison.Ordinal)));
+    }
+
+    private static async Task<string> LoginPageAsync(HttpClient browser)
+    {
+        using var authorize = await browser.GetAsync(QueryHelpers.AddQueryString("/connect/authorize",
+            OidcTestClient.AuthorizationRequest(OidcTestClient.NewPkce())));
+        Assert.StartsWith("/login?", authorize.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        return await browser.GetStringAsync(authorize.Headers.Location!);
     }
 }

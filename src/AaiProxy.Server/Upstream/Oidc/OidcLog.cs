@@ -38,4 +38,8 @@ internal static partial class OidcLog
     [LoggerMessage(EventId = 3108, Level = LogLevel.Warning,
         Message = "OIDC logout: metadata of {Provider} unavailable, the proxy session ends here only: {Reason} (correlation {CorrelationId})")]
     public static partial void LogoutMetadataUnavailable(ILogger logger, string provider, string reason, string correlationId);
+
+    [LoggerMessage(EventId = 3109, Level = LogLevel.Error,
+        Message = "OIDC login at {Provider} cannot start: its metadata is unavailable: {Reason} (correlation {CorrelationId})")]
+    public static partial void MetadataUnavailable(ILogger logger, string provider, string reason, string correlationId);
 }

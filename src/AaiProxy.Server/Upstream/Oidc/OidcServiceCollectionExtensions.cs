@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace AaiProxy.Server.Upstream.Oidc;
@@ -14,6 +15,9 @@ internal static class OidcServiceCollectionExtensions
         services.AddOptions<OidcProvidersOptions>().Bind(configuration.GetSection(OidcProvidersOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<OidcProvidersOptions>, OidcProvidersOptionsValidator>();
         services.AddSingleton<IConfigureOptions<OpenIdConnectOptions>, OidcSchemeSetup>();
+        // What AddOpenIdConnect adds besides the handler: the derived settings (metadata address, configuration
+        // manager, backchannel, state format).
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<OpenIdConnectOptions>, OpenIdConnectPostConfigureOptions>());
         services.AddScoped<OidcUpstreamEvents>();
         services.AddSingleton<IUpstreamChoiceSource, OidcUpstreamChoices>();
 
@@ -28,7 +32,7 @@ internal static class OidcServiceCollectionExtensions
             .Distinct(StringComparer.OrdinalIgnoreCase);
         foreach (var id in ids)
         {
-            authentication.AddOpenIdConnect(id, id, _ => { });
+            authentication.AddRemoteScheme<OpenIdConnectOptions, OidcUpstreamHandler>(id, id, configureOptions: null);
             services.AddScoped<IUpstreamLogout>(provider => ActivatorUtilities.CreateInstance<OidcUpstreamLogout>(provider, id));
         }
 
