@@ -64,8 +64,8 @@ public static partial class TestOidcProvider
         new(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer(), UseCookies = true });
 
     /// <summary>
-    /// Follows the browser at the provider from <paramref name="start"/> (its authorization endpoint) through its
-    /// devInteractions forms (login as <paramref name="login"/> when asked; consent) until it sends the browser
+    /// Follows the browser at the provider from <paramref name="start"/> (its authorization or end-session endpoint)
+    /// through its forms (devInteractions: login as <paramref name="login"/> when asked, consent; sign-out: yes) until it sends the browser
     /// away, and returns where to: the proxy's callback. <paramref name="loginFormShown"/> says whether the
     /// provider asked for a login (it does not when its own session is still good, unless forced).
     /// </summary>
@@ -98,6 +98,12 @@ public static partial class TestOidcProvider
                 loginFormShown = true;
                 fields["login"] = login;
                 fields["password"] = "any password";
+            }
+
+            // The sign-out page's "Yes, sign me out" button (outside its form, which it names).
+            if (page.Contains("value=\"yes\" name=\"logout\"", StringComparison.Ordinal))
+            {
+                fields["logout"] = "yes";
             }
 
             using var posted = await providerBrowser.PostAsync(new Uri(location, WebUtility.HtmlDecode(form.Groups[1].Value)),

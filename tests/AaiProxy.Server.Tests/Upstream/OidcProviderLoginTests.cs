@@ -106,25 +106,40 @@ public sealed class OidcProviderLoginTests(OidcPeerProxyFixture fixture) : IClas
     }
 
     [SkippableFact]
-    public async Task Sign_out_of_a_provider_session_continues_at_its_end_session_endpoint_with_the_id_token_hint()
+    public async Task Sign_out_ends_the_provider_session_at_its_end_session_endpoint_and_returns_to_the_client()
     {
+        var login = "bye-" + Guid.NewGuid().ToString("N")[..8];
         var proxyBrowser = fixture.Factory.CreateBrowser();
-        var idToken = await CodeFlowAsync(proxyBrowser, TestOidcProvider.CreateBrowser(), "bye-" + Guid.NewGuid().ToString("N")[..8]);
+        var providerBrowser = TestOidcProvider.CreateBrowser();
+        var idToken = await CodeFlowAsync(proxyBrowser, providerBrowser, login);
 
         using var endSession = await proxyBrowser.GetAsync(QueryHelpers.AddQueryString("/connect/logout", new Dictionary<string, string?>
         {
             ["id_token_hint"] = idToken.EncodedToken,
             ["post_logout_redirect_uri"] = ProxyFactory.Origin + "/demo/portal",
+            ["state"] = "bye",
         }));
 
+        // RP-Initiated Logout at the provider, naming the session by the provider's own ID token.
         Assert.Equal(HttpStatusCode.Redirect, endSession.StatusCode);
         var toProvider = endSession.Headers.Location!;
         Assert.StartsWith(TestOidcProvider.Issuer + "/session/end?", toProvider.AbsoluteUri, StringComparison.Ordinal);
         var parameters = OidcTestClient.Query(toProvider);
         Assert.Equal(ProxyFactory.Origin + "/upstream/oidc/" + TestOidcProvider.SchemeId + "/signed-out", parameters["post_logout_redirect_uri"]);
         Assert.Equal(TestOidcProvider.Issuer, new JsonWebToken(parameters["id_token_hint"]).Issuer);
-        using var after = await proxyBrowser.GetAsync("/connect/authorize?" + QueryString(OidcTestClient.AuthorizationRequest(OidcTestClient.NewPkce())));
-        Assert.StartsWith("/login?", after.Headers.Location!.OriginalString, StringComparison.Ordinal);
+
+        // The provider confirms, comes back to the scheme's signed-out callback, which finishes the client's request.
+        var (signedOut, _) = await TestOidcProvider.InteractAsync(providerBrowser, toProvider, login);
+        using var finished = await proxyBrowser.GetAsync(signedOut.PathAndQuery);
+        Assert.Equal(HttpStatusCode.Redirect, finished.StatusCode);
+        Assert.StartsWith("/connect/logout?", finished.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        using var atClient = await proxyBrowser.GetAsync(finished.Headers.Location!);
+        Assert.Equal(ProxyFactory.Origin + "/demo/portal?state=bye", atClient.Headers.Location!.AbsoluteUri);
+
+        // Both sessions are gone: the next login asks for a choice here and for the password there.
+        var (_, loginFormShown) = await AuthorizeThroughProviderAsync(proxyBrowser, providerBrowser,
+            OidcTestClient.AuthorizationRequest(OidcTestClient.NewPkce()), login);
+        Assert.True(loginFormShown);
     }
 
     // The whole code flow through the provider; returns the proxy's ID token.
