@@ -142,6 +142,20 @@ public sealed class OidcProviderLoginTests(OidcPeerProxyFixture fixture) : IClas
         Assert.True(loginFormShown);
     }
 
+    [SkippableFact]
+    public async Task A_front_channel_logout_request_naming_no_session_does_not_end_the_proxy_session()
+    {
+        var proxyBrowser = fixture.Factory.CreateBrowser();
+        await CodeFlowAsync(proxyBrowser, TestOidcProvider.CreateBrowser(), "stay-" + Guid.NewGuid().ToString("N")[..8]);
+
+        // What ASP.NET Core's handler answers by default at /signout-oidc: any site could send the browser here.
+        using var _ = await proxyBrowser.GetAsync("/signout-oidc");
+        using var __ = await proxyBrowser.GetAsync("/upstream/oidc/" + TestOidcProvider.SchemeId + "/front-channel-logout");
+
+        using var authorize = await proxyBrowser.GetAsync("/connect/authorize?" + QueryString(OidcTestClient.AuthorizationRequest(OidcTestClient.NewPkce())));
+        Assert.True(OidcTestClient.Query(authorize.Headers.Location!).ContainsKey("code"), authorize.Headers.Location!.ToString());
+    }
+
     // The whole code flow through the provider; returns the proxy's ID token.
     private async Task<JsonWebToken> CodeFlowAsync(HttpClient proxyBrowser, HttpClient providerBrowser, string login, string? acrValues = null)
     {

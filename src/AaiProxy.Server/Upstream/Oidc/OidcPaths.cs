@@ -9,7 +9,4 @@ internal static class OidcPaths
     public static string Callback(string id) => Base(id) + "/callback";
 
     public static string SignedOutCallback(string id) => Base(id) + "/signed-out";
-
-    /// <summary>Front-channel logout from the provider (the handler's remote sign-out path).</summary>
-    public static string FrontChannelLogout(string id) => Base(id) + "/front-channel-logout";
 }

@@ -41,7 +41,9 @@ internal sealed class OidcSchemeSetup(IOptions<OidcProvidersOptions> providers, 
 
         options.CallbackPath = OidcPaths.Callback(provider.Id);
         options.SignedOutCallbackPath = OidcPaths.SignedOutCallback(provider.Id);
-        options.RemoteSignOutPath = OidcPaths.FrontChannelLogout(provider.Id);
+        // No front-channel logout: the handler would end the proxy session on any top-level GET that names no
+        // session (logout CSRF), which the proxy's own end-session endpoint refuses to do.
+        options.RemoteSignOutPath = PathString.Empty;
         options.SignInScheme = SessionDefaults.Scheme;
         options.SignOutScheme = SessionDefaults.Scheme;
         options.TokenValidationParameters.ValidIssuer = provider.Authority;
