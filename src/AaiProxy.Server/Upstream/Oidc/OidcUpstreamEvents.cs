@@ -72,6 +72,7 @@ internal sealed class OidcUpstreamEvents(UpstreamSignIn signIn, IOptions<OidcPro
             properties.RedirectUri = context.ReturnUri;
             var ticket = await signIn.CreateSessionAsync(upstream, context.Scheme.Name, properties, context.HttpContext.RequestAborted);
             context.Principal = ticket.Principal;
+            context.Properties = ticket.Properties;
             context.ReturnUri = ticket.Properties.RedirectUri;
             ticket.Properties.RedirectUri = null;
         }
