@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The one test command (README, .ci/run). Builds the solution, installs the real peers that are
-# missing (Debian packages; needs root or sudo), starts throwaway instances on 127.0.0.1, runs every
-# test project — the server suite once on SQLite and once on PostgreSQL — stops what it started by
-# PID, and prints the counts. With CI=true a missing peer is a failure, never a skip.
+# missing (Debian packages, needs root or sudo; node's oidc-provider from npm), starts throwaway
+# instances on 127.0.0.1, runs every test project — the server suite once on SQLite and once on
+# PostgreSQL — stops what it started by PID, and prints the counts. With CI=true a missing peer is
+# a failure, never a skip.
 #
 #   ./test.sh              everything
 #   ./test.sh --no-interop skip the browser + SimpleSAMLphp suite (refused when CI=true)
@@ -46,10 +47,11 @@ free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
 
-start_peer() { # name port -> prints nothing; exports via globals
+start_peer() { # name port [args...] -> its output in $work/name/start.log
   local name="$1" port="$2" dir="$work/$1"
+  shift 2
   mkdir -p "$dir"
-  if bash "$root/tests/peers/$name.sh" start "$dir" "$port" >"$dir/start.log" 2>&1; then
+  if bash "$root/tests/peers/$name.sh" start "$dir" "$port" "$@" >"$dir/start.log" 2>&1; then
     started+=("$name $dir")
     return 0
   fi
@@ -86,6 +88,20 @@ if start_peer redis "$redis_port"; then
   echo "Redis on 127.0.0.1:$redis_port"
 elif [[ "$ci" == "true" ]]; then
   exit 1
+fi
+
+# node's oidc-provider as the upstream OpenID Provider of the server suite; it registers the proxy's
+# callbacks for the scheme id the tests use ("peer") at the test server's origin.
+oidc_port="$(free_port)"
+if start_peer oidc-provider "$oidc_port" http://localhost/upstream/oidc/peer; then
+  AAIPROXY_TEST_OIDC_PROVIDER="$(sed -n 's/^issuer=//p' "$work/oidc-provider/start.log")"
+  AAIPROXY_TEST_OIDC_PROVIDER_SECRET_FILE="$(sed -n 's/^client_secret_file=//p' "$work/oidc-provider/start.log")"
+  export AAIPROXY_TEST_OIDC_PROVIDER AAIPROXY_TEST_OIDC_PROVIDER_SECRET_FILE
+  echo "oidc-provider at $AAIPROXY_TEST_OIDC_PROVIDER"
+elif [[ "$ci" == "true" ]]; then
+  exit 1
+else
+  echo "test.sh: oidc-provider unavailable: the upstream OpenID Connect tests are SKIPPED" >&2
 fi
 
 failed_runs=()

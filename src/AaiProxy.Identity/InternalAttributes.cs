@@ -13,6 +13,12 @@ public static class InternalAttributes
     public const string EduPersonPrincipalName = "eduperson_principal_name";
     public const string EduPersonTargetedId = "eduperson_targeted_id";
     public const string PersistentNameId = "persistent_name_id";
+
+    /// <summary>An OpenID Connect provider's <c>sub</c>: unique within its issuer only.</summary>
+    public const string OidcSubject = "oidc_sub";
+
+    /// <summary>The person's ORCID iD as a URI (<c>https://orcid.org/0000-0002-1825-0097</c>).</summary>
+    public const string Orcid = "orcid";
     public const string Email = "email";
     public const string Name = "name";
     public const string GivenName = "given_name";

@@ -5,6 +5,7 @@ using AaiProxy.Server.Oidc;
 using AaiProxy.Server.Session;
 using AaiProxy.Server.Storage;
 using AaiProxy.Server.Upstream;
+using AaiProxy.Server.Upstream.Oidc;
 using AaiProxy.Server.Upstream.Saml;
 using AaiProxy.Server.Web;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -56,6 +57,7 @@ internal static class ProxyHostExtensions
         }
 
         services.AddProxySaml(configuration);
+        services.AddProxyOpenIdConnectProviders(configuration);
         services.AddProxyOpenIdProvider();
         services.AddProxyWeb();
         services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<ProxyOptions>>((forwarded, options) =>

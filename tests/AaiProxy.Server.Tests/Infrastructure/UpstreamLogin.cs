@@ -67,7 +67,7 @@ public static partial class UpstreamLogin
         throw new InvalidOperationException($"Too many redirects from {start}.");
     }
 
-    private static Dictionary<string, string> HiddenFields(string html) =>
+    public static Dictionary<string, string> HiddenFields(string html) =>
         HiddenField().Matches(html).ToDictionary(match => match.Groups[1].Value, match => WebUtility.HtmlDecode(match.Groups[2].Value));
 
     [GeneratedRegex("<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]*)\"")]
