@@ -82,7 +82,8 @@ public static class DemoProposalServiceCollectionExtensions
         var resolver = services.Last(descriptor => descriptor.ServiceType == typeof(ICommunityAccountResolver));
         services.Remove(resolver);
         services.AddScoped<ICommunityAccountResolver>(provider => ActivatorUtilities.CreateInstance<DemoTeamResolver>(provider,
-            (ICommunityAccountResolver)ActivatorUtilities.CreateInstance(provider, resolver.ImplementationType!)));
+            (ICommunityAccountResolver)(resolver.ImplementationFactory?.Invoke(provider)
+                                        ?? ActivatorUtilities.CreateInstance(provider, resolver.ImplementationType!))));
         return services;
     }
 }
