@@ -86,6 +86,27 @@ public sealed class GroupClaimsTests(ProxyFixture fixture) : IClassFixture<Proxy
     }
 
     [Fact]
+    public async Task Demo_portal_shows_alices_entitlement_proposal_and_groups_claim()
+    {
+        var browser = fixture.Factory.CreateBrowser();
+        using var start = await browser.GetAsync("/demo/portal/login");
+        var callback = await OidcTestClient.AuthorizeAsync(browser, start.Headers.Location!.ToString(), "alice");
+
+        using var page = await browser.GetAsync(callback);
+        var html = System.Net.WebUtility.HtmlDecode(await page.Content.ReadAsStringAsync());
+
+        Assert.True(page.StatusCode == HttpStatusCode.OK, html);
+        foreach (var token in new[] { "id_token", "access_token", "userinfo" })
+        {
+            var table = html[html.IndexOf($"data-token=\"{token}\"", StringComparison.Ordinal)..];
+            table = table[..table.IndexOf("</table>", StringComparison.Ordinal)];
+            Assert.Contains($"{EntitlementPrefix}{EmbargoedProposal}:role=pi#aaiproxy.example.org", table);
+            Assert.Contains($"\"id\":\"{EmbargoedProposal}\"", table);
+            Assert.Contains($"data-claim=\"groups\">{EmbargoedProposal}<", table);
+        }
+    }
+
+    [Fact]
     public async Task Without_the_proposals_and_entitlement_scopes_no_group_claim_is_released()
     {
         var tokens = await _oidc.CodeFlowAsync("alice", "openid profile");
@@ -140,6 +161,7 @@ public sealed class GroupClaimsRefreshTests(ProxyFixture fixture) : IClassFixtur
     [Fact]
     public async Task A_membership_ended_in_the_database_disappears_at_the_next_refresh_token_use()
     {
+        // Alice's first sign-in on this fixture's fresh database: her account is created and joins her demo team at once.
         var tokens = await _oidc.CodeFlowAsync("alice", GroupClaimsTests.GroupScopes);
         var accountId = ClaimTableTests.Payload(tokens.GetProperty("id_token").GetString()!).GetProperty("sub").GetString()!;
         Assert.True(ClaimTableTests.Payload(tokens.GetProperty("access_token").GetString()!).TryGetProperty("proposals", out _));
