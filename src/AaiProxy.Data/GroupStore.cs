@@ -141,10 +141,12 @@ internal sealed class GroupStore(ProxyDbContext db, AuditLog audit, FacilityCata
 
         var segments = path.Segments;
         var parentPath = segments.Count > 1 ? new GroupPath(segments.Take(segments.Count - 1)) : null;
-        var parentFacility = facilityCode is not null && facilities.Find(facilityCode) is { } facility && !facility.Path.Equals(path) ? facilityCode : null;
+        // A team group's parent is its facility's group; the groups above a facility's are community groups.
+        var parentIsFacility = parentPath is not null && facilityCode is not null && facilities.Find(facilityCode)?.Path.Equals(parentPath) == true;
         var parent = parentPath is null
             ? null
-            : await EnsureGroupAsync(parentPath, parentFacility is null ? GroupKind.Community : GroupKind.Facility, parentFacility, cancellationToken);
+            : await EnsureGroupAsync(parentPath, parentIsFacility ? GroupKind.Facility : GroupKind.Community,
+                parentIsFacility ? facilityCode : null, cancellationToken);
         var created = new GroupEntity
         {
             Id = CommunityAccountResolver.NewOpaqueId(), ParentId = parent?.Id, Path = display, Kind = kind.ToString(),

@@ -27,6 +27,10 @@ public sealed class GroupStoreTests(ProxyFixture fixture) : IClassFixture<ProxyF
         Assert.Equal(created, Assert.Single(person.Proposals));
         Assert.Equal(GroupPath.Of("pan", "demo", "DEMO-2025-101"), group.Path);
         Assert.Equal(GroupKind.Proposal, group.Kind);
+        var facility = await FindGroupAsync(group.ParentId!);
+        Assert.Equal((GroupPath.Of("pan", "demo"), GroupKind.Facility), (facility.Path, facility.Kind));
+        var community = await FindGroupAsync(facility.ParentId!);
+        Assert.Equal((GroupPath.Of("pan"), GroupKind.Community, null), (community.Path, community.Kind, community.ParentId));
         Assert.Equal(new Membership(group.Id, pi, RoleSet.Of("pi"), Instant("2025-05-02T08:00:00Z") - TimeSpan.FromDays(30), null, MembershipStatus.Active),
             membership);
         Assert.Equal(
@@ -102,6 +106,12 @@ public sealed class GroupStoreTests(ProxyFixture fixture) : IClassFixture<ProxyF
     {
         using var scope = fixture.Factory.Services.CreateScope();
         return await scope.ServiceProvider.GetRequiredService<IGroupReader>().LoadPersonAsync(accountId, CancellationToken.None);
+    }
+
+    private async Task<Group> FindGroupAsync(string groupId)
+    {
+        using var scope = fixture.Factory.Services.CreateScope();
+        return (await scope.ServiceProvider.GetRequiredService<IGroupReader>().FindGroupAsync(groupId, CancellationToken.None))!;
     }
 
     private FacilityCatalog Facilities() => fixture.Factory.Services.GetRequiredService<FacilityCatalog>();

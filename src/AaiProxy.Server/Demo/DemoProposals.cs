@@ -23,6 +23,7 @@ internal sealed class DemoProposalSeeder(IProposalStore store, GroupReleasePolic
     public async Task SeedAsync((string AccountId, string Username)? signedIn, CancellationToken cancellationToken)
     {
         var configured = options.Value.Demo.Proposals;
+        // First the stored teams, then the state for the document that keeps them (its people are those accounts).
         var stored = await store.LoadImportStateAsync(Document(configured, signedIn, stored: null).Proposals, cancellationToken);
         var document = Document(configured, signedIn, stored);
         var plan = ProposalImportPlanner.Plan(document, await store.LoadImportStateAsync(document.Proposals, cancellationToken),
