@@ -121,7 +121,7 @@ internal sealed class CommunityAccountResolver(ProxyDbContext db, TimeProvider t
     }
 
     /// <summary>256 random bits, base64url: opaque, unguessable, and free of any upstream information.</summary>
-    private static string NewOpaqueId() => Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
+    internal static string NewOpaqueId() => Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
 
     internal static string Base64UrlEncode(byte[] bytes) =>
         Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');

@@ -6,7 +6,7 @@ namespace AaiProxy.Data;
 
 /// <summary>
 /// Everything durable: OpenIddict's applications, authorizations, scopes and tokens, community
-/// accounts with their upstream links, the server's keys, and the audit log. Each database provider has a thin
+/// accounts with their upstream links, groups, memberships and proposals, the server's keys, and the audit log. Each database provider has a thin
 /// derived context so that it keeps its own migrations.
 /// </summary>
 public abstract class ProxyDbContext(DbContextOptions options) : DbContext(options)
@@ -18,6 +18,14 @@ public abstract class ProxyDbContext(DbContextOptions options) : DbContext(optio
     public DbSet<ServerKeyEntity> ServerKeys => Set<ServerKeyEntity>();
 
     public DbSet<AuditEventEntity> AuditEvents => Set<AuditEventEntity>();
+
+    public DbSet<GroupEntity> Groups => Set<GroupEntity>();
+
+    public DbSet<MembershipEntity> Memberships => Set<MembershipEntity>();
+
+    public DbSet<ProposalEntity> Proposals => Set<ProposalEntity>();
+
+    public DbSet<FacilityUserIdEntity> FacilityUserIds => Set<FacilityUserIdEntity>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

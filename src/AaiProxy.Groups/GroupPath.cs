@@ -20,6 +20,16 @@ public sealed class GroupPath : IEquatable<GroupPath>
 
     public static GroupPath Of(params string[] segments) => new(segments);
 
+    /// <summary>Reads the display form <see cref="ToString"/> writes (a store keeps paths in it).</summary>
+    public static GroupPath Parse(string display)
+    {
+        if (!display.StartsWith('/'))
+            throw new FormatException($"A group path starts with '/': '{display}'.");
+        // One pass, left to right, so that an escape never forms out of another's output.
+        return new(display[1..].Split('/').Select(segment =>
+            System.Text.RegularExpressions.Regex.Replace(segment, "%25|%2F", escape => escape.Value == "%25" ? "%" : "/")));
+    }
+
     public IReadOnlyList<string> Segments => _segments;
 
     public GroupPath Child(string segment) => new(_segments.Append(segment));

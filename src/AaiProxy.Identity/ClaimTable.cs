@@ -11,6 +11,9 @@ public enum ClaimJsonType
 
     /// <summary>Multi-valued: always a JSON array, even with one value.</summary>
     StringArray,
+
+    /// <summary>Multi-valued, each value a JSON object (computed as its JSON text): always a JSON array of objects.</summary>
+    ObjectArray,
 }
 
 /// <summary>Where a released claim goes.</summary>
@@ -28,7 +31,7 @@ public enum ClaimDestinations
 /// <param name="Scopes">The scopes that release it; empty: released whatever the scopes.</param>
 public sealed record ClaimDefinition(string Name, ClaimJsonType Type, IReadOnlyList<string> Scopes, ClaimDestinations Destinations, string Description)
 {
-    public bool MultiValued => Type == ClaimJsonType.StringArray;
+    public bool MultiValued => Type is ClaimJsonType.StringArray or ClaimJsonType.ObjectArray;
 
     public bool IsReleasedBy(IEnumerable<string> grantedScopes) => Scopes.Count == 0 || grantedScopes.Any(Scopes.Contains);
 }
@@ -45,6 +48,7 @@ public static class ClaimTable
     public const string EmailScope = "email";
     public const string AarcScope = "aarc";
     public const string OfflineAccessScope = "offline_access";
+    public const string ProposalsScope = "proposals";
 
     public static IReadOnlyList<ClaimDefinition> Claims { get; } =
     [
@@ -62,7 +66,7 @@ public static class ClaimTable
         new(CommunityClaims.VoPersonId, ClaimJsonType.String, [CommunityClaims.VoPersonId, AarcScope], ClaimDestinations.All,
             "The community user identifier (AARC-G026), equal to `sub`."),
         new(CommunityClaims.EduPersonEntitlement, ClaimJsonType.StringArray, [CommunityClaims.EduPersonEntitlement], ClaimDestinations.All,
-            "Entitlements: upstream values only from allow-listed issuer prefixes, never in the proxy's own namespaces."),
+            "Entitlements: the proxy's own AARC-G069 group values (`<namespace>:group:<path>:role=<role>#<authority>`) for the groups the client may see; upstream values only from allow-listed issuer prefixes, never in the proxy's own namespaces."),
         new(CommunityClaims.EduPersonScopedAffiliation, ClaimJsonType.StringArray, [CommunityClaims.EduPersonScopedAffiliation], ClaimDestinations.All,
             "Affiliations at the home organisation, scope-checked upstream."),
         new(CommunityClaims.EduPersonAssurance, ClaimJsonType.StringArray, [CommunityClaims.EduPersonAssurance], ClaimDestinations.All,
@@ -71,9 +75,20 @@ public static class ClaimTable
             "The home organisation's domain."),
         new(CommunityClaims.VoPersonExternalAffiliation, ClaimJsonType.StringArray, [CommunityClaims.VoPersonExternalAffiliation], ClaimDestinations.All,
             "Affiliations asserted by an external organisation."),
+        new(CommunityClaims.Proposals, ClaimJsonType.ObjectArray, [ProposalsScope], ClaimDestinations.All,
+            "Experiment proposals whose team the person is on, of the facilities the client may see: `{\"facility\", \"id\", \"roles\", \"embargo_end\"}` (`embargo_end` RFC 3339 UTC, null while no beamtime is scheduled)."),
         new(CommunityClaims.AuthenticationContextClass, ClaimJsonType.String, [], ClaimDestinations.IdToken | ClaimDestinations.AccessToken,
             "How the person authenticated upstream (e.g. `https://refeds.org/profile/mfa`)."),
     ];
+
+    /// <summary>
+    /// A client's plain groups claim (<c>AaiProxy:Clients[].Groups:PlainClaim</c>): released under the
+    /// name the client configures, which may be no table claim's name; its values are the proposal ids,
+    /// group paths or entitlements of the groups the client may see.
+    /// </summary>
+    public static ClaimDefinition PlainGroups { get; } = new(
+        "<Clients[].Groups.PlainClaim.Name>", ClaimJsonType.StringArray, [ProposalsScope, CommunityClaims.EduPersonEntitlement], ClaimDestinations.All,
+        "Only for a client that configures it, under the configured name: its `Groups:PlainClaim:Form` of each group the client may see (`ProposalId`, `GroupPath` or `Entitlement`).");
 
     private static readonly Dictionary<string, ClaimDefinition> ByName = Claims.ToDictionary(claim => claim.Name, StringComparer.Ordinal);
 
@@ -83,11 +98,16 @@ public static class ClaimTable
 
     public static ClaimDefinition? Find(string name) => ByName.GetValueOrDefault(name);
 
-    /// <summary>The claims a grant with these scopes releases to any of <paramref name="destinations"/>.</summary>
-    public static IEnumerable<ClaimDefinition> Released(IEnumerable<string> grantedScopes, ClaimDestinations destinations)
+    /// <summary>The claims one client can receive: the table, and its plain groups claim under its configured name.</summary>
+    public static IReadOnlyList<ClaimDefinition> ForClient(string? plainGroupsClaimName) =>
+        plainGroupsClaimName is null ? Claims : [.. Claims, PlainGroups with { Name = plainGroupsClaimName }];
+
+    /// <summary>The claims of <paramref name="claims"/> (<see cref="ForClient"/>) a grant with these scopes releases to any of <paramref name="destinations"/>.</summary>
+    public static IEnumerable<ClaimDefinition> Released(
+        IReadOnlyList<ClaimDefinition> claims, IEnumerable<string> grantedScopes, ClaimDestinations destinations)
     {
         var scopes = grantedScopes.ToList();
-        return Claims.Where(claim => (claim.Destinations & destinations) != 0 && claim.IsReleasedBy(scopes));
+        return claims.Where(claim => (claim.Destinations & destinations) != 0 && claim.IsReleasedBy(scopes));
     }
 
     /// <summary>The table as the markdown of docs/claims.md (a test holds the file equal to it).</summary>
@@ -96,7 +116,7 @@ public static class ClaimTable
         var markdown = new StringBuilder()
             .Append("| claim | JSON type | scopes | ID token | access token | userinfo | description |\n")
             .Append("|---|---|---|---|---|---|---|\n");
-        foreach (var claim in Claims)
+        foreach (var claim in Claims.Append(PlainGroups))
         {
             markdown.Append($"| `{claim.Name}` | {JsonTypeName(claim.Type)} | ")
                 .Append(claim.Scopes.Count == 0 ? "always" : string.Join(", ", claim.Scopes.Select(scope => $"`{scope}`")))
@@ -115,6 +135,7 @@ public static class ClaimTable
         ClaimJsonType.Boolean => "boolean",
         ClaimJsonType.Number => "number",
         ClaimJsonType.StringArray => "array of strings",
+        ClaimJsonType.ObjectArray => "array of objects",
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
     };
 

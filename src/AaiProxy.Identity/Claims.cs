@@ -17,7 +17,14 @@ public static class CommunityClaims
     public const string SchacHomeOrganization = "schac_home_organization";
     public const string VoPersonExternalAffiliation = "voperson_external_affiliation";
     public const string AuthenticationContextClass = "acr";
+    public const string Proposals = "proposals";
 }
+
+/// <summary>
+/// Who the claims are computed for: the client, and the scopes of the grant. Enrichers that shape
+/// per client (groups) read it; the client's settings are looked up by <see cref="ClientId"/> in one place.
+/// </summary>
+public sealed record ClaimsRecipient(string ClientId, IReadOnlyCollection<string> Scopes);
 
 /// <summary>
 /// The claims computed for one person, by name, in the order enrichers produced them. Values are
@@ -78,7 +85,7 @@ public interface IClaimsEnricher
 {
     int Order { get; }
 
-    ValueTask EnrichAsync(ResolvedIdentity identity, CommunityClaimSet claims, CancellationToken cancellationToken);
+    ValueTask EnrichAsync(ResolvedIdentity identity, ClaimsRecipient recipient, CommunityClaimSet claims, CancellationToken cancellationToken);
 }
 
 /// <summary>Well-known enricher orders, spaced so that later features slot in between.</summary>
@@ -87,5 +94,6 @@ public static class ClaimsEnricherOrder
     public const int CommunityIdentifier = 1_000;
     public const int UpstreamAttributes = 2_000;
     public const int AuthenticationContext = 3_000;
-    // Groups, proposals and assurance evaluation are expected between 4_000 and 9_000.
+    public const int Groups = 4_000;
+    // Assurance evaluation is expected between 5_000 and 9_000.
 }

@@ -9,7 +9,7 @@ public sealed class CommunityIdentifierEnricher : IClaimsEnricher
 {
     public int Order => ClaimsEnricherOrder.CommunityIdentifier;
 
-    public ValueTask EnrichAsync(ResolvedIdentity identity, CommunityClaimSet claims, CancellationToken cancellationToken)
+    public ValueTask EnrichAsync(ResolvedIdentity identity, ClaimsRecipient recipient, CommunityClaimSet claims, CancellationToken cancellationToken)
     {
         claims.Set(CommunityClaims.Subject, identity.Account.Id);
         claims.Set(CommunityClaims.VoPersonId, identity.Account.Id);
@@ -39,7 +39,7 @@ public sealed class UpstreamAttributeEnricher(UpstreamAttributeFilter filter) : 
 
     public int Order => ClaimsEnricherOrder.UpstreamAttributes;
 
-    public ValueTask EnrichAsync(ResolvedIdentity identity, CommunityClaimSet claims, CancellationToken cancellationToken)
+    public ValueTask EnrichAsync(ResolvedIdentity identity, ClaimsRecipient recipient, CommunityClaimSet claims, CancellationToken cancellationToken)
     {
         var upstream = filter.Filter(identity.Upstream).Kept;
         foreach (var (attribute, claim) in DirectMappings)
@@ -72,7 +72,7 @@ public sealed class AuthenticationContextEnricher : IClaimsEnricher
 {
     public int Order => ClaimsEnricherOrder.AuthenticationContext;
 
-    public ValueTask EnrichAsync(ResolvedIdentity identity, CommunityClaimSet claims, CancellationToken cancellationToken)
+    public ValueTask EnrichAsync(ResolvedIdentity identity, ClaimsRecipient recipient, CommunityClaimSet claims, CancellationToken cancellationToken)
     {
         claims.Add(CommunityClaims.AuthenticationContextClass, identity.Upstream.Authentication.ContextClass);
         return ValueTask.CompletedTask;
@@ -84,12 +84,12 @@ public sealed class CommunityClaimsComputer(IEnumerable<IClaimsEnricher> enriche
 {
     private readonly IClaimsEnricher[] _enrichers = [.. enrichers.OrderBy(enricher => enricher.Order)];
 
-    public async Task<CommunityClaimSet> ComputeAsync(ResolvedIdentity identity, CancellationToken cancellationToken)
+    public async Task<CommunityClaimSet> ComputeAsync(ResolvedIdentity identity, ClaimsRecipient recipient, CancellationToken cancellationToken)
     {
         var claims = new CommunityClaimSet();
         foreach (var enricher in _enrichers)
         {
-            await enricher.EnrichAsync(identity, claims, cancellationToken);
+            await enricher.EnrichAsync(identity, recipient, claims, cancellationToken);
         }
 
         return claims;

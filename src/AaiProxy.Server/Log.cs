@@ -40,4 +40,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "Browser error page shown: {Status} {Error} ({ErrorDescription}); correlation id {CorrelationId}.")]
     public static partial void ErrorPageShown(ILogger logger, int status, string error, string? errorDescription, string correlationId);
+
+    [LoggerMessage(EventId = 6000, Level = LogLevel.Warning, Message = "Group claims for client {ClientId} cut to the byte budget ({ByteBudget} bytes): account {AccountId} keeps {KeptGrants} group(s), {OmittedGrants} left out.")]
+    public static partial void GroupClaimsTruncated(ILogger logger, string clientId, string accountId, int keptGrants, int omittedGrants, int byteBudget);
 }

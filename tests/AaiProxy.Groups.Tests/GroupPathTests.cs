@@ -10,6 +10,16 @@ public class GroupPathTests
         Assert.NotEqual(GroupPath.Of("pan", "a/b").ToString(), GroupPath.Of("pan", "a", "b").ToString());
     }
 
+    [Theory]
+    [InlineData("pan", "a/b", "100%")]
+    [InlineData("pan", "%2F", "%25/%")]
+    [InlineData("pan", "Ryhmä")]
+    public void Reads_back_the_display_form_it_writes(params string[] segments)
+    {
+        var path = GroupPath.Of(segments);
+        Assert.Equal(path, GroupPath.Parse(path.ToString()));
+    }
+
     [Fact]
     public void Lies_within_a_prefix_by_whole_segments_only()
     {

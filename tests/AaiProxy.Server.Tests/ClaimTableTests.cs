@@ -11,7 +11,7 @@ namespace AaiProxy.Server.Tests;
 public sealed class ClaimTableTests(ProxyFixture fixture) : IClassFixture<ProxyFixture>
 {
     private const string AllScopes =
-        "openid profile email aarc voperson_id eduperson_entitlement eduperson_scoped_affiliation eduperson_assurance offline_access";
+        "openid profile email aarc voperson_id eduperson_entitlement eduperson_scoped_affiliation eduperson_assurance proposals offline_access";
 
     private const string TableBegin = "<!-- claim-table:begin -->\n";
     private const string TableEnd = "<!-- claim-table:end -->";
@@ -77,19 +77,33 @@ public sealed class ClaimTableTests(ProxyFixture fixture) : IClassFixture<ProxyF
     }
 
     [Fact]
-    public async Task A_single_entitlement_is_a_one_element_array_in_the_id_token()
+    public async Task A_single_value_is_a_one_element_array_in_the_id_token()
+    {
+        var tokens = await _oidc.CodeFlowAsync("bob", "openid eduperson_scoped_affiliation");
+
+        var affiliations = Payload(tokens.GetProperty("id_token").GetString()!).GetProperty("eduperson_scoped_affiliation");
+
+        Assert.Equal(["student@institute.example.net"], Strings(affiliations));
+    }
+
+    [Fact]
+    public async Task Entitlements_keep_the_allow_listed_upstream_value_and_the_proxys_own_group_values_but_never_a_forged_one()
     {
         var tokens = await _oidc.CodeFlowAsync("alice", "openid eduperson_entitlement");
 
-        var entitlements = Payload(tokens.GetProperty("id_token").GetString()!).GetProperty("eduperson_entitlement");
+        var entitlements = Strings(Payload(tokens.GetProperty("id_token").GetString()!).GetProperty("eduperson_entitlement"));
 
-        // Alice's IdP asserts two; only the allow-listed one is kept (the other is in the proxy's namespace).
-        Assert.Equal(["urn:mace:dir:entitlement:common-lib-terms"], Strings(entitlements));
+        // Alice's IdP asserts two: the allow-listed one is kept, the one in the proxy's namespace dropped;
+        // the proxy adds its own for her demo proposal team.
+        Assert.Contains("urn:mace:dir:entitlement:common-lib-terms", entitlements);
+        Assert.DoesNotContain("urn:mace:aaiproxy.example.org:group:beamtime-2024-001:role=member#aai.example.org", entitlements);
+        Assert.Contains("urn:mace:aaiproxy.example.org:group:pan:demo:DEMO-2026-017:role=pi#aaiproxy.example.org", entitlements);
     }
 
     private static bool HasType(JsonElement value, ClaimJsonType type) => type switch
     {
         ClaimJsonType.StringArray => value.ValueKind == JsonValueKind.Array && value.EnumerateArray().All(item => item.ValueKind == JsonValueKind.String),
+        ClaimJsonType.ObjectArray => value.ValueKind == JsonValueKind.Array && value.EnumerateArray().All(item => item.ValueKind == JsonValueKind.Object),
         ClaimJsonType.Boolean => value.ValueKind is JsonValueKind.True or JsonValueKind.False,
         ClaimJsonType.Number => value.ValueKind == JsonValueKind.Number,
         _ => value.ValueKind == JsonValueKind.String,

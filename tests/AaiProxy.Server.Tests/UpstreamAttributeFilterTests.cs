@@ -82,7 +82,7 @@ public sealed class UpstreamAttributeFilterTests
             Upstream(TrustedIdp, (InternalAttributes.EduPersonEntitlement, "urn:geant:aaiproxy.example.org:group:admins"),
                 (InternalAttributes.EduPersonAssurance, "https://aai.example.org/assurance/IAP/high")));
 
-        var claims = await computer.ComputeAsync(identity, CancellationToken.None);
+        var claims = await computer.ComputeAsync(identity, new ClaimsRecipient("demo-portal", ["openid"]), CancellationToken.None);
 
         Assert.Empty(claims.Values(CommunityClaims.EduPersonEntitlement));
         Assert.Empty(claims.Values(CommunityClaims.EduPersonAssurance));
@@ -102,7 +102,7 @@ public sealed class UpstreamAttributeFilterTests
             ],
         };
 
-        var failures = new ClaimsOptionsValidator().Validate(null, options).Failures!.ToList();
+        var failures = new ClaimsOptionsValidator(Microsoft.Extensions.Options.Options.Create(new Configuration.ProxyOptions())).Validate(null, options).Failures!.ToList();
 
         Assert.Contains(failures, failure => failure.Contains("EntitlementNamespaces has 'not a urn'"));
         Assert.Contains(failures, failure => failure.Contains("UpstreamEntitlements:0:Issuer is required"));
@@ -118,7 +118,7 @@ public sealed class UpstreamAttributeFilterTests
             UpstreamEntitlements = [new UpstreamEntitlementOptions { Issuer = TrustedIdp, AllowedPrefixes = [ClaimsOptions.DefaultEntitlementNamespace + ":group:"] }],
         };
 
-        var result = new ClaimsOptionsValidator().Validate(null, options);
+        var result = new ClaimsOptionsValidator(Microsoft.Extensions.Options.Options.Create(new Configuration.ProxyOptions())).Validate(null, options);
 
         Assert.Contains("inside the proxy's own entitlement namespace", Assert.Single(result.Failures!));
     }

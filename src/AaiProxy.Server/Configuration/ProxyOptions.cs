@@ -33,6 +33,10 @@ public sealed class ProxyOptions
 
     public List<ClientOptions> Clients { get; set; } = [];
 
+    public GroupsOptions Groups { get; set; } = new();
+
+    public List<FacilityOptions> Facilities { get; set; } = [];
+
     /// <summary>The data directory as an absolute path.</summary>
     public string DataDirectoryFullPath => Path.GetFullPath(DataDirectory);
 }
@@ -134,6 +138,40 @@ public sealed class DemoOptions
 
     /// <summary>The demo IdP encrypts its assertions to the proxy (as many eduGAIN IdPs do).</summary>
     public bool EncryptAssertions { get; set; } = true;
+
+    /// <summary>Proposals the demo seeds (through the import planner); their teams name demo users.</summary>
+    public List<DemoProposal> Proposals { get; set; } = [];
+}
+
+/// <summary>A demo proposal, in the import's terms (dates RFC 3339).</summary>
+public sealed class DemoProposal
+{
+    public string Facility { get; set; } = "";
+
+    public string Id { get; set; } = "";
+
+    public string Title { get; set; } = "";
+
+    public List<DemoSession> Sessions { get; set; } = [];
+
+    public List<DemoTeamMember> Team { get; set; } = [];
+}
+
+public sealed class DemoSession
+{
+    public string Instrument { get; set; } = "";
+
+    public string Start { get; set; } = "";
+
+    public string End { get; set; } = "";
+}
+
+/// <summary>A demo user (<see cref="DemoUser.Username"/>) on a demo proposal's team.</summary>
+public sealed class DemoTeamMember
+{
+    public string User { get; set; } = "";
+
+    public List<string> Roles { get; set; } = [];
 }
 
 /// <summary>A person the demo login can sign in; attribute values use internal attribute names.</summary>
@@ -198,6 +236,9 @@ public sealed class ClientOptions
 
     /// <summary>The audience of an access token requested without <c>resource</c>.</summary>
     public string DefaultAudience => DefaultResource ?? (Resources.Count > 0 ? Resources[0] : ClientId);
+
+    /// <summary>What the client may see of a person's groups; unset: no group claims at all.</summary>
+    public ClientGroupsOptions? Groups { get; set; }
 
     public override string ToString() => ClientId; // never the secret
 }

@@ -70,6 +70,8 @@ internal sealed class ProxyOptionsValidator(IHostEnvironment environment) : IVal
             failures.AddRange(ValidateClient($"AaiProxy:Clients:{index}", options.Clients[index]));
         }
 
+        failures.AddRange(GroupOptionsValidation.Validate(options));
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

@@ -22,7 +22,7 @@ internal static class DemoPortalEndpoints
     public const string BasePath = "/demo/portal";
     public const string CallbackPath = BasePath + "/callback";
     public const string HttpClientName = "AaiProxy.DemoPortal";
-    public const string Scopes = "openid profile email aarc eduperson_entitlement eduperson_scoped_affiliation eduperson_assurance offline_access";
+    public const string Scopes = "openid profile email aarc eduperson_entitlement eduperson_scoped_affiliation eduperson_assurance proposals offline_access";
 
     private const string StateCookie = "AaiProxy.DemoPortal.State";
 

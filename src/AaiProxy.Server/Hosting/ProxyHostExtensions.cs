@@ -1,5 +1,6 @@
 using AaiProxy.Server.Configuration;
 using AaiProxy.Server.Demo;
+using AaiProxy.Server.Groups;
 using AaiProxy.Server.Demo.IdentityProvider;
 using AaiProxy.Server.Oidc;
 using AaiProxy.Server.Session;
@@ -54,11 +55,13 @@ internal static class ProxyHostExtensions
         {
             services.AddSingleton<DemoIdentityProvider>();
             services.AddSingleton<IEmbeddedIdentityProvider>(provider => provider.GetRequiredService<DemoIdentityProvider>());
+            services.AddDemoProposals();
         }
 
         services.AddProxySaml(configuration);
         services.AddProxyOpenIdConnectProviders(configuration);
         services.AddProxyOpenIdProvider();
+        services.AddProxyGroups();
         services.AddProxyWeb();
         services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<ProxyOptions>>((forwarded, options) =>
         {

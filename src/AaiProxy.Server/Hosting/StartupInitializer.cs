@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 
 namespace AaiProxy.Server.Hosting;
 
-/// <summary>At start: migrate, then bring declared clients up to date.</summary>
+/// <summary>At start: migrate, then bring declared clients (and, in the demo, the demo proposals) up to date.</summary>
 internal sealed class StartupInitializer(DatabaseInitializer database, IServiceScopeFactory scopes, IOptions<ProxyOptions> options, ILogger<StartupInitializer> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -17,6 +17,10 @@ internal sealed class StartupInitializer(DatabaseInitializer database, IServiceS
         database.EnsureMigrated();
         await using var scope = scopes.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<Oidc.ClientSeeder>().SeedAsync(cancellationToken);
+        if (options.Value.Demo.Enabled)
+        {
+            await scope.ServiceProvider.GetRequiredService<Demo.DemoProposalSeeder>().SeedAsync(signedIn: null, cancellationToken);
+        }
 
         // Building the OpenIddict options loads the signing and encryption keys, generating them on
         // first start: a broken key store fails the start, not the first sign-in.

@@ -63,7 +63,7 @@ internal static class AuthorizationEndpoint
             return await StartUpstreamLoginAsync(httpContext, request, requirement, fresh, choices, loginRequests);
         }
 
-        var principal = await principals.CreateAsync(identity, request.GetScopes(), httpContext.RequestAborted);
+        var principal = await principals.CreateAsync(identity, request.ClientId!, request.GetScopes(), httpContext.RequestAborted);
         principal.SetClaim(Claims.AuthenticationTime, session!.Authentication.AuthenticatedAt.ToUnixTimeSeconds());
         principal.SetDestinations(claim => claim.Type == Claims.AuthenticationTime ? [Destinations.IdentityToken] : claim.GetDestinations());
         return Results.SignIn(principal, authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);

@@ -48,7 +48,7 @@ public sealed class UpstreamEntitlementOptions
 }
 
 /// <summary>Start-up validation of <see cref="ClaimsOptions"/>: each message says what to set.</summary>
-internal sealed class ClaimsOptionsValidator : IValidateOptions<ClaimsOptions>
+internal sealed class ClaimsOptionsValidator(IOptions<ProxyOptions> proxy) : IValidateOptions<ClaimsOptions>
 {
     public ValidateOptionsResult Validate(string? name, ClaimsOptions options)
     {
@@ -73,6 +73,13 @@ internal sealed class ClaimsOptionsValidator : IValidateOptions<ClaimsOptions>
             failures.AddRange(issuer.AllowedPrefixes
                 .Where(prefix => options.EffectiveEntitlementNamespaces.Any(ns => prefix.StartsWith(ns, StringComparison.OrdinalIgnoreCase)))
                 .Select(prefix => $"{path}:AllowedPrefixes has '{prefix}', inside the proxy's own entitlement namespace: upstream values there are always dropped. Remove it."));
+        }
+
+        // The proxy's group entitlements must be in a namespace upstream values are dropped from, or an IdP could forge them.
+        if (proxy.Value.Facilities.Count > 0
+            && !options.EffectiveEntitlementNamespaces.Contains(proxy.Value.Groups.Entitlements.Namespace, StringComparer.OrdinalIgnoreCase))
+        {
+            failures.Add($"AaiProxy:Groups:Entitlements:Namespace '{proxy.Value.Groups.Entitlements.Namespace}' must be one of {ClaimsOptions.SectionName}:EntitlementNamespaces ({string.Join(", ", options.EffectiveEntitlementNamespaces)}): upstream values there are dropped, so only the proxy issues group entitlements.");
         }
 
         failures.AddRange(options.UpstreamEntitlements.GroupBy(issuer => issuer.Issuer, StringComparer.Ordinal).Where(group => group.Count() > 1)

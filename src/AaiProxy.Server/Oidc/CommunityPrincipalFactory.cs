@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using AaiProxy.Identity;
+using AaiProxy.Server.Groups;
 using AaiProxy.Server.Session;
 using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -8,36 +9,37 @@ namespace AaiProxy.Server.Oidc;
 
 /// <summary>
 /// The one place a person's computed claims become an OpenIddict principal: the claims released by the
-/// granted scopes, with their destinations, from <see cref="ClaimTable"/> (their JSON types are given
+/// granted scopes, with their destinations, from <see cref="ClaimTable"/> as the client can receive it
+/// (<see cref="GroupReleasePolicies.ClaimsFor"/>) (their JSON types are given
 /// when tokens are written: <see cref="TokenClaimShapes"/>); the link id goes nowhere but the server's
 /// own codes and refresh tokens.
 /// </summary>
-internal sealed class CommunityPrincipalFactory(CommunityClaimsComputer claimsComputer)
+internal sealed class CommunityPrincipalFactory(CommunityClaimsComputer claimsComputer, GroupReleasePolicies policies)
 {
     /// <summary>Private claim: the upstream link of this session, so refresh can reload its attributes.</summary>
     public const string LinkIdClaim = SessionClaims.LinkId;
 
     /// <summary>A principal for a new authorization.</summary>
-    public async Task<ClaimsPrincipal> CreateAsync(ResolvedIdentity identity, IEnumerable<string> scopes, CancellationToken cancellationToken)
+    public async Task<ClaimsPrincipal> CreateAsync(ResolvedIdentity identity, string clientId, IEnumerable<string> scopes, CancellationToken cancellationToken)
     {
         var principal = new ClaimsPrincipal(NewIdentity());
         principal.SetScopes(scopes);
-        await AddCommunityClaimsAsync(principal, identity, cancellationToken);
+        await AddCommunityClaimsAsync(principal, identity, clientId, cancellationToken);
         return principal;
     }
 
     /// <summary>
     /// A principal for a refresh-token grant: OpenIddict's private claims (authorization id, scopes,
-    /// presenters, …) are kept, every person claim is computed afresh.
+    /// presenters, …) are kept, every person claim is computed afresh (memberships included).
     /// </summary>
-    public async Task<ClaimsPrincipal> RefreshAsync(ClaimsPrincipal previous, ResolvedIdentity identity, CancellationToken cancellationToken)
+    public async Task<ClaimsPrincipal> RefreshAsync(ClaimsPrincipal previous, ResolvedIdentity identity, string clientId, CancellationToken cancellationToken)
     {
         var claimsIdentity = NewIdentity();
         claimsIdentity.AddClaims(previous.Claims
             .Where(claim => claim.Type.StartsWith("oi_", StringComparison.Ordinal))
             .Select(claim => claim.Clone(claimsIdentity)));
         var principal = new ClaimsPrincipal(claimsIdentity);
-        await AddCommunityClaimsAsync(principal, identity, cancellationToken);
+        await AddCommunityClaimsAsync(principal, identity, clientId, cancellationToken);
         return principal;
     }
 
@@ -47,18 +49,21 @@ internal sealed class CommunityPrincipalFactory(CommunityClaimsComputer claimsCo
             ? (accountId, linkId)
             : null;
 
-    private async Task AddCommunityClaimsAsync(ClaimsPrincipal principal, ResolvedIdentity identity, CancellationToken cancellationToken)
+    private async Task AddCommunityClaimsAsync(ClaimsPrincipal principal, ResolvedIdentity identity, string clientId, CancellationToken cancellationToken)
     {
-        var computed = await claimsComputer.ComputeAsync(identity, cancellationToken);
+        var scopes = principal.GetScopes();
+        var computed = await claimsComputer.ComputeAsync(identity, new ClaimsRecipient(clientId, scopes), cancellationToken);
         var claimsIdentity = (ClaimsIdentity)principal.Identity!;
+        var released = ClaimTable.Released(policies.ClaimsFor(clientId), scopes, ClaimDestinations.IdToken | ClaimDestinations.AccessToken)
+            .ToDictionary(claim => claim.Name, StringComparer.Ordinal);
         // One claim per value: TokenClaimShapes gives them their JSON types when the tokens are written.
-        foreach (var claim in ClaimTable.Released(principal.GetScopes(), ClaimDestinations.IdToken | ClaimDestinations.AccessToken))
+        foreach (var claim in released.Values)
         {
             claimsIdentity.AddClaims(computed.Values(claim.Name).Select(value => new Claim(claim.Name, value)));
         }
 
         claimsIdentity.AddClaim(new Claim(LinkIdClaim, identity.LinkId));
-        principal.SetDestinations(claim => ClaimTable.Find(claim.Type) is { } released ? ReleasedClaims.DestinationsOf(released) : []);
+        principal.SetDestinations(claim => released.TryGetValue(claim.Type, out var definition) ? ReleasedClaims.DestinationsOf(definition) : []);
     }
 
     private static ClaimsIdentity NewIdentity() =>

@@ -14,10 +14,11 @@ namespace AaiProxy.Server.Oidc;
 /// </summary>
 internal static class ReleasedClaims
 {
-    /// <summary>The claims released by <paramref name="scopes"/> to any of <paramref name="destinations"/>, with their JSON values.</summary>
-    public static IEnumerable<(ClaimDefinition Claim, JsonNode Value)> Of(CommunityClaimSet computed, IEnumerable<string> scopes, ClaimDestinations destinations)
+    /// <summary>The claims of <paramref name="claims"/> released by <paramref name="scopes"/> to any of <paramref name="destinations"/>, with their JSON values.</summary>
+    public static IEnumerable<(ClaimDefinition Claim, JsonNode Value)> Of(
+        CommunityClaimSet computed, IReadOnlyList<ClaimDefinition> claims, IEnumerable<string> scopes, ClaimDestinations destinations)
     {
-        foreach (var claim in ClaimTable.Released(scopes, destinations))
+        foreach (var claim in ClaimTable.Released(claims, scopes, destinations))
         {
             var values = computed.Values(claim.Name);
             if (values.Count > 0)
@@ -49,6 +50,8 @@ internal static class ReleasedClaims
     private static JsonNode ToJson(ClaimJsonType type, IReadOnlyList<string> values) => type switch
     {
         ClaimJsonType.StringArray => new JsonArray([.. values.Select(value => JsonValue.Create(value))]),
+        // Each value is the JSON text of one object, written by the enricher that computed it.
+        ClaimJsonType.ObjectArray => new JsonArray([.. values.Select(value => JsonNode.Parse(value))]),
         ClaimJsonType.Boolean => JsonValue.Create(bool.Parse(values[0])),
         ClaimJsonType.Number => JsonValue.Create(long.Parse(values[0], CultureInfo.InvariantCulture)),
         _ => JsonValue.Create(values[0]),

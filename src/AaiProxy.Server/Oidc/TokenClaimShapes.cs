@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using AaiProxy.Identity;
+using AaiProxy.Server.Groups;
 using OpenIddict.Server;
 using static OpenIddict.Server.OpenIddictServerEvents;
 
@@ -11,7 +12,7 @@ namespace AaiProxy.Server.Oidc;
 /// authorization code a single value would otherwise become a JSON string (and a relying party reading
 /// groups would split one entitlement into characters).
 /// </summary>
-internal sealed class TokenClaimShapes : IOpenIddictServerHandler<ProcessSignInContext>
+internal sealed class TokenClaimShapes(GroupReleasePolicies policies) : IOpenIddictServerHandler<ProcessSignInContext>
 {
     public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
         OpenIddictServerHandlerDescriptor.CreateBuilder<ProcessSignInContext>()
@@ -22,19 +23,20 @@ internal sealed class TokenClaimShapes : IOpenIddictServerHandler<ProcessSignInC
 
     public ValueTask HandleAsync(ProcessSignInContext context)
     {
-        Shape(context.AccessTokenPrincipal);
-        Shape(context.IdentityTokenPrincipal);
+        var definitions = policies.ClaimsFor(context.Request?.ClientId);
+        Shape(context.AccessTokenPrincipal, definitions);
+        Shape(context.IdentityTokenPrincipal, definitions);
         return default;
     }
 
-    private static void Shape(ClaimsPrincipal? principal)
+    private static void Shape(ClaimsPrincipal? principal, IReadOnlyList<ClaimDefinition> definitions)
     {
         if (principal?.Identity is not ClaimsIdentity identity)
         {
             return;
         }
 
-        foreach (var definition in ClaimTable.Claims.Where(definition => definition.Name != CommunityClaims.Subject))
+        foreach (var definition in definitions.Where(definition => definition.Name != CommunityClaims.Subject))
         {
             var claims = identity.FindAll(definition.Name).ToList();
             if (claims.Count == 0)

@@ -52,7 +52,7 @@ internal sealed class TokenRequestHandler(
             // Attributes are re-read; how the person authenticated stays what the original login was.
             var original = new UpstreamAuthentication(reloaded.Upstream.Authentication.AuthenticatedAt,
                 previous.GetClaim(CommunityClaims.AuthenticationContextClass));
-            context.SignIn(await principals.RefreshAsync(previous, reloaded.WithAuthentication(original), context.CancellationToken));
+            context.SignIn(await principals.RefreshAsync(previous, reloaded.WithAuthentication(original), context.Request.ClientId!, context.CancellationToken));
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using AaiProxy.Identity;
+using AaiProxy.Server.Groups;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
 using OpenIddict.Abstractions;
@@ -23,7 +24,8 @@ internal static class UserInfoEndpoint
     }
 
     private static async Task<IResult> UserInfoAsync(
-        HttpContext httpContext, ICommunityAccountResolver accounts, IOpenIddictAuthorizationManager authorizations, CommunityClaimsComputer claimsComputer)
+        HttpContext httpContext, ICommunityAccountResolver accounts, IOpenIddictAuthorizationManager authorizations, CommunityClaimsComputer claimsComputer,
+        GroupReleasePolicies policies)
     {
         var result = await httpContext.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
         if (result.Principal is not { } principal)
@@ -49,9 +51,11 @@ internal static class UserInfoEndpoint
             return Challenge(Errors.InsufficientScope, "The access token was not granted the openid scope.");
         }
 
-        var computed = await claimsComputer.ComputeAsync(person, httpContext.RequestAborted);
+        // The client the token was issued to: its group policy shapes the group claims, as in its tokens.
+        var clientId = principal.GetPresenters().FirstOrDefault() ?? principal.GetClaim(Claims.ClientId) ?? "";
+        var computed = await claimsComputer.ComputeAsync(person, new ClaimsRecipient(clientId, scopes), httpContext.RequestAborted);
         var response = new JsonObject();
-        foreach (var (claim, value) in ReleasedClaims.Of(computed, scopes, ClaimDestinations.UserInfo))
+        foreach (var (claim, value) in ReleasedClaims.Of(computed, policies.ClaimsFor(clientId), scopes, ClaimDestinations.UserInfo))
         {
             response[claim.Name] = value;
         }

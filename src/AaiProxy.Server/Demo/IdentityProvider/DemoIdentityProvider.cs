@@ -50,6 +50,11 @@ internal sealed class DemoIdentityProvider : IEmbeddedIdentityProvider
     /// <summary>The IdP's EntityDescriptor, published at <see cref="MetadataPath"/> and read by the SP.</summary>
     public string MetadataXml { get; }
 
+    /// <summary>A pairwise, opaque, stable NameID for a demo user: what a privacy-preserving IdP sends.</summary>
+    public string PersistentNameId(string username) =>
+        Microsoft.AspNetCore.WebUtilities.WebEncoders.Base64UrlEncode(
+            System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(EntityId + "!" + username)));
+
     /// <summary>What the SP trusts: the metadata document read through the same reader as any IdP's.</summary>
     public IdentityProviderMetadata ReadMetadata() => IdentityProviderMetadataReader.Read(MetadataXml);
 

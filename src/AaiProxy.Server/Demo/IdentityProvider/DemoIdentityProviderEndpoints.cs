@@ -130,7 +130,7 @@ internal static class DemoIdentityProviderEndpoints
                 serviceProvider.AssertionConsumerServiceUrl,
                 serviceProvider.EntityId,
                 pending.RequestId,
-                PersistentNameId(idp.EntityId, user.Username),
+                idp.PersistentNameId(user.Username),
                 WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(16)),
                 achieved,
                 Attributes(user))
@@ -161,10 +161,6 @@ internal static class DemoIdentityProviderEndpoints
             message.Document.DocumentElement!.GetAttribute("ID"), SamlStatusCodes.Success, secondLevelStatusCode: null,
             message.RelayState, idp.SigningCertificate, time.GetUtcNow()));
     }
-
-    // A pairwise, opaque, stable NameID: what a privacy-preserving IdP sends.
-    private static string PersistentNameId(string entityId, string username) =>
-        WebEncoders.Base64UrlEncode(SHA256.HashData(Encoding.UTF8.GetBytes(entityId + "!" + username)));
 
     private static List<SamlAttributeValues> Attributes(DemoUser user) =>
     [

@@ -1,0 +1,90 @@
+using AaiProxy.Groups;
+using AaiProxy.Groups.Import;
+using AaiProxy.Identity;
+using AaiProxy.Server.Configuration;
+using AaiProxy.Server.Demo.IdentityProvider;
+using AaiProxy.Server.Groups;
+using Microsoft.Extensions.Options;
+
+namespace AaiProxy.Server.Demo;
+
+/// <summary>
+/// Seeds the demo proposals (<c>AaiProxy:Demo:Proposals</c>) through the ordinary import planner,
+/// so that a second run changes nothing. Demo people have no account before their first login, so a
+/// proposal's team holds the demo users who have signed in: at start the stored team is kept, and
+/// each sign-in of a demo user through the demo IdP (<see cref="DemoTeamResolver"/>) puts that
+/// person's account on the teams the configuration names them for. Development only.
+/// </summary>
+internal sealed class DemoProposalSeeder(IProposalStore store, GroupReleasePolicies policies, IOptions<ProxyOptions> options)
+{
+    public const string Actor = "system:demo";
+
+    /// <param name="signedIn">The account that just signed in through the demo IdP and the demo user it is; null at start.</param>
+    public async Task SeedAsync((string AccountId, string Username)? signedIn, CancellationToken cancellationToken)
+    {
+        var configured = options.Value.Demo.Proposals;
+        // First the stored teams, then the state for the document that keeps them (its people are those accounts).
+        var stored = await store.LoadImportStateAsync(Document(configured, signedIn, stored: null).Proposals, cancellationToken);
+        var document = Document(configured, signedIn, stored);
+        var plan = ProposalImportPlanner.Plan(document, await store.LoadImportStateAsync(document.Proposals, cancellationToken),
+            policies.Facilities, RoleCatalog.Default);
+        if (!plan.IsValid)
+            throw new InvalidOperationException("AaiProxy:Demo:Proposals is not a valid import: "
+                + string.Join("; ", plan.Problems.Select(problem => $"{problem.Field}: {problem.Message}")));
+        if (!plan.IsEmpty)
+            await store.ApplyAsync(plan, Actor, cancellationToken);
+    }
+
+    // Each proposal's team: the stored members, and the account that signed in with its configured roles.
+    private static ImportDocument Document(IReadOnlyList<DemoProposal> proposals, (string AccountId, string Username)? signedIn, ImportState? stored) =>
+        new([.. proposals.Select((proposal, index) =>
+        {
+            var location = new ImportLocation(null, $"/AaiProxy/Demo/Proposals/{index}");
+            var team = stored?.Proposals.GetValueOrDefault(new ProposalKey(proposal.Facility, proposal.Id))?.Team
+                .Where(member => member.AccountId != signedIn?.AccountId)
+                .Select(member => (member.AccountId, Roles: (IReadOnlyList<string>)member.Roles.Roles)).ToList() ?? [];
+            if (signedIn is var (accountId, username) && proposal.Team.FirstOrDefault(member => member.User == username) is { } named)
+                team.Add((accountId, named.Roles));
+            return new ImportedProposal(proposal.Facility, proposal.Id, proposal.Title, EmbargoEnd: null,
+                [.. proposal.Sessions.Select((session, i) => new ImportedSession(session.Instrument, session.Start, session.End, location.Item("sessions", i)))],
+                [.. team.Select((member, i) => new ImportedPerson(null, member.AccountId, null, member.Roles, location.Item("team", i)))],
+                location);
+        })], []);
+}
+
+/// <summary>
+/// The demo's only hook into sign-in: after the account of a demo-IdP login is resolved, the demo
+/// user it is (recognised by the persistent NameID the demo IdP gives them) joins the demo teams the
+/// configuration names them for. Registered only while the demo is on.
+/// </summary>
+internal sealed class DemoTeamResolver(ICommunityAccountResolver inner, DemoIdentityProvider idp, DemoProposalSeeder seeder, IOptions<ProxyOptions> options)
+    : ICommunityAccountResolver
+{
+    public async Task<ResolvedIdentity> ResolveAsync(UpstreamIdentity upstream, CancellationToken cancellationToken)
+    {
+        var resolved = await inner.ResolveAsync(upstream, cancellationToken);
+        var nameId = upstream.FirstValue(InternalAttributes.PersistentNameId);
+        if (upstream.Issuer == idp.EntityId
+            && options.Value.Demo.Users.FirstOrDefault(user => idp.PersistentNameId(user.Username) == nameId) is { } demoUser)
+            await seeder.SeedAsync((resolved.Account.Id, demoUser.Username), cancellationToken);
+        return resolved;
+    }
+
+    public Task<ResolvedIdentity?> ReloadAsync(string accountId, string linkId, CancellationToken cancellationToken) =>
+        inner.ReloadAsync(accountId, linkId, cancellationToken);
+}
+
+public static class DemoProposalServiceCollectionExtensions
+{
+    /// <summary>The demo proposal seeder and its sign-in hook around the registered account resolver (call after <c>AddProxyStorage</c>).</summary>
+    public static IServiceCollection AddDemoProposals(this IServiceCollection services)
+    {
+        services.AddScoped<DemoProposalSeeder>();
+        var resolver = services.Last(descriptor => descriptor.ServiceType == typeof(ICommunityAccountResolver));
+        services.Remove(resolver);
+        services.AddScoped<ICommunityAccountResolver>(provider => ActivatorUtilities.CreateInstance<DemoTeamResolver>(provider,
+            (ICommunityAccountResolver)(resolver.ImplementationFactory?.Invoke(provider)
+                                        ?? ActivatorUtilities.CreateInstance(provider, resolver.ImplementationType!))));
+        return services;
+    }
+}
