@@ -59,7 +59,10 @@ internal sealed class OidcUpstreamEvents(UpstreamSignIn signIn, IOptions<OidcPro
 
     public override async Task TicketReceived(TicketReceivedContext context)
     {
+        // The remote handler moved the return URL out of the properties into ReturnUri; it goes back first, since
+        // the requested authentication (and the relay of a failure to the client) are read from the properties.
         var properties = context.Properties ?? new AuthenticationProperties();
+        properties.RedirectUri = context.ReturnUri;
         var provider = providers.Value.Find(context.Scheme.Name)
                        ?? throw new InvalidOperationException($"No OpenID Connect provider is configured for scheme '{context.Scheme.Name}'.");
         var login = new ValidatedOidcLogin(provider.Authority,
@@ -69,7 +72,6 @@ internal sealed class OidcUpstreamEvents(UpstreamSignIn signIn, IOptions<OidcPro
             var upstream = OidcIdentityAdapter.ToUpstreamIdentity(login, OidcSchemeSetup.Mapping(provider));
             RequireContextClass(context, RequestedAuthentication.From(properties), upstream.Authentication.ContextClass);
             KeepOnlyIdToken(properties);
-            properties.RedirectUri = context.ReturnUri;
             var ticket = await signIn.CreateSessionAsync(upstream, context.Scheme.Name, properties, context.HttpContext.RequestAborted);
             context.Principal = ticket.Principal;
             context.Properties = ticket.Properties;
