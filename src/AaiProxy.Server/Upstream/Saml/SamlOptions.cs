@@ -31,6 +31,10 @@ public sealed class SamlOptions
     /// <summary>Identity providers read from metadata files (a federation feed comes later).</summary>
     public List<SamlIdentityProviderOptions> IdentityProviders { get; set; } = [];
 
+    /// <summary>Federation metadata aggregates (eduGAIN, a national federation), each verified against its own
+    /// trust anchor before anything in it is used; their IdPs join those of <see cref="IdentityProviders"/>.</summary>
+    public List<SamlFederationOptions> Federations { get; set; } = [];
+
     /// <summary>What our published metadata says about the service.</summary>
     public SamlMetadataOptions Metadata { get; set; } = new();
 }
@@ -56,6 +60,31 @@ public sealed class SamlIdentityProviderOptions
 
     /// <summary>The name people see on the sign-in page; unset: the metadata's <c>mdui:DisplayName</c>.</summary>
     public string? DisplayName { get; set; }
+}
+
+/// <summary>One signed metadata aggregate (<c>EntitiesDescriptor</c>) and the key it must be signed with.</summary>
+public sealed class SamlFederationOptions
+{
+    /// <summary>A unique name, for logs and status.</summary>
+    public string Name { get; set; } = "";
+
+    /// <summary>The aggregate in a local file (kept fresh by another process) …</summary>
+    public string? AggregateFile { get; set; }
+
+    /// <summary>… or fetched from this URL (conditional GET with ETag / If-Modified-Since).</summary>
+    public Uri? AggregateUrl { get; set; }
+
+    /// <summary>The signer's certificate (PEM or DER file) …</summary>
+    public string? TrustAnchorCertificateFile { get; set; }
+
+    /// <summary>… or its SHA-256 fingerprint (hex, colons allowed, as <c>openssl x509 -fingerprint -sha256</c> prints it).</summary>
+    public string? TrustAnchorSha256Fingerprint { get; set; }
+
+    /// <summary>Refuse an aggregate without <c>validUntil</c> (the eduGAIN MAPS requires one).</summary>
+    public bool RequireValidUntil { get; set; } = true;
+
+    /// <summary>How often the aggregate is read again (a shorter <c>cacheDuration</c> in it wins).</summary>
+    public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromHours(1);
 }
 
 /// <summary>The service description in our SP metadata (mdui, organization, contacts).</summary>

@@ -24,10 +24,14 @@ internal static class SamlServiceCollectionExtensions
             .Validate(options => options.OutstandingRequestLifetime > TimeSpan.Zero,
                 "AaiProxy:Saml:OutstandingRequestLifetime must be positive.")
             .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SamlOptions>, SamlFederationOptionsValidator>();
 
         services.AddSingleton(ServiceProviderSettingsFactory.Create);
         services.AddSingleton<ConfiguredIdentityProviders>();
-        services.AddSingleton(provider => provider.GetRequiredService<ConfiguredIdentityProviders>().Metadata);
+        services.AddHttpClient(FederationMetadata.HttpClientName);
+        services.AddSingleton(FederationMetadata.Create);
+        services.AddHostedService<FederationMetadataRefresh>();
+        services.AddSingleton<IIdentityProviderMetadataProvider, TrustedIdentityProviders>();
         services.AddSingleton(provider => new SamlValidationOptions
         {
             ClockSkew = provider.GetRequiredService<IOptions<SamlOptions>>().Value.ClockSkew,
