@@ -14,6 +14,7 @@ public static class RateLimitedEndpoints
     public const string Introspection = "introspect";
     public const string Revocation = "revoke";
     public const string Login = "login";
+    public const string Discovery = "discovery";
     public const string AssertionConsumerService = "acs";
 }
 

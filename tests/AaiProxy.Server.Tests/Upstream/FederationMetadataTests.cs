@@ -59,6 +59,43 @@ public sealed class FederationMetadataTests(ProxyFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task Discovery_search_finds_a_federated_idp_by_part_of_its_name_and_by_an_email_address()
+    {
+        using var signer = NewCertificate("CN=Test federation signer");
+        await using var factory = FactoryWith(WriteAggregate(signer, moreIdps: 30), WriteCertificate(signer));
+        var client = factory.CreateClient();
+
+        var byName = await client.GetStringAsync("/discovery/search?q=federation%20univ");
+        var byEmail = await client.GetStringAsync("/discovery/search?q=" + Uri.EscapeDataString("alice@physics.federation.example.org"));
+        var nothing = await client.GetStringAsync("/discovery/search?q=no-such-university");
+        using var empty = await client.GetAsync("/discovery/search");
+
+        Assert.Equal(FederatedIdp, System.Text.Json.JsonDocument.Parse(byName).RootElement[0].GetProperty("entityId").GetString());
+        Assert.Equal(FederatedIdp, System.Text.Json.JsonDocument.Parse(byEmail).RootElement[0].GetProperty("entityId").GetString());
+        Assert.Equal(0, System.Text.Json.JsonDocument.Parse(nothing).RootElement.GetArrayLength());
+        Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
+        Assert.Equal("application/problem+json", empty.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task With_many_idps_the_login_page_asks_for_a_search_and_lists_only_the_matches()
+    {
+        using var signer = NewCertificate("CN=Test federation signer");
+        await using var factory = FactoryWith(WriteAggregate(signer, moreIdps: 30), WriteCertificate(signer));
+        var browser = factory.CreateBrowser();
+        using var authorize = await browser.GetAsync(Saml.SamlBrowserSteps.AuthorizeUrl());
+        var loginPage = authorize.Headers.Location!.OriginalString;
+
+        var unfiltered = await browser.GetStringAsync(loginPage);
+        var searched = await browser.GetStringAsync(loginPage + "&q=College%20number%2017");
+
+        Assert.Contains("role=\"search\"", unfiltered);
+        Assert.DoesNotContain("data-idp-entity-id", unfiltered);
+        Assert.Contains("data-idp-entity-id=\"https://idp17.college.example.org/idp\"", searched);
+        Assert.DoesNotContain(FederatedIdp, searched);
+    }
+
+    [Fact]
     public async Task Startup_with_a_federation_naming_both_a_file_and_a_url_fails_naming_the_key()
     {
         await using var factory = new ProxyFactory(fixture.Database, overrides: new Dictionary<string, string>
@@ -93,12 +130,17 @@ public sealed class FederationMetadataTests(ProxyFixture fixture) : IClassFixtur
 
     // A one-IdP EntitiesDescriptor signed as the eduGAIN MAPS asks: RSA-SHA256, SHA-256 digest, enveloped +
     // exclusive c14n, a reference to the document element's ID.
-    private string WriteAggregate(X509Certificate2 signer)
+    private string WriteAggregate(X509Certificate2 signer, int moreIdps = 0)
     {
         using var idpKey = NewCertificate("CN=idp.federation.example.org");
+        var more = string.Concat(Enumerable.Range(1, moreIdps).Select(i =>
+            $"<md:EntityDescriptor entityID=\"https://idp{i}.college.example.org/idp\"><md:IDPSSODescriptor protocolSupportEnumeration=\"urn:oasis:names:tc:SAML:2.0:protocol\">" +
+            $"<md:Extensions><mdui:UIInfo><mdui:DisplayName xml:lang=\"en\">College number {i}</mdui:DisplayName></mdui:UIInfo></md:Extensions>" +
+            $"<md:KeyDescriptor use=\"signing\"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>{Convert.ToBase64String(idpKey.RawData)}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>" +
+            $"<md:SingleSignOnService Binding=\"urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect\" Location=\"https://idp{i}.college.example.org/sso\"/></md:IDPSSODescriptor></md:EntityDescriptor>"));
         var document = new XmlDocument { PreserveWhitespace = true };
         document.LoadXml($"""
-            <md:EntitiesDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" xmlns:ds="http://www.w3.org/2000/09/xmldsig#" xmlns:mdui="urn:oasis:names:tc:SAML:metadata:ui" xmlns:shibmd="urn:mace:shibboleth:metadata:1.0" ID="_aggregate" Name="test-federation" validUntil="{DateTime.UtcNow.AddDays(2):yyyy-MM-ddTHH:mm:ssZ}"><md:EntityDescriptor entityID="{FederatedIdp}"><md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol"><md:Extensions><shibmd:Scope regexp="false">federation.example.org</shibmd:Scope><mdui:UIInfo><mdui:DisplayName xml:lang="en">Federation University</mdui:DisplayName></mdui:UIInfo></md:Extensions><md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>{Convert.ToBase64String(idpKey.RawData)}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor><md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="{FederatedSso}"/></md:IDPSSODescriptor></md:EntityDescriptor></md:EntitiesDescriptor>
+            <md:EntitiesDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" xmlns:ds="http://www.w3.org/2000/09/xmldsig#" xmlns:mdui="urn:oasis:names:tc:SAML:metadata:ui" xmlns:shibmd="urn:mace:shibboleth:metadata:1.0" ID="_aggregate" Name="test-federation" validUntil="{DateTime.UtcNow.AddDays(2):yyyy-MM-ddTHH:mm:ssZ}"><md:EntityDescriptor entityID="{FederatedIdp}"><md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol"><md:Extensions><shibmd:Scope regexp="false">federation.example.org</shibmd:Scope><mdui:UIInfo><mdui:DisplayName xml:lang="en">Federation University</mdui:DisplayName></mdui:UIInfo></md:Extensions><md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>{Convert.ToBase64String(idpKey.RawData)}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor><md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="{FederatedSso}"/></md:IDPSSODescriptor></md:EntityDescriptor>{more}</md:EntitiesDescriptor>
             """);
         var signed = new SignedXml(document) { SigningKey = signer.GetRSAPrivateKey() };
         signed.SignedInfo!.SignatureMethod = SignedXml.XmlDsigRSASHA256Url;

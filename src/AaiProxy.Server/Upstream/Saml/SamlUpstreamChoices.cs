@@ -12,5 +12,8 @@ internal sealed class SamlUpstreamChoices(IIdentityProviderMetadataProvider iden
         await identityProviders.FindAsync(provider, cancellationToken) is { } idp ? Choice(idp) : null;
 
     private static UpstreamChoice Choice(IdentityProviderMetadata idp) =>
-        new(SamlAuthenticationDefaults.Scheme, idp.EntityId, idp.DisplayName ?? idp.EntityId);
+        new(SamlAuthenticationDefaults.Scheme, idp.EntityId, idp.DisplayName ?? idp.EntityId)
+        {
+            Domains = [.. idp.Scopes.Where(scope => !scope.IsRegularExpression).Select(scope => scope.Value)],
+        };
 }
