@@ -4,7 +4,6 @@ using AaiProxy.Server.Session;
 using AaiProxy.Server.Upstream;
 using AaiProxy.Server.Web;
 using Microsoft.AspNetCore;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
@@ -99,14 +98,8 @@ internal static class AuthorizationEndpoint
     private static bool MaxAgeExceeded(OpenIddictRequest request, ProxySession? session, TimeProvider time) =>
         request.MaxAge is { } maxAge && session is not null && time.GetUtcNow() - session.Authentication.AuthenticatedAt > TimeSpan.FromSeconds(maxAge);
 
-    internal static IResult Forbid(string error, string description) =>
-        Results.Forbid(
-            new AuthenticationProperties(new Dictionary<string, string?>
-            {
-                [OpenIddictServerAspNetCoreConstants.Properties.Error] = error,
-                [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = description,
-            }),
-            [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
+    private static IResult Forbid(string error, string description) =>
+        Results.Forbid(OidcErrorProperties.For(error, description), [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
 }
 
 /// <summary>Log category of the authorization endpoint.</summary>

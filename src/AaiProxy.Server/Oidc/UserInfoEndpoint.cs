@@ -65,11 +65,5 @@ internal static class UserInfoEndpoint
 
     // RFC 6750 §3: OpenIddict answers 401 with WWW-Authenticate: Bearer error="…".
     private static IResult Challenge(string error, string description) =>
-        Results.Challenge(
-            new AuthenticationProperties(new Dictionary<string, string?>
-            {
-                [OpenIddictServerAspNetCoreConstants.Properties.Error] = error,
-                [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = description,
-            }),
-            [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
+        Results.Challenge(OidcErrorProperties.For(error, description), [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
 }

@@ -69,7 +69,7 @@ internal static class LoginPage
         var query = q?.Trim() is { Length: > 0 } text ? text[..Math.Min(text.Length, MaxQueryLength)] : null;
         var searchable = all.Count > ListedAtOnce || query is not null;
         IReadOnlyList<UpstreamChoice> shown = query is not null
-            ? await choices.SearchAsync(query, ListedAtOnce, httpContext.RequestAborted)
+            ? UpstreamChoices.Search(all, query, ListedAtOnce)
             : all.Count > ListedAtOnce ? [] : [.. all.OrderBy(choice => choice.DisplayName, StringComparer.OrdinalIgnoreCase)];
 
         var tokens = antiforgery.GetAndStoreTokens(httpContext);

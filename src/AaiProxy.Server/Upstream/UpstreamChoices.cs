@@ -41,7 +41,11 @@ public sealed class UpstreamChoices(IEnumerable<IUpstreamChoiceSource> sources)
     /// The choices a person's words point to, best first: by part of the display name, by the provider id, or by
     /// an e-mail address or domain the provider vouches for. A linear scan: thousands of choices take microseconds each.
     /// </summary>
-    public async ValueTask<IReadOnlyList<UpstreamChoice>> SearchAsync(string query, int limit, CancellationToken cancellationToken)
+    public async ValueTask<IReadOnlyList<UpstreamChoice>> SearchAsync(string query, int limit, CancellationToken cancellationToken) =>
+        Search(await ListAsync(cancellationToken), query, limit);
+
+    /// <summary>The same search over choices the caller has already listed.</summary>
+    public static IReadOnlyList<UpstreamChoice> Search(IReadOnlyList<UpstreamChoice> choices, string query, int limit)
     {
         var text = query.Trim();
         if (text.Length == 0)
@@ -49,7 +53,7 @@ public sealed class UpstreamChoices(IEnumerable<IUpstreamChoiceSource> sources)
             return [];
         }
 
-        return [.. (await ListAsync(cancellationToken))
+        return [.. choices
             .Select(choice => (Choice: choice, Score: Score(choice, text)))
             .Where(match => match.Score > 0)
             .OrderByDescending(match => match.Score)
