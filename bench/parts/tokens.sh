@@ -78,14 +78,25 @@ check_token() {
 # wrk_share — the load generator's CPU over the last run, in % of one core.
 wrk_share() { awk -v c="$WRK_CPU" -v s="$BENCH_SECONDS" 'BEGIN { printf "%.0f%%", c * 100 / s }'; }
 
+# The token endpoint before and after issue 18's fixes, in the same run: "PBKDF2 each request" is the
+# original behaviour (no remembered secrets, every token stored).
+readonly BEFORE=(AaiProxy__Tokens__VerifiedSecretLifetime=00:00:00)
+readonly CACHED=()
+readonly UNSTORED=(AaiProxy__Clients__0__StoreClientCredentialsTokens=false)
+
 measure_node
-measure_proxy "SQLite"
+measure_proxy "SQLite, PBKDF2 each request (before)" "${BEFORE[@]}"
+measure_proxy "SQLite, remembered secret" "${CACHED[@]}"
+measure_proxy "SQLite, remembered secret, unstored tokens" "${UNSTORED[@]}"
 if [[ -z "${BENCH_NO_POSTGRES:-}" ]]; then
   pg_dir="$BENCH_TMP/postgres"; pg_port="$(free_port)"
   chmod o+x "$BENCH_TMP"  # the postgres user must reach its cluster directory
   if pg="$(bash "$BENCH_ROOT/tests/peers/postgres.sh" start "$pg_dir" "$pg_port")"; then
     bench_on_exit "bash '$BENCH_ROOT/tests/peers/postgres.sh' stop '$pg_dir'"
-    measure_proxy "PostgreSQL" AaiProxy__Database__Provider=PostgreSql ConnectionStrings__AaiProxy="$pg"
+    on_postgres=(AaiProxy__Database__Provider=PostgreSql ConnectionStrings__AaiProxy="$pg")
+    measure_proxy "PostgreSQL, PBKDF2 each request (before)" "${on_postgres[@]}" "${BEFORE[@]}"
+    measure_proxy "PostgreSQL, remembered secret" "${on_postgres[@]}" "${CACHED[@]}"
+    measure_proxy "PostgreSQL, remembered secret, unstored tokens" "${on_postgres[@]}" "${UNSTORED[@]}"
     bash "$BENCH_ROOT/tests/peers/postgres.sh" stop "$pg_dir" >/dev/null
   else
     rows+=("| proxy, PostgreSQL | - | not measured: tests/peers/postgres.sh could not start a throwaway PostgreSQL | | | | | |")
