@@ -46,12 +46,21 @@ measure node "$NODE_URL/token/introspection" "$NODE_PID" "$BENCH_CLIENT_ID" "$no
   "$(issue "$NODE_URL/token" "$BENCH_CLIENT_ID" "$node_secret")"
 stop_pid "$NODE_PID"
 
-proxy_dir="$BENCH_TMP/proxy"
-start_proxy "$server_out" "$proxy_dir"
-proxy_secret="$(<"$proxy_dir/client-secret")"
-measure SQLite "$PROXY_URL/connect/introspect" "$PROXY_PID" "$BENCH_CLIENT_ID" "$proxy_secret" \
-  "$(issue "$PROXY_URL/connect/token" "$BENCH_CLIENT_ID" "$proxy_secret")"
-stop_pid "$PROXY_PID"
+# measure_proxy LABEL [ENV=VALUE ...] — the proxy with the given extra settings.
+measure_proxy() {
+  local label="$1" dir secret
+  shift
+  dir="$BENCH_TMP/proxy-$(echo "$label" | tr -c 'a-zA-Z0-9' '-')"
+  start_proxy "$server_out" "$dir" "$@"
+  secret="$(<"$dir/client-secret")"
+  measure "$label" "$PROXY_URL/connect/introspect" "$PROXY_PID" "$BENCH_CLIENT_ID" "$secret" \
+    "$(issue "$PROXY_URL/connect/token" "$BENCH_CLIENT_ID" "$secret")"
+  stop_pid "$PROXY_PID"
+}
+
+# Before issue 18's fix every call paid PBKDF2 for the caller's secret.
+measure_proxy "SQLite, PBKDF2 each request (before)" AaiProxy__Tokens__VerifiedSecretLifetime=00:00:00
+measure_proxy "SQLite, remembered secret"
 load_after="$(machine_load)"
 
 {
