@@ -132,7 +132,7 @@ public sealed class TokenEndpointCostTests
     }
 
     [Fact]
-    public async Task Token_ClientCredentialsOfAnUnstoredClient_WritesNoTokenEntryAndStaysValid()
+    public async Task Token_ClientCredentialsOfAnUnstoredClient_WritesNoTokenEntryAndStaysValidAndActive()
     {
         await using var database = await TestDatabase.CreateAsync();
         await using var factory = new ProxyFactory(database, overrides: new Dictionary<string, string>
@@ -149,6 +149,7 @@ public sealed class TokenEndpointCostTests
         Assert.Equal(before, await TokenCountAsync(factory));
         var accessToken = body.GetProperty("access_token").GetString()!;
         Assert.True((await oidc.ValidateAsync(accessToken, "https://data-catalogue.demo.aaiproxy.example.org/")).IsValid);
+        Assert.True((await IntrospectAsync(oidc, accessToken)).GetProperty("active").GetBoolean());
     }
 
     private static async Task<System.Text.Json.JsonElement> IntrospectAsync(OidcTestClient oidc, string accessToken)
