@@ -5,13 +5,8 @@
 # entry, so the rows compare the proxy's JWT with node's opaque token, and say so.
 # Usage: introspection.sh OUTPUT.md   (BENCH_SECONDS, BENCH_CONCURRENCY, BENCH_NO_BUILD=1)
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
-source "$BENCH_ROOT/bench/lib/proxy.sh"
-source "$BENCH_ROOT/bench/lib/oidc-provider.sh"
+source "$BENCH_ROOT/bench/lib/http-part.sh"
 output="$1"
-lua="$BENCH_ROOT/bench/wrk-post.lua"
-ensure_wrk
-server_out="$(build_server)"
-load_before="$(machine_load)"
 rows=()
 declare -A node_rps
 

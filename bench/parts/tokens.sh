@@ -5,13 +5,8 @@
 # signing rates as the ceiling; idle and loaded RSS of both servers.
 # Usage: tokens.sh OUTPUT.md   (BENCH_SECONDS, BENCH_CONCURRENCY, BENCH_NO_BUILD=1, BENCH_NO_POSTGRES=1)
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
-source "$BENCH_ROOT/bench/lib/proxy.sh"
-source "$BENCH_ROOT/bench/lib/oidc-provider.sh"
+source "$BENCH_ROOT/bench/lib/http-part.sh"
 output="$1"
-lua="$BENCH_ROOT/bench/wrk-post.lua"
-ensure_wrk
-server_out="$(build_server)"
-load_before="$(machine_load)"
 
 bench_log "openssl speed (ceiling)"
 rsa1="$(openssl_sign_rate rsa2048)"; rsa2="$(openssl_sign_rate rsa2048 2)"
