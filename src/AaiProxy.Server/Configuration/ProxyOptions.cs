@@ -81,6 +81,12 @@ public sealed class TokenOptions
     /// refresh token is rejected at once.
     /// </summary>
     public TimeSpan RefreshTokenReuseLeeway { get; set; } = TimeSpan.Zero;
+
+    /// <summary>
+    /// How long a client secret, once verified against its stored (PBKDF2) hash, is accepted again without
+    /// PBKDF2 (kept in memory as an HMAC under a per-process key; a rotated secret is never covered). Zero: never.
+    /// </summary>
+    public TimeSpan VerifiedSecretLifetime { get; set; } = TimeSpan.FromMinutes(5);
 }
 
 public static class SigningAlgorithms
@@ -244,6 +250,12 @@ public sealed class ClientOptions
 
     /// <summary>The audience of an access token requested without <c>resource</c>.</summary>
     public string DefaultAudience => DefaultResource ?? (Resources.Count > 0 ? Resources[0] : ClientId);
+
+    /// <summary>
+    /// False: the access tokens of this client's client-credentials grant are not stored (no database write
+    /// per token), so they cannot be revoked or introspected as revoked: they only expire. Default true.
+    /// </summary>
+    public bool StoreClientCredentialsTokens { get; set; } = true;
 
     /// <summary>What the client may see of a person's groups; unset: no group claims at all.</summary>
     public ClientGroupsOptions? Groups { get; set; }

@@ -15,7 +15,11 @@ internal static class OidcServiceCollectionExtensions
     public static IServiceCollection AddProxyOpenIdProvider(this IServiceCollection services)
     {
         services.AddOpenIddict()
-            .AddCore(core => core.UseEntityFrameworkCore().UseDbContext<ProxyDbContext>())
+            .AddCore(core =>
+            {
+                core.UseEntityFrameworkCore().UseDbContext<ProxyDbContext>();
+                core.ReplaceApplicationManager(typeof(ProxyApplicationManager<>));
+            })
             .AddServer(server =>
             {
                 server.SetAuthorizationEndpointUris(ConnectEndpoints.Authorization)
@@ -55,6 +59,7 @@ internal static class OidcServiceCollectionExtensions
                 server.AddEventHandler(GrantRevocation.Descriptor);
                 server.AddEventHandler(TokenClaimShapes.Descriptor);
                 server.AddEventHandler(IntrospectionScope.Descriptor);
+                server.AddEventHandler(UnstoredClientCredentialsTokens.Descriptor);
 
                 server.UseAspNetCore()
                     .EnableAuthorizationEndpointPassthrough()
@@ -68,6 +73,7 @@ internal static class OidcServiceCollectionExtensions
             .Configure<IOptions<ProxyOptions>>((aspNetCore, proxy) =>
                 aspNetCore.DisableTransportSecurityRequirement = proxy.Value.AllowInsecureHttp);
 
+        services.AddSingleton<VerifiedClientSecrets>();
         services.AddScoped<ServerKeys>();
         services.AddHealthChecks().AddCheck<SigningKeyHealthCheck>("signing-keys", tags: [HealthEndpoints.ReadyTag]);
         services.AddScoped<ClientSeeder>();
