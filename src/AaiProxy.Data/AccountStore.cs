@@ -56,6 +56,13 @@ public sealed class AccountStore
             account.SessionsValidAfter);
     }
 
+    /// <summary>Whether the account may have sessions, and since when: read at each request of a proxy session.</summary>
+    public async Task<(AccountStatus Status, DateTimeOffset? SessionsValidAfter)?> SessionStateAsync(string accountId, CancellationToken cancellationToken) =>
+        await db.CommunityAccounts.AsNoTracking().Where(account => account.Id == accountId)
+            .Select(account => new { account.Status, account.SessionsValidAfter }).SingleOrDefaultAsync(cancellationToken) is { } state
+            ? (state.Status, state.SessionsValidAfter)
+            : null;
+
     public Task AcceptAupAsync(string accountId, string version, CancellationToken cancellationToken) =>
         ChangeAsync(accountId, AuditActors.Person(accountId), AuditActions.AccountAupAccepted, new() { ["version"] = version }, account =>
         {

@@ -1,4 +1,5 @@
 using AaiProxy.Server.Configuration;
+using AaiProxy.Server.Accounts;
 using AaiProxy.Server.Demo;
 using AaiProxy.Server.Groups;
 using AaiProxy.Server.Mail;
@@ -53,6 +54,7 @@ internal static class ProxyHostExtensions
         services.AddProxyMail();
         services.AddProxySession();
         services.AddProxyUpstream();
+        services.AddProxyAccounts();
         if (demoEnabled)
         {
             services.AddSingleton<DemoIdentityProvider>();
@@ -105,6 +107,7 @@ internal static class ProxyHostExtensions
         app.MapErrorPage();
         app.MapConnectEndpoints();
         app.MapLoginPage();
+        app.MapAccounts();
         app.MapSamlEndpoints();
 
         if (app.Services.GetRequiredService<IOptions<ProxyOptions>>().Value.Demo.Enabled)

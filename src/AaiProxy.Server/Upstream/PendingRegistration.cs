@@ -87,5 +87,5 @@ public static class LinkRequest
         return properties;
     }
 
-    public static string? AccountOf(AuthenticationProperties properties) => properties.Items.GetValueOrDefault(ItemKey);
+    public static string? AccountOf(AuthenticationProperties properties) => properties.Items.TryGetValue(ItemKey, out var accountId) ? accountId : null;
 }
