@@ -16,7 +16,8 @@ internal static class AccountsServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<RegistrationOptions>, RegistrationOptionsValidator>();
         services.AddOptions<AccountsOptions>().BindConfiguration(AccountsOptions.SectionName);
         services.AddOptions<AssuranceOptions>().BindConfiguration("AaiProxy:Assurance");
-        services.AddSingleton(provider => provider.GetRequiredService<IOptions<AssuranceOptions>>().Value);
+        services.AddSingleton(provider => WithOrigin(provider.GetRequiredService<IOptions<AssuranceOptions>>().Value,
+            provider.GetRequiredService<ListeningOrigins>().PublicOrigin(provider.GetRequiredService<IOptions<ProxyOptions>>().Value)));
         services.AddSingleton<IUpstreamDomains, UpstreamDomains>();
         services.AddSingleton(provider => CreatePairwiseSubjects(
             provider.GetRequiredService<IOptions<ProxyOptions>>().Value, provider.GetRequiredService<IOptions<AccountsOptions>>().Value));
@@ -30,6 +31,17 @@ internal static class AccountsServiceCollectionExtensions
 
     public static IEndpointRouteBuilder MapAccounts(this IEndpointRouteBuilder endpoints) =>
         endpoints.MapRegistration().MapAccountPage();
+
+    /// <summary><c>{origin}</c> in an issuer stands for the proxy's public origin (the embedded demo IdP is under it).</summary>
+    private static AssuranceOptions WithOrigin(AssuranceOptions options, string publicOrigin) => new()
+    {
+        Issuers = [.. options.Issuers.Select(issuer => new AssuranceIssuerOptions
+        {
+            Issuer = issuer.Issuer.Replace(ClientOptions.OriginPlaceholder, publicOrigin, StringComparison.Ordinal),
+            TrustAssurance = issuer.TrustAssurance,
+            Sirtfi = issuer.Sirtfi,
+        })],
+    };
 
     private static PairwiseSubjects CreatePairwiseSubjects(ProxyOptions proxy, AccountsOptions accounts)
     {

@@ -37,6 +37,8 @@ internal sealed record ProxyConfiguration(
         // Upstream entitlements pass only from an issuer allowed to assert them, under its prefixes.
         ["AaiProxy__Claims__UpstreamEntitlements__0__Issuer"] = IdentityProviderEntityId,
         ["AaiProxy__Claims__UpstreamEntitlements__0__AllowedPrefixes__0"] = UpstreamEntitlementPrefix,
+        // SimpleSAMLphp's people are registered by their facility: accounts at first login (the demo itself runs Interactive).
+        ["AaiProxy__Registration__Mode"] = "Automatic",
         ["Logging__LogLevel__Default"] = "Information",
         ["Logging__LogLevel__AaiProxy"] = "Debug",
     };
