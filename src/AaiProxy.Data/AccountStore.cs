@@ -121,7 +121,8 @@ public sealed class AccountStore
     }
 
     public Task AddVerifiedEmailAsync(string accountId, string address, CancellationToken cancellationToken) =>
-        ChangeAsync(accountId, AuditActors.Person(accountId), AuditActions.AccountEmailVerified, new() { ["email"] = address }, account =>
+        ChangeAsync(accountId, AuditActors.Person(accountId), AuditActions.AccountEmailVerified,
+            new() { ["email_domain"] = address[(address.LastIndexOf('@') + 1)..] }, account =>
         {
             var now = time.GetUtcNow();
             var known = account.Emails.FirstOrDefault(email => email.Address.Equals(address, StringComparison.OrdinalIgnoreCase));
