@@ -33,14 +33,14 @@ public sealed class AccountStore
     private readonly ProxyDbContext db;
     private readonly TimeProvider time;
     private readonly ICommunityAccountResolver resolver;
-    private readonly AuditLog _audit;
+    private readonly AuditLog audit;
 
     internal AccountStore(ProxyDbContext db, TimeProvider time, ICommunityAccountResolver resolver, AuditLog audit)
     {
         this.db = db;
         this.time = time;
         this.resolver = resolver;
-        _audit = audit;
+        this.audit = audit;
     }
 
     public async Task<AccountDetails?> GetAsync(string accountId, CancellationToken cancellationToken)
@@ -226,12 +226,12 @@ public sealed class AccountStore
         target.Orcid ??= source.Orcid;
         target.DisplayName ??= source.DisplayName;
         Empty(source);
-        var deleted = _audit.Stage(new AuditEvent(actor, AuditActions.AccountDeleted, sourceId, new Dictionary<string, string> { ["merged_into"] = targetId }));
-        var merged = _audit.Stage(new AuditEvent(actor, AuditActions.AccountMerged, targetId, moved));
+        var deleted = audit.Stage(new AuditEvent(actor, AuditActions.AccountDeleted, sourceId, new Dictionary<string, string> { ["merged_into"] = targetId }));
+        var merged = audit.Stage(new AuditEvent(actor, AuditActions.AccountMerged, targetId, moved));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        _audit.Written(merged);
-        _audit.Written(deleted);
+        audit.Written(merged);
+        audit.Written(deleted);
     }
 
     /// <summary>Everything the proxy holds about the person, as one JSON document ("export my data").</summary>
@@ -314,9 +314,9 @@ public sealed class AccountStore
     {
         var account = await LoadAsync(accountId, cancellationToken) ?? throw new KeyNotFoundException($"No account {accountId}.");
         change(account);
-        var entry = _audit.Stage(new AuditEvent(actor, action, accountId, details));
+        var entry = audit.Stage(new AuditEvent(actor, action, accountId, details));
         await db.SaveChangesAsync(cancellationToken);
-        _audit.Written(entry);
+        audit.Written(entry);
     }
 
     private Task<CommunityAccountEntity?> LoadAsync(string accountId, CancellationToken cancellationToken) =>
