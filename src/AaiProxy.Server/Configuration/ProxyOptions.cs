@@ -37,6 +37,10 @@ public sealed class ProxyOptions
 
     public MailOptions Mail { get; set; } = new();
 
+    public BrandingOptions Branding { get; set; } = new();
+
+    public TelemetryOptions Telemetry { get; set; } = new();
+
     public List<FacilityOptions> Facilities { get; set; } = [];
 
     /// <summary>The data directory as an absolute path.</summary>

@@ -1,4 +1,5 @@
 using AaiProxy.Data;
+using AaiProxy.Server.Operations;
 using AaiProxy.Identity;
 using AaiProxy.Server.Session;
 using AaiProxy.Server.Web;
@@ -16,7 +17,8 @@ namespace AaiProxy.Server.Upstream;
 /// Interactive mode, or a new AUP version); refuses an account that may not sign in; and returns the proxy session's ticket.
 /// </summary>
 public sealed class UpstreamSignIn(ICommunityAccountResolver accounts, AccountStore store, UpstreamAttributeFilter filter,
-    IOptions<RegistrationOptions> registration, IPreRegisteredIdentities preRegistered, TimeProvider time, ILogger<UpstreamSignIn> logger)
+    IOptions<RegistrationOptions> registration, IPreRegisteredIdentities preRegistered, TimeProvider time, ProxyMetrics metrics,
+    ILogger<UpstreamSignIn> logger)
 {
     /// <param name="scheme">The upstream scheme the person came through; sign-out dispatches on it.</param>
     /// <param name="properties">The challenge's properties (return URL, requested authentication, protocol items).</param>
@@ -70,6 +72,7 @@ public sealed class UpstreamSignIn(ICommunityAccountResolver accounts, AccountSt
         }
 
         Log.SignedIn(logger, resolved.Account.Id, upstream.Protocol, upstream.Issuer);
+        metrics.LoginSucceeded(upstream.Protocol, upstream.Issuer);
         return new AuthenticationTicket(principal, sessionProperties, SessionDefaults.Scheme);
     }
 
