@@ -35,7 +35,7 @@ public sealed partial class RegistrationAndLinkingTests(ITestOutputHelper output
             await page.Locator("#email").FillAsync(email);
             await page.Locator("button[type=submit]", new() { HasText = "Send confirmation link" }).ClickAsync();
             await page.Locator("[data-sent-to]").WaitForAsync();
-            var link = VerificationLink().Match(Assert.Single(SmtpSink.MessagesTo(email)).TextBody).Value;
+            var link = VerificationLink().Match(Assert.Single(SmtpSink.MessagesTo(email)).TextBody ?? "").Value;
             await page.GotoAsync(link);
             await page.Locator("[data-verified-email]").WaitForAsync();
             Assert.Equal(email, (await page.Locator("[data-verified-email]").TextContentAsync())!.Trim());
