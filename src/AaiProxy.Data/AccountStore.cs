@@ -271,6 +271,23 @@ public sealed class AccountStore
         };
     }
 
+    /// <summary>
+    /// Retention: audit entries older than <paramref name="auditBefore"/> are deleted; the released attributes of
+    /// links not used since <paramref name="attributesBefore"/> (when set) are forgotten (the link itself stays, so the
+    /// person still reaches their account, and the next login stores them afresh).
+    /// </summary>
+    /// <returns>How many audit entries and link attribute sets were removed.</returns>
+    public async Task<(int AuditEntries, int LinkAttributes)> PruneAsync(DateTimeOffset auditBefore, DateTimeOffset? attributesBefore,
+        CancellationToken cancellationToken)
+    {
+        var audits = await db.AuditEvents.Where(entry => entry.OccurredAt < auditBefore).ExecuteDeleteAsync(cancellationToken);
+        var attributes = attributesBefore is { } before
+            ? await db.UpstreamLinks.Where(link => link.LastSeenAt < before && link.LastAttributesJson != "{}")
+                .ExecuteUpdateAsync(update => update.SetProperty(link => link.LastAttributesJson, "{}"), cancellationToken)
+            : 0;
+        return (audits, attributes);
+    }
+
     private void Empty(CommunityAccountEntity account)
     {
         account.Status = AccountStatus.Deleted;

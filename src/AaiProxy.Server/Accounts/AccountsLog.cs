@@ -19,4 +19,10 @@ internal static partial class AccountsLog
 
     [LoggerMessage(EventId = 7105, Level = LogLevel.Information, Message = "Revoked {Authorizations} authorization(s) and {Tokens} token(s) of account {AccountId} ({Reason}).")]
     public static partial void GrantsRevoked(ILogger logger, string accountId, long authorizations, long tokens, string reason);
+
+    [LoggerMessage(EventId = 7106, Level = LogLevel.Information, Message = "Retention: {AuditEntries} audit entries and {LinkAttributes} stored attribute sets removed.")]
+    public static partial void Pruned(ILogger logger, int auditEntries, int linkAttributes);
+
+    [LoggerMessage(EventId = 7107, Level = LogLevel.Error, Message = "Retention could not run; it is tried again at the next interval.")]
+    public static partial void RetentionFailed(ILogger logger, Exception exception);
 }

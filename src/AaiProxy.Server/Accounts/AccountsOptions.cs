@@ -12,6 +12,12 @@ public sealed class AccountsOptions
     /// <summary>How long the audit log keeps its entries; the "delete my account" page says so (default 2 years).</summary>
     public TimeSpan AuditRetention { get; set; } = TimeSpan.FromDays(730);
 
+    /// <summary>How long the released attributes of a linked identity are kept after its last use (unset: as long as the link).</summary>
+    public TimeSpan? AttributeRetention { get; set; }
+
+    /// <summary>How often retention runs (default daily).</summary>
+    public TimeSpan RetentionInterval { get; set; } = TimeSpan.FromDays(1);
+
     /// <summary>How long a mailed e-mail verification link stays valid (default 24 hours).</summary>
     public TimeSpan VerificationLinkLifetime { get; set; } = TimeSpan.FromHours(24);
 }

@@ -25,6 +25,8 @@ internal static class AccountsServiceCollectionExtensions
         services.AddScoped<AccountAdministration>();
         services.AddScoped<RegistrationPages>();
         services.AddSingleton<VerificationLinks>();
+        services.AddSingleton<RetentionService>();
+        services.AddHostedService(provider => provider.GetRequiredService<RetentionService>());
         services.PostConfigure<CookieAuthenticationOptions>(SessionDefaults.Scheme, options => SessionValidation.Attach(options.Events));
         return services;
     }

@@ -81,6 +81,32 @@ public sealed class AccountAdministrationTests(ProxyFixture fixture) : IClassFix
         Assert.Single((await store.GetAsync(theirs, CancellationToken.None))!.Links);
     }
 
+    [Fact]
+    public async Task Retention_deletes_older_audit_entries_and_forgets_the_attributes_of_identities_unused_since()
+    {
+        var account = await RegisterAsync("retained", "retained@mail.example.net");
+        var now = DateTimeOffset.UtcNow;
+        await using (var scope = fixture.Factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ProxyDbContext>();
+            db.AuditEvents.AddRange(
+                new AuditEventEntity { OccurredAt = now.AddDays(-800), Actor = "test", Action = "test.old", Target = "retention", Details = "{}" },
+                new AuditEventEntity { OccurredAt = now.AddDays(-10), Actor = "test", Action = "test.recent", Target = "retention", Details = "{}" });
+            (await db.UpstreamLinks.SingleAsync(link => link.AccountId == account)).LastSeenAt = now.AddDays(-400);
+            await db.SaveChangesAsync();
+        }
+
+        await using var check = fixture.Factory.Services.CreateAsyncScope();
+        var (audits, attributes) = await check.ServiceProvider.GetRequiredService<AccountStore>()
+            .PruneAsync(now.AddDays(-730), now.AddDays(-365), CancellationToken.None);
+
+        var db2 = check.ServiceProvider.GetRequiredService<ProxyDbContext>();
+        Assert.Equal(["test.recent"], await db2.AuditEvents.Where(entry => entry.Target == "retention").Select(entry => entry.Action).ToListAsync());
+        var link = await db2.UpstreamLinks.AsNoTracking().SingleAsync(candidate => candidate.AccountId == account);
+        Assert.Equal("{}", link.LastAttributesJson);
+        Assert.Equal((1, 1), (audits, attributes));
+    }
+
     private async Task<string> RegisterAsync(string subject, string? email)
     {
         await using var scope = fixture.Factory.Services.CreateAsyncScope();
