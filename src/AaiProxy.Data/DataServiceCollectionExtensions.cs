@@ -32,7 +32,8 @@ public static class DataServiceCollectionExtensions
         services.AddScoped(provider => new AccountStore(provider.GetRequiredService<ProxyDbContext>(), provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<ICommunityAccountResolver>(), provider.GetRequiredService<AuditLog>()));
         services.AddScoped(provider => new ServerKeyStore(
-            provider.GetRequiredService<ProxyDbContext>(), provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<AuditLog>()));
+            provider.GetRequiredService<ProxyDbContext>(), provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<AuditLog>(),
+            provider.GetRequiredService<KeyEncryptionKey>()));
         services.AddScoped<AuditLog>();
         services.AddScoped<GroupStore>();
         services.AddScoped<AaiProxy.Groups.IGroupReader>(provider => provider.GetRequiredService<GroupStore>());

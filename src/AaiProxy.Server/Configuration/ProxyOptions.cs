@@ -41,6 +41,8 @@ public sealed class ProxyOptions
 
     public TelemetryOptions Telemetry { get; set; } = new();
 
+    public KeysOptions Keys { get; set; } = new();
+
     public List<FacilityOptions> Facilities { get; set; } = [];
 
     /// <summary>The data directory as an absolute path.</summary>

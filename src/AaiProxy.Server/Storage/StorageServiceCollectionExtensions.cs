@@ -31,7 +31,9 @@ internal static class StorageServiceCollectionExtensions
         services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection(DatabaseOptions.SectionName));
         services.AddSingleton<DatabaseInitializer>();
 
+        services.AddSingleton(KeyEncryption.Load);
         services.AddDataProtection().SetApplicationName(DataProtectionApplicationName);
+        services.AddOptions<KeyManagementOptions>().Configure<KeyEncryptionKey>((options, kek) => options.XmlEncryptor = new KeyEncryptionXmlEncryptor(kek));
         if (!string.IsNullOrWhiteSpace(configuration[$"{ProxyOptions.SectionName}:Redis:Configuration"]))
         {
             services.AddSingleton<IConnectionMultiplexer>(provider =>
