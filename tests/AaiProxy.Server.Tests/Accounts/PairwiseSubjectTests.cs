@@ -43,4 +43,22 @@ public sealed class PairwiseSubjectTests(PairwiseProxyFixture fixture) : IClassF
         Assert.Equal(idToken.Subject, userInfo.GetProperty("sub").GetString());
         Assert.False(userInfo.TryGetProperty("voperson_id", out _));
     }
+
+    [Fact]
+    public async Task An_id_token_hint_with_a_pairwise_sub_names_the_sessions_person_so_sign_out_asks_nothing()
+    {
+        var browser = fixture.Factory.CreateBrowser();
+        var tokens = await new OidcTestClient(fixture.Factory).CodeFlowAsync("bob", "openid", browser);
+
+        using var logout = await browser.GetAsync(Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString("/connect/logout",
+            new Dictionary<string, string?>
+            {
+                ["id_token_hint"] = tokens.GetProperty("id_token").GetString(),
+                ["post_logout_redirect_uri"] = ProxyFactory.Origin + "/demo/portal",
+            }));
+
+        // Before: the pairwise sub was compared with the community id, and the person was asked to confirm (200).
+        Assert.Equal(HttpStatusCode.Redirect, logout.StatusCode);
+        Assert.False(await Saml.SamlBrowserSteps.IsSignedInAsync(browser));
+    }
 }
