@@ -37,6 +37,12 @@ public sealed class ServerKeyStore
                 return key;
             })];
 
+    /// <summary>Every key's description (never its private part), oldest first: for operators.</summary>
+    public List<ServerKeyInfo> List() =>
+        [.. _db.ServerKeys.AsNoTracking().AsEnumerable()
+            .OrderBy(key => key.CreatedAt).ThenBy(key => key.Id, StringComparer.Ordinal)
+            .Select(key => new ServerKeyInfo(key.Id, key.Algorithm, key.Usage, key.Status, key.CreatedAt, KeyEncryptionKey.IsProtected(key.PrivateKey)))];
+
     /// <summary>Encrypts keys an earlier version stored in plaintext (audited as <c>key.protected</c>); returns how many.</summary>
     public int ProtectPlaintextKeys(string actor)
     {
@@ -86,3 +92,6 @@ public sealed class ServerKeyStore
         return key.Id;
     }
 }
+
+/// <summary>What an operator may see of a stored key.</summary>
+public sealed record ServerKeyInfo(string Id, string Algorithm, ServerKeyUsage Usage, ServerKeyStatus Status, DateTimeOffset CreatedAt, bool Encrypted);
