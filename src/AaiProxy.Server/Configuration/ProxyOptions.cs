@@ -198,6 +198,9 @@ public sealed class DemoUser
     public Dictionary<string, List<string>> Attributes { get; set; } = [];
 
     public string? AuthenticationContextClass { get; set; }
+
+    /// <summary>Known to the proxy already (registered by a user office): no registration page at the first login.</summary>
+    public bool PreRegistered { get; set; } = true;
 }
 
 public enum ClientType
@@ -234,6 +237,10 @@ public sealed class ClientOptions
 
     /// <summary>Every login for this client must be multi-factor (REFEDS MFA), as if it asked for it as essential.</summary>
     public bool RequireMfa { get; set; }
+
+    /// <summary>Pairwise <c>sub</c> (OIDC Core 8.1) for this sector identifier (an https URI or host shared by the
+    /// sector's clients); unset: the public community id. A pairwise client never receives <c>voperson_id</c>.</summary>
+    public string? SectorIdentifier { get; set; }
 
     /// <summary>Require PKCE (S256). Always true for public clients.</summary>
     public bool RequirePkce { get; set; } = true;

@@ -1,4 +1,5 @@
 using AaiProxy.Server.Configuration;
+using AaiProxy.Server.Accounts;
 using AaiProxy.Server.Demo;
 using AaiProxy.Server.Groups;
 using AaiProxy.Server.Mail;
@@ -54,6 +55,7 @@ internal static class ProxyHostExtensions
         services.AddProxyTelemetry(configuration);
         services.AddProxySession();
         services.AddProxyUpstream();
+        services.AddProxyAccounts();
         if (demoEnabled)
         {
             services.AddSingleton<DemoIdentityProvider>();
@@ -108,6 +110,7 @@ internal static class ProxyHostExtensions
         app.MapErrorPage();
         app.MapConnectEndpoints();
         app.MapLoginPage();
+        app.MapAccounts();
         app.MapSamlEndpoints();
 
         if (app.Services.GetRequiredService<IOptions<ProxyOptions>>().Value.Demo.Enabled)

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
 namespace AaiProxy.Server.Upstream;
 
 internal static class UpstreamServiceCollectionExtensions
@@ -9,6 +11,7 @@ internal static class UpstreamServiceCollectionExtensions
         services.AddSingleton<UpstreamErrorRelay>();
         services.AddSingleton<LoginRequests>();
         services.AddScoped<UpstreamSignIn>();
+        services.TryAddSingleton<IPreRegisteredIdentities, NoPreRegisteredIdentities>();
         services.AddScoped<UpstreamLogout>();
         return services;
     }
