@@ -1,3 +1,4 @@
+using AaiProxy.Federation.Generation;
 using System.Diagnostics;
 using AaiProxy.Federation.Discovery;
 using AaiProxy.Federation.Model;
