@@ -53,8 +53,10 @@ static async Task<int> LoadAsync(string input, string certificatePath, bool refr
     var source = new FileAggregateSource("bench", input, MetadataTrustAnchor.FromCertificateFile(certificatePath), TimeSpan.FromHours(1));
     using var provider = new FederationMetadataProvider([source], TimeProvider.System, NullLogger<FederationMetadataProvider>.Instance);
     var clock = Stopwatch.StartNew();
+    var cpu = CpuSeconds();
     await provider.RefreshAsync();
     var loadSeconds = clock.Elapsed.TotalSeconds;
+    var loadCpuSeconds = CpuSeconds() - cpu;
     if (provider.Status[0].LastRejection is { } reason)
     {
         Console.Error.WriteLine($"refused: {reason}: {provider.Status[0].LastError}");
@@ -92,6 +94,7 @@ static async Task<int> LoadAsync(string input, string certificatePath, bool refr
     {
         identityProviders = index.IdentityProviders.Count,
         loadSeconds,
+        loadCpuSeconds,
         refreshSeconds,
         steadyStateRssBytes = steady,
         steadyStateRssAfterRefreshBytes = steadyAfterRefresh,
@@ -99,6 +102,13 @@ static async Task<int> LoadAsync(string input, string certificatePath, bool refr
         searchMilliseconds,
     }));
     return 0;
+}
+
+// The CPU time of the process so far (wall time on a shared machine depends on the neighbours).
+static double CpuSeconds()
+{
+    using var self = Process.GetCurrentProcess();
+    return self.TotalProcessorTime.TotalSeconds;
 }
 
 // The resident set once garbage is collected and the freed memory given back: what the set costs while held.

@@ -49,6 +49,7 @@ s = lambda x: f"{x:,.2f} s"
 ratio = lambda a, b: f"{b / a:,.1f}×"
 rows = [
     ("Load + signature check (time)", s(p["loadSeconds"]), s(q["loadSeconds"]), ratio(p["loadSeconds"], q["loadSeconds"])),
+    ("Load + signature check (CPU time, user + sys)", s(p["loadCpuSeconds"]), s(q["loadCpuSeconds"]), ratio(p["loadCpuSeconds"], q["loadCpuSeconds"])),
     ("Peak RSS of the load (whole process)", mb(p["peak"]), mb(q["peak"]), ratio(p["peak"], q["peak"])),
     ("Steady-state RSS with the set loaded", mb(p["steadyStateRssBytes"]), mb(q["steadyStateRssBytes"]), ratio(p["steadyStateRssBytes"], q["steadyStateRssBytes"])),
     ("Refresh while the first set is held (time)", s(pr["refreshSeconds"]), s(qr["refreshSeconds"]), ratio(pr["refreshSeconds"], qr["refreshSeconds"])),
@@ -56,6 +57,7 @@ rows = [
     ("Steady-state RSS after the refresh", mb(pr["steadyStateRssAfterRefreshBytes"]), mb(qr["steadyStateRssAfterRefreshBytes"]), ratio(pr["steadyStateRssAfterRefreshBytes"], qr["steadyStateRssAfterRefreshBytes"])),
 ]
 goal_time = "met" if p["loadSeconds"] <= 3 else "missed"
+load_average = open("/proc/loadavg").read().split()[0]
 goal_rss = "met" if p["peak"] <= 300e6 else "missed"
 refresh_factor = pr["peak"] / p["steadyStateRssBytes"]
 with open(out, "w") as f:
@@ -68,9 +70,10 @@ with open(out, "w") as f:
     f.write("| | proxy | pysaml2 | ratio |\n|---|---:|---:|---:|\n")
     for row in rows:
         f.write("| " + " | ".join(row) + " |\n")
-    f.write(f"\nGoal (proxy): ≤ 3 s — {goal_time}; ≤ 300 MB peak RSS — {goal_rss}; a refresh peaks at "
+    f.write(f"\nGoal (proxy): ≤ 3 s wall — {goal_time} (load average {load_average} at the end of the run; "
+            f"the CPU time row is what the machine's neighbours do not change); ≤ 300 MB peak RSS — {goal_rss}; a refresh peaks at "
             f"{refresh_factor:.2f}× the steady state (goal: below 2×). Search over the loaded set "
-            f"(`FederationIndex.Search`, what `/discovery/search` runs): {p['searchMilliseconds']:.1f} ms a query "
+            f"(the library's `FederationIndex.Search`): {p['searchMilliseconds']:.1f} ms a query "
             f"(mean of 5 queries × 20).\n")
 print(open(out).read())
 PY

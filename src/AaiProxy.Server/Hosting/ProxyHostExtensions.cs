@@ -56,6 +56,7 @@ internal static class ProxyHostExtensions
             services.AddSingleton<DemoIdentityProvider>();
             services.AddSingleton<IEmbeddedIdentityProvider>(provider => provider.GetRequiredService<DemoIdentityProvider>());
             services.AddDemoProposals();
+            services.AddDemoFederation(configuration);
         }
 
         services.AddProxySaml(configuration);
@@ -109,6 +110,7 @@ internal static class ProxyHostExtensions
         {
             app.MapDemoIdentityProvider();
             app.MapDemoPortal();
+            app.MapDemoFederation();
         }
 
         return app;

@@ -1,3 +1,5 @@
+using AaiProxy.Server.Upstream.Discovery;
+
 namespace AaiProxy.Server.Upstream;
 
 internal static class UpstreamServiceCollectionExtensions
@@ -10,6 +12,7 @@ internal static class UpstreamServiceCollectionExtensions
         services.AddSingleton<LoginRequests>();
         services.AddScoped<UpstreamSignIn>();
         services.AddScoped<UpstreamLogout>();
+        services.AddDiscovery();
         return services;
     }
 }

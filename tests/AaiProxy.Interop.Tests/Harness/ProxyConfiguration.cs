@@ -28,6 +28,8 @@ internal sealed record ProxyConfiguration(
         ["AaiProxy__DataDirectory"] = DataDirectory,
         // The embedded demo: its data portal (/demo/portal) is the OIDC client the browser uses.
         ["AaiProxy__Demo__Enabled"] = "true",
+        // Without the demo's generated federation: the IdP below is the one to choose.
+        ["AaiProxy__Demo__GeneratedFederation__Entities"] = "0",
         // The one upstream IdP: SimpleSAMLphp, from its (signed) metadata file.
         ["AaiProxy__Saml__IdentityProviders__0__MetadataFile"] = IdentityProviderMetadataFile,
         ["AaiProxy__Saml__IdentityProviders__0__DisplayName"] = IdentityProviderDisplayName,

@@ -45,6 +45,9 @@ public class ProxyFactory(TestDatabase database, string environment = "Developme
         builder.UseEnvironment(environment);
         builder.UseSetting("urls", Origin);
         builder.UseSetting("AaiProxy:RateLimiting:PermitLimit", "100000");
+        // The demo IdP alone (the authorization endpoint goes straight to it); tests that want the generated
+        // federation of config/demo.json say so in their overrides.
+        builder.UseSetting("AaiProxy:Demo:GeneratedFederation:Entities", "0");
         foreach (var (key, value) in WebAppClient)
         {
             builder.UseSetting(key, value);
