@@ -147,6 +147,40 @@ public sealed class DiscoveryTests(ProxyFixture fixture) : IClassFixture<ProxyFi
         Assert.Contains("AaiProxy:Saml:Discovery:ExternalUrl must be an absolute https URL", validation.Message);
     }
 
+    [Fact]
+    public async Task A_federation_filter_in_configuration_keeps_only_the_idps_it_includes()
+    {
+        var directory = Directory.CreateTempSubdirectory("aaiproxy-filter-");
+        try
+        {
+            using var signer = GeneratedCertificates.Create("Filtered federation signer", 2048);
+            var aggregate = Path.Combine(directory.FullName, "aggregate.xml");
+            var certificate = Path.Combine(directory.FullName, "signer.pem");
+            File.WriteAllText(aggregate, TransformSigner.Sign(AggregateGenerator.Generate(new AggregateSpec
+            {
+                Entities = Entities, ValidUntil = DateTimeOffset.UtcNow.AddDays(2),
+            }), signer));
+            File.WriteAllText(certificate, signer.ExportCertificatePem());
+            await using var factory = new ProxyFactory(fixture.Database, overrides: new Dictionary<string, string>
+            {
+                ["AaiProxy:Saml:Federations:0:Name"] = "filtered",
+                ["AaiProxy:Saml:Federations:0:AggregateFile"] = aggregate,
+                ["AaiProxy:Saml:Federations:0:TrustAnchorCertificateFile"] = certificate,
+                ["AaiProxy:Saml:Federations:0:Filter:IncludeRegistrationAuthorities:0"] = AggregateGenerator.RegistrationAuthority(1),
+                ["AaiProxy:Saml:Federations:0:Filter:RequireSirtfi"] = "true",
+            });
+
+            var found = await SearchAsync(factory.CreateBrowser(), "university");
+
+            // Of the 24 IdPs only IdP 1 is both registered by federation-1 and Sirtfi.
+            Assert.Equal([Tartu], found.Select(hit => hit.GetProperty("entityId").GetString()));
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
     private ProxyFactory Factory(Dictionary<string, string>? more = null) =>
         new(fixture.Database, overrides: new Dictionary<string, string>(more ?? [])
         {
