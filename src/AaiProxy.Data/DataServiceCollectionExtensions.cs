@@ -28,7 +28,8 @@ public static class DataServiceCollectionExtensions
 
         services.AddScoped<ICommunityAccountResolver, CommunityAccountResolver>();
         services.AddScoped(provider => new ServerKeyStore(
-            provider.GetRequiredService<ProxyDbContext>(), provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<AuditLog>()));
+            provider.GetRequiredService<ProxyDbContext>(), provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<AuditLog>(),
+            provider.GetRequiredService<KeyEncryptionKey>()));
         services.AddScoped<AuditLog>();
         services.AddScoped<GroupStore>();
         services.AddScoped<AaiProxy.Groups.IGroupReader>(provider => provider.GetRequiredService<GroupStore>());

@@ -16,6 +16,7 @@ public static class AuditActions
     public const string ClientCreated = "client.created";
     public const string ClientUpdated = "client.updated";
     public const string KeyCreated = "key.created";
+    public const string KeyProtected = "key.protected";
 }
 
 public static class AuditActors

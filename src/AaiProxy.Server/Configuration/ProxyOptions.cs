@@ -39,6 +39,10 @@ public sealed class ProxyOptions
 
     public BrandingOptions Branding { get; set; } = new();
 
+    public TelemetryOptions Telemetry { get; set; } = new();
+
+    public KeysOptions Keys { get; set; } = new();
+
     public List<FacilityOptions> Facilities { get; set; } = [];
 
     /// <summary>The data directory as an absolute path.</summary>

@@ -4,13 +4,13 @@ using AaiProxy.Server.Groups;
 using AaiProxy.Server.Mail;
 using AaiProxy.Server.Demo.IdentityProvider;
 using AaiProxy.Server.Oidc;
+using AaiProxy.Server.Operations;
 using AaiProxy.Server.Session;
 using AaiProxy.Server.Storage;
 using AaiProxy.Server.Upstream;
 using AaiProxy.Server.Upstream.Oidc;
 using AaiProxy.Server.Upstream.Saml;
 using AaiProxy.Server.Web;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
 
@@ -51,6 +51,7 @@ internal static class ProxyHostExtensions
 
         services.AddProxyStorage(configuration);
         services.AddProxyMail();
+        services.AddProxyTelemetry(configuration);
         services.AddProxySession();
         services.AddProxyUpstream();
         if (demoEnabled)
@@ -102,7 +103,8 @@ internal static class ProxyHostExtensions
         app.UseAntiforgery();
 
         app.MapGet("/", () => HtmlPage.Render("AaiProxy", """<p>A research and education identity proxy. <a href="/.well-known/openid-configuration">OpenID Provider configuration</a></p>"""));
-        app.MapHealthChecks("/healthz", new HealthCheckOptions());
+        app.MapProxyHealth();
+        app.MapProxyMetrics();
         app.MapBrandingAssets();
         app.MapErrorPage();
         app.MapConnectEndpoints();

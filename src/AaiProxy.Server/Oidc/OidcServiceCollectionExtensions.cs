@@ -1,3 +1,4 @@
+using AaiProxy.Server.Operations;
 using AaiProxy.Server.Configuration;
 using AaiProxy.Data;
 using AaiProxy.Identity;
@@ -40,6 +41,7 @@ internal static class OidcServiceCollectionExtensions
                 // Keys, lifetimes and issuer come from configuration and the database: OpenIddictServerOptionsSetup.
                 server.AddEventHandler(TokenRequestHandler.Descriptor);
                 server.AddEventHandler(RejectionLogger.Descriptor);
+                server.AddEventHandler(TokenMetrics.Descriptor);
                 server.AddEventHandler(AuthorizationErrorRedirect.Descriptor);
                 server.AddEventHandler(ClientResourcesOnly<ValidateAuthorizationRequestContext>.Before(
                     OpenIddictServerHandlers.Authentication.ValidateResourcePermissions.Descriptor));
@@ -67,6 +69,7 @@ internal static class OidcServiceCollectionExtensions
                 aspNetCore.DisableTransportSecurityRequirement = proxy.Value.AllowInsecureHttp);
 
         services.AddScoped<ServerKeys>();
+        services.AddHealthChecks().AddCheck<SigningKeyHealthCheck>("signing-keys", tags: [HealthEndpoints.ReadyTag]);
         services.AddScoped<ClientSeeder>();
         services.AddScoped<CommunityPrincipalFactory>();
         services.AddScoped<CommunityClaimsComputer>();

@@ -1,3 +1,4 @@
+using AaiProxy.Server.Operations;
 using AaiProxy.Identity;
 using AaiProxy.Server.Session;
 using AaiProxy.Server.Web;
@@ -12,7 +13,7 @@ namespace AaiProxy.Server.Upstream;
 /// creates) the community account, refuses an account that may not sign in, and returns the proxy session's ticket.
 /// </summary>
 public sealed class UpstreamSignIn(ICommunityAccountResolver accounts, UpstreamAttributeFilter filter, TimeProvider time,
-    ILogger<UpstreamSignIn> logger)
+    ProxyMetrics metrics, ILogger<UpstreamSignIn> logger)
 {
     /// <param name="scheme">The upstream scheme the person came through; sign-out dispatches on it.</param>
     /// <param name="properties">The challenge's properties (return URL, requested authentication, protocol items).</param>
@@ -43,6 +44,7 @@ public sealed class UpstreamSignIn(ICommunityAccountResolver accounts, UpstreamA
         }
 
         Log.SignedIn(logger, resolved.Account.Id, upstream.Protocol, upstream.Issuer);
+        metrics.LoginSucceeded(upstream.Protocol, upstream.Issuer);
         return new AuthenticationTicket(principal, sessionProperties, SessionDefaults.Scheme);
     }
 }
