@@ -61,6 +61,7 @@ internal static class ProxyHostExtensions
             services.AddSingleton<DemoIdentityProvider>();
             services.AddSingleton<IEmbeddedIdentityProvider>(provider => provider.GetRequiredService<DemoIdentityProvider>());
             services.AddDemoProposals();
+            services.AddDemoFederation(configuration);
         }
 
         services.AddProxySaml(configuration);
@@ -118,6 +119,7 @@ internal static class ProxyHostExtensions
             app.MapDemoIdentityProvider();
             app.MapDemoPortal();
             app.MapDemoMailbox();
+            app.MapDemoFederation();
         }
 
         return app;

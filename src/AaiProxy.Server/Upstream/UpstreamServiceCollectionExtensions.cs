@@ -1,3 +1,4 @@
+using AaiProxy.Server.Upstream.Discovery;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace AaiProxy.Server.Upstream;
@@ -13,6 +14,7 @@ internal static class UpstreamServiceCollectionExtensions
         services.AddScoped<UpstreamSignIn>();
         services.TryAddSingleton<IPreRegisteredIdentities, NoPreRegisteredIdentities>();
         services.AddScoped<UpstreamLogout>();
+        services.AddDiscovery();
         return services;
     }
 }

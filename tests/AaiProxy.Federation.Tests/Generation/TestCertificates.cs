@@ -1,22 +1,21 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using AaiProxy.Federation.Generation;
 
 namespace AaiProxy.Federation.Tests.Generation;
 
 /// <summary>Keys made once per test run (RSA generation is the slow part); nothing secret is checked in.</summary>
 internal static class TestCertificates
 {
-    private static readonly Lazy<X509Certificate2> FederationSignerLazy = new(() => Create("Federation signer", 2048));
-    private static readonly Lazy<X509Certificate2> OtherSignerLazy = new(() => Create("Another federation", 2048));
-    private static readonly Lazy<X509Certificate2> WeakSignerLazy = new(() => Create("Weak federation signer", 1024));
+    private static readonly Lazy<X509Certificate2> FederationSignerLazy = new(() => GeneratedCertificates.Create("Federation signer", 2048));
+    private static readonly Lazy<X509Certificate2> OtherSignerLazy = new(() => GeneratedCertificates.Create("Another federation", 2048));
+    private static readonly Lazy<X509Certificate2> WeakSignerLazy = new(() => GeneratedCertificates.Create("Weak federation signer", 1024));
     private static readonly Lazy<X509Certificate2> EcSignerLazy = new(() =>
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest("CN=EC federation signer", key, HashAlgorithmName.SHA256);
         return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(5));
     });
-    private static readonly Lazy<X509Certificate2[]> EntityPool = new(() =>
-        Enumerable.Range(0, 4).Select(i => X509CertificateLoader.LoadCertificate(Create($"IdP key {i}", 2048).RawData)).ToArray());
 
     /// <summary>The federation operator's signing key (with private key).</summary>
     public static X509Certificate2 FederationSigner => FederationSignerLazy.Value;
@@ -31,19 +30,11 @@ internal static class TestCertificates
     public static X509Certificate2 WeakSigner => WeakSignerLazy.Value;
 
     /// <summary>Public certificates entities publish (shared between entities, as in real aggregates).</summary>
-    public static IReadOnlyList<X509Certificate2> EntityCertificates => EntityPool.Value;
+    public static IReadOnlyList<X509Certificate2> EntityCertificates => GeneratedCertificates.EntityPool;
 
     /// <summary>The signer's certificate alone, as a federation publishes it for pinning.</summary>
-    public static X509Certificate2 PublicPart(X509Certificate2 certificate) => X509CertificateLoader.LoadCertificate(certificate.RawData);
+    public static X509Certificate2 PublicPart(X509Certificate2 certificate) => GeneratedCertificates.PublicPart(certificate);
 
     public static string Sha256Fingerprint(X509Certificate2 certificate) =>
         string.Join(':', certificate.GetCertHash(HashAlgorithmName.SHA256).Select(b => b.ToString("X2")));
-
-    private static X509Certificate2 Create(string subject, int bits)
-    {
-        using var key = RSA.Create(bits);
-        var request = new CertificateRequest($"CN={subject}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        var now = DateTimeOffset.UtcNow;
-        return request.CreateSelfSigned(now.AddDays(-1), now.AddYears(5));
-    }
 }

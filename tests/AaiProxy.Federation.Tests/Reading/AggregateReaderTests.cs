@@ -1,3 +1,4 @@
+using AaiProxy.Federation.Generation;
 using AaiProxy.Federation.Reading;
 using AaiProxy.Federation.Tests.Generation;
 using AaiProxy.Federation.Trust;
@@ -15,14 +16,14 @@ public sealed class AggregateReaderTests
         Assert.Equal(expected, document.IdentityProviders.Select(e => e.EntityId));
         Assert.Equal(25 - expected.Count(), document.OtherEntities);
         Assert.Empty(document.Skipped);
-        Assert.Equal(AggregateSpec.Now.AddDays(14), document.ValidUntil);
+        Assert.Equal(Fixtures.Now.AddDays(14), document.ValidUntil);
         Assert.Equal(TimeSpan.FromHours(6), document.CacheDuration);
     }
 
     [Fact]
     public void Rejects_an_aggregate_whose_valid_until_has_passed()
     {
-        var error = Assert.Throws<MetadataRejectedException>(() => Fixtures.Load(Fixtures.Baseline, now: AggregateSpec.Now.AddDays(15)));
+        var error = Assert.Throws<MetadataRejectedException>(() => Fixtures.Load(Fixtures.Baseline, now: Fixtures.Now.AddDays(15)));
 
         Assert.Equal(MetadataRejection.Expired, error.Reason);
     }
@@ -63,7 +64,7 @@ public sealed class AggregateReaderTests
         var xml = "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>" + AggregateGenerator.EntityDocument(27);
         var latin1 = System.Text.Encoding.Latin1.GetBytes(xml);
 
-        var document = SignedMetadataLoader.Load(latin1, null, MetadataReadOptions.LocalEntity, AggregateSpec.Now);
+        var document = SignedMetadataLoader.Load(latin1, null, MetadataReadOptions.LocalEntity, Fixtures.Now);
 
         Assert.Equal("Universität Göttingen", Assert.Single(document.IdentityProviders).DisplayName("de"));
     }

@@ -1,3 +1,4 @@
+using AaiProxy.Federation.Generation;
 using AaiProxy.Federation.Reading;
 using AaiProxy.Federation.Sources;
 using AaiProxy.Federation.Tests.Generation;
@@ -13,7 +14,7 @@ public sealed class DirectoryEntitySourceTests : IDisposable
     private void Write(string name, string xml) => File.WriteAllText(Path.Combine(_directory.FullName, name), xml);
 
     private Task<MetadataDocument> LoadAsync() =>
-        new DirectoryEntitySource("local", _directory.FullName, TimeSpan.FromHours(1)).LoadAsync(AggregateSpec.Now, CancellationToken.None);
+        new DirectoryEntitySource("local", _directory.FullName, TimeSpan.FromHours(1)).LoadAsync(Fixtures.Now, CancellationToken.None);
 
     [Fact]
     public async Task Reads_each_file_and_reports_unusable_ones_without_failing_the_others()

@@ -1,3 +1,4 @@
+using AaiProxy.Federation.Generation;
 using AaiProxy.Federation.Model;
 using AaiProxy.Federation.Sources;
 using AaiProxy.Federation.Tests.Generation;

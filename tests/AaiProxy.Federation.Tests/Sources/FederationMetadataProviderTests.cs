@@ -1,3 +1,4 @@
+using AaiProxy.Federation.Generation;
 using AaiProxy.Federation.Reading;
 using AaiProxy.Federation.Sources;
 using AaiProxy.Federation.Tests.Generation;
@@ -22,7 +23,7 @@ public sealed class FederationMetadataProviderTests
         Assert.Null(await bed.Provider.FindAsync(AggregateGenerator.EntityId(3)));
         var status = Assert.Single(bed.Provider.Status);
         Assert.True(status.IsReady);
-        Assert.Equal(AggregateSpec.Now, status.LastSuccess);
+        Assert.Equal(Fixtures.Now, status.LastSuccess);
     }
 
     public static TheoryData<string, MetadataRejection> RejectedRefreshes => new()
@@ -37,7 +38,7 @@ public sealed class FederationMetadataProviderTests
     private static string RefreshDocument(string kind) => kind switch
     {
         "tampered" => Fixtures.ReplaceOnce(Fixtures.Baseline, "University of Helsinki", "University of Attackers"),
-        "expired" => Fixtures.SignedAggregate(new AggregateSpec { Entities = 5, ValidUntil = AggregateSpec.Now.AddMinutes(30) }),
+        "expired" => Fixtures.SignedAggregate(new AggregateSpec { Entities = 5, ValidUntil = Fixtures.Now.AddMinutes(30) }),
         "sha1" => Fixtures.SignedAggregate(new AggregateSpec { Entities = 5 }, SigningProfile.Maps with { DigestMethod = Saml.Xml.XmlSecurityAlgorithms.Sha1 }),
         "unsigned" => AggregateGenerator.Generate(new AggregateSpec { Entities = 5 }),
         _ => Fixtures.Baseline[..(Fixtures.Baseline.Length / 2)],
@@ -59,7 +60,7 @@ public sealed class FederationMetadataProviderTests
         Assert.Equal("University of Helsinki", bed.Provider.Index.Find(IdP0)!.DisplayName("en"));
         var status = Assert.Single(bed.Provider.Status);
         Assert.Equal(expected, status.LastRejection);
-        Assert.Equal(AggregateSpec.Now, status.LastSuccess);
+        Assert.Equal(Fixtures.Now, status.LastSuccess);
         Assert.Equal(TimeSpan.FromHours(1), status.Age(bed.Time.GetUtcNow()));
     }
 
@@ -125,7 +126,7 @@ public sealed class FederationMetadataProviderTests
     [Fact]
     public async Task Keeps_refreshing_on_schedule_after_a_refresh_that_threw()
     {
-        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(AggregateSpec.Now);
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Fixtures.Now);
         var source = new ThrowsOnceSource();
         using var provider = new FederationMetadataProvider([source], time,
             Microsoft.Extensions.Logging.Abstractions.NullLogger<FederationMetadataProvider>.Instance);

@@ -11,7 +11,7 @@ public sealed class HttpAggregateSourceTests : IDisposable
 {
     private readonly MetadataServer _server = new();
     private readonly HttpClient _http = new();
-    private readonly FakeTimeProvider _time = new(AggregateSpec.Now);
+    private readonly FakeTimeProvider _time = new(Fixtures.Now);
     private readonly FederationMetadataProvider _provider;
 
     public HttpAggregateSourceTests()
@@ -40,7 +40,7 @@ public sealed class HttpAggregateSourceTests : IDisposable
         Assert.Null(requests[0].IfNoneMatch);
         Assert.NotNull(requests[1].IfNoneMatch);
         var status = Assert.Single(_provider.Status);
-        Assert.Equal(AggregateSpec.Now.AddHours(1), status.LastSuccess);
+        Assert.Equal(Fixtures.Now.AddHours(1), status.LastSuccess);
     }
 
     [Fact]

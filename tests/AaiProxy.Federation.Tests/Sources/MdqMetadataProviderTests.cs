@@ -1,3 +1,4 @@
+using AaiProxy.Federation.Generation;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
@@ -15,7 +16,7 @@ public sealed class MdqMetadataProviderTests : IDisposable
 
     private readonly MetadataServer _server = new();
     private readonly HttpClient _http = new();
-    private readonly FakeTimeProvider _time = new(AggregateSpec.Now);
+    private readonly FakeTimeProvider _time = new(Fixtures.Now);
 
     public void Dispose()
     {
@@ -27,7 +28,7 @@ public sealed class MdqMetadataProviderTests : IDisposable
         new MdqOptions { BaseUrl = _server.BaseUrl, Anchor = Fixtures.Anchor, UseSha1Identifiers = sha1 },
         _time, NullLogger<MdqMetadataProvider>.Instance);
 
-    private static string Answer(int index) => AggregateGenerator.SignedEntityDocument(index, AggregateSpec.Now.AddDays(7), CacheDuration);
+    private static string Answer(int index) => Fixtures.SignedEntityDocument(index, Fixtures.Now.AddDays(7), CacheDuration);
 
     private void Publish(string identifier, string document) => _server.Answers["entities/" + identifier] = document;
 

@@ -17,7 +17,7 @@ internal sealed class ProviderTestBed : IDisposable
         Provider = new FederationMetadataProvider([Source], Time, NullLogger<FederationMetadataProvider>.Instance);
     }
 
-    public FakeTimeProvider Time { get; } = new(AggregateSpec.Now);
+    public FakeTimeProvider Time { get; } = new(Fixtures.Now);
 
     public string AggregatePath { get; }
 

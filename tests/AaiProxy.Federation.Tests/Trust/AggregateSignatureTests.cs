@@ -1,3 +1,4 @@
+using AaiProxy.Federation.Generation;
 using AaiProxy.Federation.Reading;
 using AaiProxy.Federation.Tests.Generation;
 using AaiProxy.Federation.Trust;
@@ -48,6 +49,16 @@ public sealed class AggregateSignatureTests
             "Location=\"https://attacker.example/sso\"");
 
         Assert.Equal(MetadataRejection.SignatureInvalid, RejectionOf(tampered));
+    }
+
+    [Fact]
+    public void A_broken_signature_is_the_reason_given_even_when_the_document_is_also_expired()
+    {
+        // The signature check and the reading run side by side: the signature's verdict must still win.
+        var tampered = Fixtures.ReplaceOnce(Fixtures.Baseline, "validUntil=\"2026-06-15T12:00:00Z\"", "validUntil=\"2020-01-01T00:00:00Z\"");
+
+        Assert.Equal(MetadataRejection.SignatureInvalid, RejectionOf(tampered));
+        Assert.Equal(MetadataRejection.Expired, Assert.Throws<MetadataRejectedException>(() => Fixtures.LoadUnsigned(tampered)).Reason);
     }
 
     [Fact]

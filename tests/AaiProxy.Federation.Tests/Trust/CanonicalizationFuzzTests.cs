@@ -1,3 +1,4 @@
+using AaiProxy.Federation.Generation;
 using System.Text;
 using AaiProxy.Federation.Tests.Generation;
 

@@ -1,3 +1,4 @@
+using AaiProxy.Federation.Generation;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;

@@ -1,3 +1,4 @@
+using AaiProxy.Federation.Generation;
 using System.Text.RegularExpressions;
 using AaiProxy.Federation.Reading;
 using AaiProxy.Federation.Tests.Generation;

@@ -30,6 +30,8 @@ internal sealed record ProxyConfiguration(
             ["AaiProxy__DataDirectory"] = DataDirectory,
             // The embedded demo: its data portal (/demo/portal) is the OIDC client the browser uses.
             ["AaiProxy__Demo__Enabled"] = "true",
+            // Without the demo's generated federation unless a test's settings ask for it.
+            ["AaiProxy__Demo__GeneratedFederation__Entities"] = "0",
             ["Logging__LogLevel__Default"] = "Information",
             ["Logging__LogLevel__AaiProxy"] = "Debug",
         };

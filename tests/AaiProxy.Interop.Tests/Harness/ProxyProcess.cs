@@ -9,7 +9,9 @@ namespace AaiProxy.Interop.Tests.Harness;
 /// </summary>
 internal sealed class ProxyProcess : IAsyncDisposable
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    // Generous: a proxy configured with an eduGAIN-sized aggregate reads it before it serves, and the 2-core
+    // machine the suites run on is shared.
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(180);
 
     private readonly Process process;
     private readonly StreamWriter log;

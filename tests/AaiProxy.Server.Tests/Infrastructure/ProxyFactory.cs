@@ -48,6 +48,9 @@ public class ProxyFactory(TestDatabase database, string environment = "Developme
         // The demo runs registration Interactive; tests of other things sign people in as a user office would
         // (Automatic). Registration tests override it.
         builder.UseSetting("AaiProxy:Registration:Mode", "Automatic");
+        // The demo IdP alone (the authorization endpoint goes straight to it); tests that want the generated
+        // federation of config/demo.json say so in their overrides.
+        builder.UseSetting("AaiProxy:Demo:GeneratedFederation:Entities", "0");
         foreach (var (key, value) in WebAppClient)
         {
             builder.UseSetting(key, value);

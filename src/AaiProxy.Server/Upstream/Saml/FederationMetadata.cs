@@ -45,10 +45,22 @@ internal static class FederationMetadata
             ? MetadataTrustAnchor.FromCertificateFile(file)
             : MetadataTrustAnchor.FromSha256Fingerprint(federation.TrustAnchorSha256Fingerprint!);
         var read = MetadataReadOptions.Aggregate with { RequireValidUntil = federation.RequireValidUntil };
+        var filter = Filter(federation.Filter);
         return federation.AggregateUrl is { } url
-            ? new HttpAggregateSource(federation.Name, http.CreateClient(HttpClientName), url, anchor, federation.RefreshInterval, options: read)
-            : new FileAggregateSource(federation.Name, federation.AggregateFile!, anchor, federation.RefreshInterval, options: read);
+            ? new HttpAggregateSource(federation.Name, http.CreateClient(HttpClientName), url, anchor, federation.RefreshInterval, filter, read)
+            : new FileAggregateSource(federation.Name, federation.AggregateFile!, anchor, federation.RefreshInterval, filter, read);
     }
+
+    private static EntityFilter Filter(SamlFederationFilterOptions filter) => new()
+    {
+        IncludeRegistrationAuthorities = filter.IncludeRegistrationAuthorities.ToHashSet(StringComparer.Ordinal),
+        ExcludeRegistrationAuthorities = filter.ExcludeRegistrationAuthorities.ToHashSet(StringComparer.Ordinal),
+        IncludeEntityCategories = filter.IncludeEntityCategories.ToHashSet(StringComparer.Ordinal),
+        ExcludeEntityCategories = filter.ExcludeEntityCategories.ToHashSet(StringComparer.Ordinal),
+        IncludeEntityIds = filter.IncludeEntityIds.ToHashSet(StringComparer.Ordinal),
+        ExcludeEntityIds = filter.ExcludeEntityIds.ToHashSet(StringComparer.Ordinal),
+        RequireSirtfi = filter.RequireSirtfi,
+    };
 
     /// <summary>Start-up validation of the federation settings; each message names the key to set.</summary>
     public static IEnumerable<string> Problems(IReadOnlyList<SamlFederationOptions> federations)

@@ -85,6 +85,31 @@ public sealed class SamlFederationOptions
 
     /// <summary>How often the aggregate is read again (a shorter <c>cacheDuration</c> in it wins).</summary>
     public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Which of the aggregate's IdPs are used; unset: all.</summary>
+    public SamlFederationFilterOptions Filter { get; set; } = new();
+}
+
+/// <summary><c>Saml:Federations[]:Filter</c>: every include list that is set must match, any exclude that matches
+/// removes the IdP.</summary>
+public sealed class SamlFederationFilterOptions
+{
+    /// <summary><c>mdrpi:RegistrationInfo/@registrationAuthority</c> values (a national federation within eduGAIN).</summary>
+    public List<string> IncludeRegistrationAuthorities { get; set; } = [];
+
+    public List<string> ExcludeRegistrationAuthorities { get; set; } = [];
+
+    /// <summary>Entity categories (e.g. REFEDS R&amp;S <c>http://refeds.org/category/research-and-scholarship</c>).</summary>
+    public List<string> IncludeEntityCategories { get; set; } = [];
+
+    public List<string> ExcludeEntityCategories { get; set; } = [];
+
+    public List<string> IncludeEntityIds { get; set; } = [];
+
+    public List<string> ExcludeEntityIds { get; set; } = [];
+
+    /// <summary>Only IdPs that assert Sirtfi.</summary>
+    public bool RequireSirtfi { get; set; }
 }
 
 /// <summary>The service description in our SP metadata (mdui, organization, contacts).</summary>

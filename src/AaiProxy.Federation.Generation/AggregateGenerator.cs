@@ -1,29 +1,38 @@
 using System.Globalization;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Xml;
 
-namespace AaiProxy.Federation.Tests.Generation;
+namespace AaiProxy.Federation.Generation;
 
-/// <summary>What to generate. Defaults: a small aggregate valid for two weeks from <see cref="Now"/>.</summary>
-internal sealed record AggregateSpec
+/// <summary>What to generate. Defaults: a small aggregate valid for two weeks from <see cref="FixedInstant"/>.</summary>
+public sealed record AggregateSpec
 {
-    public static DateTimeOffset Now { get; } = new(2026, 6, 1, 12, 0, 0, TimeSpan.Zero);
+    /// <summary>The instant the defaults count from, fixed so that tests are deterministic.</summary>
+    public static DateTimeOffset FixedInstant { get; } = new(2026, 6, 1, 12, 0, 0, TimeSpan.Zero);
 
     public int Entities { get; init; } = 25;
-    public DateTimeOffset? ValidUntil { get; init; } = Now.AddDays(14);
+    public DateTimeOffset? ValidUntil { get; init; } = FixedInstant.AddDays(14);
     public TimeSpan? CacheDuration { get; init; } = TimeSpan.FromHours(6);
     public string Id { get; init; } = "_aggregate-2026-06-01";
 
     /// <summary>A first entity (inside the aggregate) that carries an ID, for wrong-reference cases.</summary>
     public bool FirstEntityHasId { get; init; }
+
+    /// <summary>Public certificates the entities publish (shared between entities, as in real aggregates).</summary>
+    public IReadOnlyList<X509Certificate2> EntityCertificates { get; init; } = GeneratedCertificates.EntityPool;
+
+    /// <summary>Where IdP <c>i</c>'s single sign-on service is; null: at its own (fictitious) domain. The demo
+    /// and the browser tests point the generated IdPs at an address that answers.</summary>
+    public Func<int, Uri?>? SingleSignOnLocation { get; init; }
 }
 
 /// <summary>
 /// A realistic federation aggregate: about 60% IdPs with MDUI in two or three languages, logos,
-/// scopes, DiscoHints, entity categories, Sirtfi, registration authorities, one or two certificates;
-/// the rest SPs. Deterministic: the predicates below say what entity <c>i</c> carries.
+/// (half of them inline <c>data:</c> images, half https URLs), scopes, DiscoHints, entity categories, Sirtfi,
+/// hide-from-discovery, registration authorities of eight federations, one or two certificates; the rest SPs. Deterministic: the predicates below say what entity <c>i</c> carries.
 /// </summary>
-internal static class AggregateGenerator
+public static class AggregateGenerator
 {
     private const string Md = "urn:oasis:names:tc:SAML:2.0:metadata";
     private const string Ds = "http://www.w3.org/2000/09/xmldsig#";
@@ -85,7 +94,7 @@ internal static class AggregateGenerator
             writer.WriteEndElement();
             for (var i = 0; i < spec.Entities; i++)
             {
-                WriteEntity(writer, i, id: spec.FirstEntityHasId && i == 0 ? "_first-entity" : null);
+                WriteEntity(writer, spec, i, id: spec.FirstEntityHasId && i == 0 ? "_first-entity" : null);
             }
 
             writer.WriteEndElement();
@@ -95,26 +104,26 @@ internal static class AggregateGenerator
     }
 
     /// <summary>One entity as its own document (for directory sources and MDQ answers).</summary>
-    public static string EntityDocument(int index)
+    public static string EntityDocument(int index, AggregateSpec? spec = null)
     {
         var text = new StringBuilder();
         using (var writer = XmlWriter.Create(text, new XmlWriterSettings { Indent = true, OmitXmlDeclaration = true }))
         {
-            WriteEntity(writer, index, id: null);
+            WriteEntity(writer, spec ?? new AggregateSpec(), index, id: null);
         }
 
         return text.ToString();
     }
 
     /// <summary>One entity as a signed MDQ answer (the EntityDescriptor is the signed document element).</summary>
-    public static string SignedEntityDocument(int index, DateTimeOffset validUntil, TimeSpan cacheDuration)
+    public static string SignedEntityDocument(int index, DateTimeOffset validUntil, TimeSpan cacheDuration, X509Certificate2 signer)
     {
         var unsigned = EntityDocument(index).Replace("<md:EntityDescriptor ",
             $"<md:EntityDescriptor ID=\"_entity-{index}\" validUntil=\"{validUntil.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}\" cacheDuration=\"{XmlConvert.ToString(cacheDuration)}\" ");
-        return AggregateSigner.Sign(unsigned, TestCertificates.FederationSigner);
+        return AggregateSigner.Sign(unsigned, signer);
     }
 
-    private static void WriteEntity(XmlWriter w, int i, string? id)
+    private static void WriteEntity(XmlWriter w, AggregateSpec spec, int i, string? id)
     {
         w.WriteStartElement("md", "EntityDescriptor", Md);
         w.WriteAttributeString("entityID", EntityId(i));
@@ -134,11 +143,11 @@ internal static class AggregateGenerator
 
         if (IsIdentityProvider(i))
         {
-            WriteIdentityProvider(w, i);
+            WriteIdentityProvider(w, spec, i);
         }
         else
         {
-            WriteServiceProvider(w, i);
+            WriteServiceProvider(w, spec, i);
         }
 
         w.WriteStartElement("md", "Organization", Md);
@@ -206,7 +215,7 @@ internal static class AggregateGenerator
         w.WriteEndElement();
     }
 
-    private static void WriteIdentityProvider(XmlWriter w, int i)
+    private static void WriteIdentityProvider(XmlWriter w, AggregateSpec spec, int i)
     {
         var domain = Domain(i);
         w.WriteStartElement("md", "IDPSSODescriptor", Md);
@@ -220,21 +229,28 @@ internal static class AggregateGenerator
         Element(w, "mdui", "GeolocationHint", MdUi, $"geo:{40 + i % 20}.{i % 97},{i % 30}.{i % 89}", null);
         w.WriteEndElement();
         w.WriteEndElement();
-        WriteKeys(w, i);
+        WriteKeys(w, spec.EntityCertificates, i);
         Endpoint(w, "SingleLogoutService", Redirect, $"https://idp.{domain}/idp/profile/SAML2/Redirect/SLO");
-        Endpoint(w, "SingleSignOnService", Post, $"https://idp.{domain}/idp/profile/SAML2/POST/SSO");
-        Endpoint(w, "SingleSignOnService", Redirect, $"https://idp.{domain}/idp/profile/SAML2/Redirect/SSO");
+        if (spec.SingleSignOnLocation?.Invoke(i) is { } location)
+        {
+            Endpoint(w, "SingleSignOnService", Redirect, location.AbsoluteUri);
+        }
+        else
+        {
+            Endpoint(w, "SingleSignOnService", Post, $"https://idp.{domain}/idp/profile/SAML2/POST/SSO");
+            Endpoint(w, "SingleSignOnService", Redirect, $"https://idp.{domain}/idp/profile/SAML2/Redirect/SSO");
+        }
         w.WriteEndElement();
     }
 
-    private static void WriteServiceProvider(XmlWriter w, int i)
+    private static void WriteServiceProvider(XmlWriter w, AggregateSpec spec, int i)
     {
         w.WriteStartElement("md", "SPSSODescriptor", Md);
         w.WriteAttributeString("protocolSupportEnumeration", "urn:oasis:names:tc:SAML:2.0:protocol");
         w.WriteStartElement("md", "Extensions", Md);
         WriteUserInterface(w, i);
         w.WriteEndElement();
-        WriteKeys(w, i);
+        WriteKeys(w, spec.EntityCertificates, i);
         w.WriteStartElement("md", "AssertionConsumerService", Md);
         w.WriteAttributeString("Binding", Post);
         w.WriteAttributeString("Location", $"https://sp.{Domain(i)}/Shibboleth.sso/SAML2/POST");
@@ -258,7 +274,7 @@ internal static class AggregateGenerator
         Element(w, "mdui", "Description", MdUi, $"Identity provider for students and staff of the University of {city}.", "en");
         Element(w, "mdui", "Description", MdUi, $"Identitätsanbieter für Studierende und Beschäftigte der Universität {city}.", "de");
         Element(w, "mdui", "Keywords", MdUi, $"university research {city.ToLowerInvariant()} higher+education", "en");
-        Element(w, "mdui", "Logo", MdUi, $"https://www.{Domain(i)}/logo-80.png", null, ("width", "80"), ("height", "60"));
+        Element(w, "mdui", "Logo", MdUi, LogoUrl(i), null, ("width", "80"), ("height", "60"));
         Element(w, "mdui", "Logo", MdUi, $"https://www.{Domain(i)}/logo-16.png", "en", ("width", "16"), ("height", "16"));
         Element(w, "mdui", "InformationURL", MdUi, $"https://www.{Domain(i)}/about", "en");
         Element(w, "mdui", "PrivacyStatementURL", MdUi, $"https://www.{Domain(i)}/privacy", "en");
@@ -266,10 +282,23 @@ internal static class AggregateGenerator
         w.WriteEndElement();
     }
 
-    // One or two certificates: every other entity publishes a separate encryption key.
-    private static void WriteKeys(XmlWriter w, int i)
+    /// <summary>Entity <c>i</c>'s 80×60 logo: an inline SVG (a <c>data:</c> URI) for odd <c>i</c>, an https URL otherwise.</summary>
+    public static string LogoUrl(int i)
     {
-        var pool = TestCertificates.EntityCertificates;
+        if (i % 2 == 0)
+        {
+            return $"https://www.{Domain(i)}/logo-80.png";
+        }
+
+        var hue = i * 37 % 360;
+        var svg = $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"80\" height=\"60\"><rect width=\"80\" height=\"60\" rx=\"8\" fill=\"hsl({hue},55%,35%)\"/>" +
+                  $"<text x=\"40\" y=\"40\" font-family=\"sans-serif\" font-size=\"26\" fill=\"#fff\" text-anchor=\"middle\">{City(i)[..2]}</text></svg>";
+        return "data:image/svg+xml;base64," + Convert.ToBase64String(Encoding.UTF8.GetBytes(svg));
+    }
+
+    // One or two certificates: every other entity publishes a separate encryption key.
+    private static void WriteKeys(XmlWriter w, IReadOnlyList<X509Certificate2> pool, int i)
+    {
         if (i % 2 == 0)
         {
             Key(w, "signing", pool[i % pool.Count]);
@@ -281,7 +310,7 @@ internal static class AggregateGenerator
         }
     }
 
-    private static void Key(XmlWriter w, string? use, System.Security.Cryptography.X509Certificates.X509Certificate2 certificate)
+    private static void Key(XmlWriter w, string? use, X509Certificate2 certificate)
     {
         w.WriteStartElement("md", "KeyDescriptor", Md);
         if (use is not null)

@@ -1,9 +1,9 @@
 using AaiProxy.Saml.Xml;
 
-namespace AaiProxy.Federation.Tests.Generation;
+namespace AaiProxy.Federation.Generation;
 
-/// <summary>Signature markup the test signers share.</summary>
-internal static class SignatureMarkup
+/// <summary>Signature markup the signers (and tests that write signatures by hand) share.</summary>
+public static class SignatureMarkup
 {
     /// <summary>An exclusive c14n algorithm element (a CanonicalizationMethod or a Transform), with an
     /// InclusiveNamespaces PrefixList when one is given.</summary>
