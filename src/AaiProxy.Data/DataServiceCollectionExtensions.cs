@@ -33,6 +33,9 @@ public static class DataServiceCollectionExtensions
         services.AddScoped<GroupStore>();
         services.AddScoped<AaiProxy.Groups.IGroupReader>(provider => provider.GetRequiredService<GroupStore>());
         services.AddScoped<AaiProxy.Groups.IProposalStore>(provider => provider.GetRequiredService<GroupStore>());
+        services.AddScoped<AaiProxy.Groups.IInvitationStore>(provider => provider.GetRequiredService<GroupStore>());
+        services.AddScoped<AaiProxy.Groups.IJoinRequestStore>(provider => provider.GetRequiredService<GroupStore>());
+        services.AddScoped<AaiProxy.Groups.IExpiryReminderStore>(provider => provider.GetRequiredService<GroupStore>());
         services.AddScoped<IAuditLog>(provider => provider.GetRequiredService<AuditLog>());
         return services;
     }

@@ -11,7 +11,7 @@ namespace AaiProxy.Data;
 /// Groups, memberships and proposals over EF Core. Every change is applied in one transaction
 /// together with its audit events (<see cref="GroupAudit"/> decides what they record).
 /// </summary>
-internal sealed class GroupStore(ProxyDbContext db, AuditLog audit, FacilityCatalog facilities, TimeProvider time)
+internal sealed partial class GroupStore(ProxyDbContext db, AuditLog audit, FacilityCatalog facilities, TimeProvider time)
     : IGroupReader, IProposalStore
 {
     public async Task<PersonGroups> LoadPersonAsync(string accountId, CancellationToken cancellationToken)

@@ -21,6 +21,10 @@ public static class GroupAuditActions
     public const string MembershipEnded = "membership.ended";
     public const string InvitationRequested = "invitation.requested";
     public const string InvitationAccepted = "invitation.accepted";
+    public const string InvitationRevoked = "invitation.revoked";
+    public const string JoinRequested = "join.requested";
+    public const string JoinApproved = "join.approved";
+    public const string JoinDenied = "join.denied";
 }
 
 /// <summary>Describes planned changes as audit entries: the one place that decides what an entry records.</summary>
@@ -41,7 +45,7 @@ public static class GroupAudit
 
     /// <summary>The acceptance itself; the proposal or membership it changes is described with its own entry.</summary>
     public static GroupAuditEntry Describe(InvitationAcceptance acceptance) =>
-        new(GroupAuditActions.InvitationAccepted, $"invitation:{acceptance.Invitation.Id}",
+        new(GroupAuditActions.InvitationAccepted, Target(acceptance.Invitation),
             new Dictionary<string, string> { ["state"] = "pending" },
             new Dictionary<string, string>
             {
@@ -50,6 +54,44 @@ public static class GroupAudit
                 ["email"] = acceptance.Invitation.Email,
                 ["roles"] = acceptance.Invitation.Roles.ToString(),
             });
+
+    /// <summary>An invitation sent by a manager or PI (an import's requests are described with its plan).</summary>
+    public static GroupAuditEntry DescribeCreated(Invitation invitation) =>
+        new(GroupAuditActions.InvitationRequested, Target(invitation), Nothing, Fields(invitation));
+
+    public static GroupAuditEntry DescribeRevoked(Invitation invitation) =>
+        new(GroupAuditActions.InvitationRevoked, Target(invitation), Fields(invitation),
+            new Dictionary<string, string>(Fields(invitation)) { ["state"] = "revoked" });
+
+    /// <summary>A join request made, approved or denied; the membership an approval opens is described with its own entry.</summary>
+    public static GroupAuditEntry Describe(JoinRequest request) =>
+        new(request.State switch
+            {
+                JoinRequestState.Approved => GroupAuditActions.JoinApproved,
+                JoinRequestState.Denied => GroupAuditActions.JoinDenied,
+                _ => GroupAuditActions.JoinRequested,
+            },
+            $"join-request:{request.Id}",
+            request.State == JoinRequestState.Pending ? Nothing : new Dictionary<string, string> { ["state"] = "pending" },
+            new Dictionary<string, string>
+            {
+                ["group"] = request.GroupId,
+                ["account"] = request.AccountId,
+                ["state"] = request.State.ToString().ToLowerInvariant(),
+                ["message"] = request.Message,
+            });
+
+    private static string Target(Invitation invitation) => $"invitation:{invitation.Id}";
+
+    private static Dictionary<string, string> Fields(Invitation invitation) => new()
+    {
+        ["group"] = invitation.GroupId,
+        ["proposal"] = invitation.Proposal?.ToString() ?? "",
+        ["email"] = invitation.Email,
+        ["roles"] = invitation.Roles.ToString(),
+        ["expires"] = Instant(invitation.ExpiresAt),
+        ["state"] = invitation.State.ToString().ToLowerInvariant(),
+    };
 
     private static string Target(ProposalKey key) => $"proposal:{key}";
 

@@ -44,6 +44,12 @@ public interface IInvitationStore
 
     Task<Invitation?> FindByTokenHashAsync(string tokenHash, CancellationToken cancellationToken);
 
+    /// <summary>The group's pending invitations (expired ones included: the page shows them as such), newest first.</summary>
+    Task<IReadOnlyList<Invitation>> ListPendingAsync(string groupId, CancellationToken cancellationToken);
+
+    /// <summary>Revokes a pending invitation of the group (audited); false when there is none.</summary>
+    Task<bool> RevokeAsync(string groupId, string invitationId, string actor, CancellationToken cancellationToken);
+
     /// <summary>
     /// Saves an accepted <see cref="InvitationAcceptance"/> (the invitation, and the proposal — then
     /// its team group through <see cref="ProposalTeamPlanner.Plan"/> — or the membership) with its
