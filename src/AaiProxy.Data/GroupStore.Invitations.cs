@@ -1,4 +1,3 @@
-using System.Text.Json;
 using AaiProxy.Data.Entities;
 using AaiProxy.Groups;
 using AaiProxy.Groups.Import;
@@ -169,10 +168,7 @@ internal sealed partial class GroupStore : IInvitationStore, IJoinRequestStore, 
         var managers = new Dictionary<string, IReadOnlyList<string>>();
         foreach (var group in due.Select(m => groups[m.GroupId]).DistinctBy(g => g.Id))
             managers[group.Id] = await ManagersAsync(group, now, cancellationToken);
-        var addresses = await MailAddressesAsync(due.Select(m => m.AccountId).Concat(managers.Values.SelectMany(ids => ids)), cancellationToken);
-        return [.. due.Select(m => new ExpiryReminderDue(m, groups[m.GroupId],
-            addresses.GetValueOrDefault(m.AccountId, []),
-            [.. managers[m.GroupId].Where(id => id != m.AccountId).SelectMany(id => addresses.GetValueOrDefault(id, [])).Distinct(StringComparer.Ordinal)]))];
+        return [.. due.Select(m => new ExpiryReminderDue(m, groups[m.GroupId], [.. managers[m.GroupId].Where(id => id != m.AccountId)]))];
     }
 
     public async Task MarkRemindedAsync(Membership membership, DateTimeOffset sentAt, CancellationToken cancellationToken)
@@ -201,25 +197,6 @@ internal sealed partial class GroupStore : IInvitationStore, IJoinRequestStore, 
             .Where(person => GroupAuthority.CanManage(
                 new PersonGroups([.. person.Select(GroupRows.ToMembership)], [.. person.Select(m => GroupRows.ToGroup(m.Group!))], []), group, now))
             .Select(person => person.Key)];
-    }
-
-    /// <summary>
-    /// The e-mail addresses the accounts' upstream identities last asserted (lower-cased). Accounts keep
-    /// no verified address of their own yet; until they do, this is the one place addresses come from.
-    /// </summary>
-    private async Task<Dictionary<string, string[]>> MailAddressesAsync(IEnumerable<string> accountIds, CancellationToken cancellationToken)
-    {
-        var ids = accountIds.Distinct(StringComparer.Ordinal).ToList();
-        var links = await db.UpstreamLinks.AsNoTracking()
-            .Where(link => ids.Contains(link.AccountId))
-            .Select(link => new { link.AccountId, link.LastAttributesJson })
-            .ToListAsync(cancellationToken);
-        return links.GroupBy(link => link.AccountId, StringComparer.Ordinal).ToDictionary(
-            account => account.Key,
-            account => account.SelectMany(link =>
-                    JsonSerializer.Deserialize<Dictionary<string, string[]>>(link.LastAttributesJson)?.GetValueOrDefault(InternalAttributes.Email) ?? [])
-                .Select(address => address.Trim().ToLowerInvariant()).Where(address => address.Contains('@')).Distinct(StringComparer.Ordinal).ToArray(),
-            StringComparer.Ordinal);
     }
 
     /// <summary>A group membership opened or merged by an acceptance, staged against the stored row; its audit entries.</summary>

@@ -56,16 +56,16 @@ public interface IJoinRequestStore
     Task<bool> DecideAsync(JoinRequest decided, string actor, CancellationToken cancellationToken);
 }
 
-/// <summary>A membership due for an expiry reminder, and where to send it.</summary>
-public sealed record ExpiryReminderDue(Membership Membership, Group Group, IReadOnlyList<string> MemberAddresses, IReadOnlyList<string> ManagerAddresses);
+/// <summary>A membership due for an expiry reminder, its group, and the accounts that manage the group (the member excluded).</summary>
+public sealed record ExpiryReminderDue(Membership Membership, Group Group, IReadOnlyList<string> Managers);
 
 /// <summary>What the expiry reminder service reads and records.</summary>
 public interface IExpiryReminderStore
 {
     /// <summary>
     /// Memberships due now (<see cref="MembershipLifecycle.DueForExpiryReminder"/> over those ending
-    /// within <paramref name="notice"/>, against the reminders recorded), each with its group, the
-    /// member's addresses and the addresses of those who manage the group (<see cref="GroupAuthority"/>).
+    /// within <paramref name="notice"/>, against the reminders recorded), at most <paramref name="max"/>,
+    /// each with its group and those who manage the group (<see cref="GroupAuthority"/>).
     /// </summary>
     Task<IReadOnlyList<ExpiryReminderDue>> LoadDueAsync(TimeSpan notice, DateTimeOffset now, int max, CancellationToken cancellationToken);
 

@@ -8,6 +8,7 @@ internal static class UpstreamServiceCollectionExtensions
         services.AddSingleton<UpstreamChoices>();
         services.AddSingleton<UpstreamErrorRelay>();
         services.AddSingleton<LoginRequests>();
+        services.AddSingleton<UpstreamLoginStart>();
         services.AddScoped<UpstreamSignIn>();
         services.AddScoped<UpstreamLogout>();
         return services;
