@@ -65,7 +65,7 @@ dotnet build AaiProxy.sln -c Release -nologo -clp:ErrorsOnly
 
 echo "== packages"
 # Everything the suites start or call: xmlsec1 (independent signature checks), the peers, Chromium.
-packages=(xmlsec1 redis-server postgresql)
+packages=(xmlsec1 redis-server postgresql python3-aiosmtpd)
 [[ "$run_interop" == "true" ]] && packages+=(simplesamlphp php-cli php-xml php-curl chromium)
 if ! bash tests/peers/install.sh "${packages[@]}"; then
   [[ "$ci" == "true" ]] && { echo "test.sh: could not install ${packages[*]}" >&2; exit 1; }
@@ -88,6 +88,18 @@ if start_peer redis "$redis_port"; then
   echo "Redis on 127.0.0.1:$redis_port"
 elif [[ "$ci" == "true" ]]; then
   exit 1
+fi
+
+smtp_port="$(free_port)"
+if start_peer smtp "$smtp_port"; then
+  AAIPROXY_TEST_SMTP="$(sed -n 's/^smtp=//p' "$work/smtp/start.log")"
+  AAIPROXY_TEST_SMTP_MAILDIR="$(sed -n 's/^maildir=//p' "$work/smtp/start.log")"
+  export AAIPROXY_TEST_SMTP AAIPROXY_TEST_SMTP_MAILDIR
+  echo "SMTP sink on $AAIPROXY_TEST_SMTP"
+elif [[ "$ci" == "true" ]]; then
+  exit 1
+else
+  echo "test.sh: SMTP sink unavailable: the mail tests are SKIPPED" >&2
 fi
 
 # node's oidc-provider as the upstream OpenID Provider of the server suite; it registers the proxy's

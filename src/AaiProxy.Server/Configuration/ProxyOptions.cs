@@ -35,6 +35,8 @@ public sealed class ProxyOptions
 
     public GroupsOptions Groups { get; set; } = new();
 
+    public MailOptions Mail { get; set; } = new();
+
     public List<FacilityOptions> Facilities { get; set; } = [];
 
     /// <summary>The data directory as an absolute path.</summary>

@@ -71,6 +71,7 @@ internal sealed class ProxyOptionsValidator(IHostEnvironment environment) : IVal
         }
 
         failures.AddRange(GroupOptionsValidation.Validate(options));
+        failures.AddRange(MailOptionsValidation.Validate(options.Mail, environment.IsProduction()));
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

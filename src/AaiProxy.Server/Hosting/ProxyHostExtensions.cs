@@ -1,6 +1,7 @@
 using AaiProxy.Server.Configuration;
 using AaiProxy.Server.Demo;
 using AaiProxy.Server.Groups;
+using AaiProxy.Server.Mail;
 using AaiProxy.Server.Demo.IdentityProvider;
 using AaiProxy.Server.Oidc;
 using AaiProxy.Server.Session;
@@ -49,6 +50,7 @@ internal static class ProxyHostExtensions
         services.AddHttpClient(DemoPortalEndpoints.HttpClientName);
 
         services.AddProxyStorage(configuration);
+        services.AddProxyMail();
         services.AddProxySession();
         services.AddProxyUpstream();
         if (demoEnabled)
@@ -109,6 +111,7 @@ internal static class ProxyHostExtensions
         {
             app.MapDemoIdentityProvider();
             app.MapDemoPortal();
+            app.MapDemoMailbox();
         }
 
         return app;
