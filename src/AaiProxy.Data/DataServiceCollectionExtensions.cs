@@ -36,6 +36,7 @@ public static class DataServiceCollectionExtensions
         services.AddScoped<AaiProxy.Groups.IInvitationStore>(provider => provider.GetRequiredService<GroupStore>());
         services.AddScoped<AaiProxy.Groups.IJoinRequestStore>(provider => provider.GetRequiredService<GroupStore>());
         services.AddScoped<AaiProxy.Groups.IExpiryReminderStore>(provider => provider.GetRequiredService<GroupStore>());
+        services.AddScoped<AaiProxy.Groups.IAuditTrail>(provider => provider.GetRequiredService<GroupStore>());
         services.AddScoped<IAuditLog>(provider => provider.GetRequiredService<AuditLog>());
         return services;
     }

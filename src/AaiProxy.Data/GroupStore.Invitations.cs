@@ -11,7 +11,7 @@ namespace AaiProxy.Data;
 /// group store: each change and its audit entries in one transaction; a decision on an invitation or a
 /// request is saved only while the row is still pending, so two concurrent decisions cannot both win.
 /// </summary>
-internal sealed partial class GroupStore : IInvitationStore, IJoinRequestStore, IExpiryReminderStore
+internal sealed partial class GroupStore : IInvitationStore, IJoinRequestStore, IExpiryReminderStore, IAuditTrail
 {
     public async Task CreateAsync(Invitation invitation, string tokenHash, string actor, CancellationToken cancellationToken)
     {
@@ -180,6 +180,18 @@ internal sealed partial class GroupStore : IInvitationStore, IJoinRequestStore, 
             SentAt = sentAt.ToUniversalTime(),
         });
         await db.SaveChangesAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<AuditRecord>> ListAsync(string? target, long? before, int size, CancellationToken cancellationToken)
+    {
+        var query = db.AuditEvents.AsNoTracking();
+        if (target is not null)
+            query = query.Where(e => e.Target == target);
+        if (before is { } id)
+            query = query.Where(e => e.Id < id);
+        return await query.OrderByDescending(e => e.Id).Take(size)
+            .Select(e => new AuditRecord(e.Id, e.OccurredAt, e.Actor, e.Action, e.Target, e.Details))
+            .ToListAsync(cancellationToken);
     }
 
     /// <summary>

@@ -37,6 +37,8 @@ public sealed class ProxyOptions
 
     public MailOptions Mail { get; set; } = new();
 
+    public AdminOptions Admin { get; set; } = new();
+
     public List<FacilityOptions> Facilities { get; set; } = [];
 
     /// <summary>The data directory as an absolute path.</summary>

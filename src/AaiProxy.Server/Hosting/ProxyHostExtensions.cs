@@ -1,6 +1,7 @@
 using AaiProxy.Server.Configuration;
 using AaiProxy.Server.Demo;
 using AaiProxy.Server.Groups;
+using AaiProxy.Server.Groups.Admin;
 using AaiProxy.Server.Mail;
 using AaiProxy.Server.Demo.IdentityProvider;
 using AaiProxy.Server.Oidc;
@@ -64,6 +65,7 @@ internal static class ProxyHostExtensions
         services.AddProxyOpenIdConnectProviders(configuration);
         services.AddProxyOpenIdProvider();
         services.AddProxyGroups();
+        services.AddProxyGroupAdmin();
         services.AddProxyWeb();
         services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<ProxyOptions>>((forwarded, options) =>
         {
@@ -105,6 +107,7 @@ internal static class ProxyHostExtensions
         app.MapErrorPage();
         app.MapConnectEndpoints();
         app.MapLoginPage();
+        app.MapProxyGroupAdmin();
         app.MapSamlEndpoints();
 
         if (app.Services.GetRequiredService<IOptions<ProxyOptions>>().Value.Demo.Enabled)

@@ -27,14 +27,14 @@ internal sealed class InvitationService(
     public async Task<Outcome<Invitation>> InviteAsync(
         ManagementActor actor, string groupId, string email, IReadOnlyList<string> roles, CancellationToken cancellationToken)
     {
-        var (group, failure) = await administration.ManagedGroupAsync(actor, groupId, cancellationToken);
+        var (group, failure) = await administration.AuthorizeManagementAsync(actor, groupId, cancellationToken);
         if (failure is not null)
             return failure;
         var problems = new List<ManagementProblem>();
         var address = Address(email);
         if (address is null)
             problems.Add(new("email", InvalidEmail, "Give one e-mail address, such as 'name@example.org'."));
-        var roleSet = administration.Roles(roles, "roles", problems);
+        var roleSet = administration.CheckRoles(roles, "roles", problems);
         if (problems.Count > 0)
             return new Failure.Invalid(problems);
 
@@ -59,13 +59,13 @@ internal sealed class InvitationService(
     /// <summary>The group's pending invitations, for its managers.</summary>
     public async Task<Outcome<IReadOnlyList<Invitation>>> ListPendingAsync(ManagementActor actor, string groupId, CancellationToken cancellationToken)
     {
-        var (group, failure) = await administration.ManagedGroupAsync(actor, groupId, cancellationToken);
+        var (group, failure) = await administration.AuthorizeManagementAsync(actor, groupId, cancellationToken);
         return failure is not null ? failure : new Outcome<IReadOnlyList<Invitation>>.Ok(await store.ListPendingAsync(group!.Id, cancellationToken));
     }
 
     public async Task<Outcome<string>> RevokeAsync(ManagementActor actor, string groupId, string invitationId, CancellationToken cancellationToken)
     {
-        var (group, failure) = await administration.ManagedGroupAsync(actor, groupId, cancellationToken);
+        var (group, failure) = await administration.AuthorizeManagementAsync(actor, groupId, cancellationToken);
         if (failure is not null)
             return failure;
         return await store.RevokeAsync(group!.Id, invitationId, actor.AuditName, cancellationToken)

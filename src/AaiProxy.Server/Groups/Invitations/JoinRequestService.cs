@@ -42,7 +42,7 @@ internal sealed class JoinRequestService(GroupAdministration administration, IGr
 
     public async Task<Outcome<IReadOnlyList<JoinRequest>>> ListPendingAsync(ManagementActor actor, string groupId, CancellationToken cancellationToken)
     {
-        var (group, failure) = await administration.ManagedGroupAsync(actor, groupId, cancellationToken);
+        var (group, failure) = await administration.AuthorizeManagementAsync(actor, groupId, cancellationToken);
         return failure is not null ? failure : new Outcome<IReadOnlyList<JoinRequest>>.Ok(await store.ListPendingAsync(group!.Id, cancellationToken));
     }
 
@@ -50,7 +50,7 @@ internal sealed class JoinRequestService(GroupAdministration administration, IGr
     public async Task<Outcome<JoinRequest>> DecideAsync(
         ManagementActor actor, string groupId, string requestId, bool approve, CancellationToken cancellationToken)
     {
-        var (group, failure) = await administration.ManagedGroupAsync(actor, groupId, cancellationToken);
+        var (group, failure) = await administration.AuthorizeManagementAsync(actor, groupId, cancellationToken);
         if (failure is not null)
             return failure;
         if (await store.FindAsync(requestId, cancellationToken) is not { } request || request.GroupId != group!.Id)
