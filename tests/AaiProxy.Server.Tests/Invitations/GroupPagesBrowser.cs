@@ -35,8 +35,10 @@ internal sealed partial class GroupPagesBrowser(ProxyFactory factory)
     /// <summary>POSTs to <paramref name="action"/> with the antiforgery token of <paramref name="page"/> (a page of this browser's).</summary>
     public Task<HttpResponseMessage> SubmitAsync(string page, string action, params (string Name, string Value)[] fields)
     {
-        var form = UpstreamLogin.HiddenFields(page).Where(field => field.Key.StartsWith("__RequestVerificationToken", StringComparison.Ordinal))
-            .Concat(fields.Select(field => KeyValuePair.Create(field.Name, field.Value)));
+        var token = AntiforgeryField().Match(page);
+        Assert.True(token.Success, "The page has no antiforgery token.");
+        var form = fields.Select(field => KeyValuePair.Create(field.Name, field.Value))
+            .Prepend(KeyValuePair.Create(token.Groups[1].Value, WebUtility.HtmlDecode(token.Groups[2].Value)));
         return Http.PostAsync(action, new FormUrlEncodedContent(form));
     }
 
@@ -45,6 +47,9 @@ internal sealed partial class GroupPagesBrowser(ProxyFactory factory)
     /// <summary>The form action ending in <paramref name="suffix"/> on a page.</summary>
     public static string Action(string page, string suffix) =>
         WebUtility.HtmlDecode(FormAction().Matches(page).Select(match => match.Groups[1].Value).Single(action => action.EndsWith(suffix, StringComparison.Ordinal)));
+
+    [GeneratedRegex("<input type=\"hidden\" name=\"(__RequestVerificationToken)\" value=\"([^\"]*)\"")]
+    private static partial Regex AntiforgeryField();
 
     [GeneratedRegex("<form method=\"post\" action=\"([^\"]+)\"")]
     private static partial Regex FormAction();

@@ -29,7 +29,7 @@ public sealed partial class InvitationTests(ProxyFixture fixture) : IClassFixtur
         Assert.EndsWith("?done=invited", invited.Headers.Location!.OriginalString);
         var mail = Assert.Single(SmtpSink.MessagesTo(recipient));
         Assert.Contains(EmbargoedProposal, mail.Subject);
-        var link = new Uri(InvitationLink().Match(mail.TextBody).Value);
+        var link = new Uri(InvitationLink().Match(mail.TextBody!).Value);
         Assert.Contains(WebUtility.HtmlEncode(link.AbsoluteUri), mail.HtmlBody);
 
         var carol = new GroupPagesBrowser(factory);
@@ -41,7 +41,7 @@ public sealed partial class InvitationTests(ProxyFixture fixture) : IClassFixtur
 
         using var again = await carol.SubmitAsync(invitationPage, link.AbsolutePath);
         Assert.Equal(HttpStatusCode.Gone, again.StatusCode);
-        Assert.Contains("already been accepted", await again.Content.ReadAsStringAsync());
+        Assert.Contains("has been accepted already", await again.Content.ReadAsStringAsync());
 
         using var scope = factory.Services.CreateScope();
         var stored = (await scope.ServiceProvider.GetRequiredService<IGroupDirectory>().FindProposalAsync(new ProposalKey("demo", EmbargoedProposal), CancellationToken.None))!;
