@@ -12,6 +12,9 @@ public sealed class GroupsOptions
 
     /// <summary>How the proxy writes its AARC-G069 entitlements. The namespace must be one of <c>AaiProxy:Claims:EntitlementNamespaces</c>.</summary>
     public EntitlementOptions Entitlements { get; set; } = new();
+
+    /// <summary>Community ids (account ids, the <c>sub</c>) of the platform admins: they may manage every group, proposal and facility.</summary>
+    public List<string> PlatformAdmins { get; set; } = [];
 }
 
 /// <summary>A facility (<c>AaiProxy:Facilities[]</c>): its group is <c>/{Groups:Community}/{Code}</c>.</summary>
