@@ -1,6 +1,6 @@
 using AaiProxy.Data.Entities;
 using AaiProxy.Groups;
-using AaiProxy.Groups.Import;
+using AaiProxy.Groups.Management;
 using AaiProxy.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -60,7 +60,6 @@ internal sealed partial class GroupStore : IInvitationStore, IJoinRequestStore, 
             throw new ArgumentException("Only an accepted invitation is saved.", nameof(acceptance));
 
         var invitation = acceptance.Invitation;
-        var now = time.GetUtcNow();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         // The single-use guard: the row changes only while still pending, inside this transaction.
         var pending = InvitationState.Pending.ToString();
@@ -71,26 +70,16 @@ internal sealed partial class GroupStore : IInvitationStore, IJoinRequestStore, 
         if (claimed == 0)
             return false;
 
-        var entries = new List<GroupAuditEntry> { GroupAudit.Describe(acceptance) };
-        if (acceptance.Proposal is { } proposal)
-        {
-            var row = await db.Proposals.SingleAsync(
-                p => p.FacilityCode == proposal.FacilityCode && p.ProposalId == proposal.Id, cancellationToken);
-            var before = GroupRows.ToProposal(row);
-            GroupRows.Write(row, proposal);
-            entries.AddRange(GroupAudit.Describe(new ProposalImportPlan([], [new ProposalUpdate(before, proposal)], 0, [], [])));
-            entries.AddRange(await PlanTeamAsync(proposal, FacilityOf(proposal), row.TeamGroupId, now, cancellationToken));
-        }
-        else if (acceptance.Membership is { } membership)
-        {
-            entries.AddRange(await StageMembershipAsync(membership, cancellationToken));
-        }
-
+        var changes = acceptance.Proposal is { } proposal
+            ? GroupChanges.Of(new ProposalChange(GroupRows.ToProposal(await db.Proposals.AsNoTracking().SingleAsync(
+                p => p.FacilityCode == proposal.FacilityCode && p.ProposalId == proposal.Id, cancellationToken)), proposal))
+            : GroupChanges.Of(new MembershipChange(await FindMembershipAsync(invitation.GroupId, invitation.AcceptedBy!, cancellationToken), acceptance.Membership!));
+        var entries = (await StageAsync(changes, cancellationToken)).Prepend(GroupAudit.Describe(acceptance));
         await SaveWithAuditAsync(entries, actor, cancellationToken, transaction);
         return true;
     }
 
-    public async Task<bool> CreateAsync(JoinRequest request, CancellationToken cancellationToken)
+    public async Task<bool> CreateAsync(JoinRequest request, string actor, CancellationToken cancellationToken)
     {
         var pending = JoinRequestState.Pending.ToString();
         if (await db.JoinRequests.AnyAsync(row => row.GroupId == request.GroupId && row.AccountId == request.AccountId && row.State == pending, cancellationToken))
@@ -100,7 +89,7 @@ internal sealed partial class GroupStore : IInvitationStore, IJoinRequestStore, 
             Id = request.Id, GroupId = request.GroupId, AccountId = request.AccountId, Message = request.Message,
             RequestedAt = request.RequestedAt.ToUniversalTime(), State = request.State.ToString(),
         });
-        await SaveWithAuditAsync([GroupAudit.Describe(request)], request.AccountId, cancellationToken);
+        await SaveWithAuditAsync([GroupAudit.Describe(request)], actor, cancellationToken);
         return true;
     }
 
@@ -138,11 +127,13 @@ internal sealed partial class GroupStore : IInvitationStore, IJoinRequestStore, 
         var entries = new List<GroupAuditEntry> { GroupAudit.Describe(decided) };
         if (decided.State == JoinRequestState.Approved)
         {
-            var existing = await db.Memberships.SingleOrDefaultAsync(
-                m => m.GroupId == decided.GroupId && m.AccountId == decided.AccountId, cancellationToken);
-            var plan = JoinRequestRules.Approve(decided, existing is null ? null : GroupRows.ToMembership(existing), now);
-            foreach (var membership in plan.Adds.Concat(plan.Updates.Select(update => update.After)))
-                entries.AddRange(StageMembership(membership, existing));
+            var existing = await FindMembershipAsync(decided.GroupId, decided.AccountId, cancellationToken);
+            var plan = JoinRequestRules.Approve(decided, existing, now);
+            var changes = GroupChanges.None with
+            {
+                Memberships = [.. plan.Adds.Select(added => new MembershipChange(null, added)), .. plan.Updates.Select(update => new MembershipChange(update.Before, update.After))],
+            };
+            entries.AddRange(await StageAsync(changes, cancellationToken));
         }
 
         await SaveWithAuditAsync(entries, actor, cancellationToken, transaction);
@@ -209,40 +200,6 @@ internal sealed partial class GroupStore : IInvitationStore, IJoinRequestStore, 
             .Where(person => GroupAuthority.CanManage(
                 new PersonGroups([.. person.Select(GroupRows.ToMembership)], [.. person.Select(m => GroupRows.ToGroup(m.Group!))], []), group, now))
             .Select(person => person.Key)];
-    }
-
-    /// <summary>A group membership opened or merged by an acceptance, staged against the stored row; its audit entries.</summary>
-    private async Task<IEnumerable<GroupAuditEntry>> StageMembershipAsync(Membership membership, CancellationToken cancellationToken)
-    {
-        var existing = await db.Memberships.SingleOrDefaultAsync(
-            m => m.GroupId == membership.GroupId && m.AccountId == membership.AccountId, cancellationToken);
-        return StageMembership(membership, existing);
-    }
-
-    private IEnumerable<GroupAuditEntry> StageMembership(Membership membership, MembershipEntity? existing)
-    {
-        if (existing is null)
-        {
-            var row = new MembershipEntity { GroupId = membership.GroupId, AccountId = membership.AccountId, Status = "" };
-            GroupRows.Write(row, membership);
-            db.Memberships.Add(row);
-            return GroupAudit.Describe(new TeamPlan([membership], [], []));
-        }
-
-        var before = GroupRows.ToMembership(existing);
-        GroupRows.Write(existing, membership);
-        return before == membership ? [] : GroupAudit.Describe(new TeamPlan([], [new MembershipUpdate(before, membership)], []));
-    }
-
-    /// <summary>Saves the staged change with its audit entries (committing <paramref name="transaction"/> when the change needed one).</summary>
-    private async Task SaveWithAuditAsync(IReadOnlyList<GroupAuditEntry> entries, string actor, CancellationToken cancellationToken,
-        Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction? transaction = null)
-    {
-        var staged = entries.Select(entry => audit.Stage(ToAuditEvent(entry, actor))).ToList();
-        await db.SaveChangesAsync(cancellationToken);
-        if (transaction is not null)
-            await transaction.CommitAsync(cancellationToken);
-        staged.ForEach(audit.Written);
     }
 
     private static Invitation ToInvitation(InvitationEntity row) =>

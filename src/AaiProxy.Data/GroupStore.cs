@@ -2,6 +2,7 @@ using System.Text.Json;
 using AaiProxy.Data.Entities;
 using AaiProxy.Groups;
 using AaiProxy.Groups.Import;
+using AaiProxy.Groups.Management;
 using AaiProxy.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -12,7 +13,7 @@ namespace AaiProxy.Data;
 /// together with its audit events (<see cref="GroupAudit"/> decides what they record).
 /// </summary>
 internal sealed partial class GroupStore(ProxyDbContext db, AuditLog audit, FacilityCatalog facilities, TimeProvider time)
-    : IGroupReader, IProposalStore
+    : IGroupReader, IProposalStore, IGroupDirectory, IGroupWriter
 {
     public async Task<PersonGroups> LoadPersonAsync(string accountId, CancellationToken cancellationToken)
     {
@@ -69,44 +70,133 @@ internal sealed partial class GroupStore(ProxyDbContext db, AuditLog audit, Faci
         return new ImportState(stored, new PersonDirectory(accounts, [], known), new Dictionary<InvitationKey, string?>());
     }
 
-    public async Task ApplyAsync(ProposalImportPlan plan, string actor, CancellationToken cancellationToken)
+    public Task ApplyAsync(ProposalImportPlan plan, string actor, CancellationToken cancellationToken) =>
+        plan.IsValid
+            ? SaveAsync(GroupChanges.Of(plan), actor, cancellationToken)
+            : throw new ArgumentException("A plan with problems is never applied.", nameof(plan));
+
+    public string NewGroupId() => CommunityAccountResolver.NewOpaqueId();
+
+    public async Task SaveAsync(GroupChanges changes, string actor, CancellationToken cancellationToken)
     {
-        if (!plan.IsValid)
-            throw new ArgumentException("A plan with problems is never applied.", nameof(plan));
-        if (plan.Invitations.Count > 0)
+        if (changes.Invitations.Count > 0)
             throw new NotSupportedException("Invitations by e-mail are not stored yet: name every team member by community_id or facility_user_id.");
 
-        var now = time.GetUtcNow();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var entries = GroupAudit.Describe(plan).ToList();
-        foreach (var proposal in plan.Creates)
+        await SaveWithAuditAsync(await StageAsync(changes, cancellationToken), actor, cancellationToken, transaction);
+    }
+
+    /// <summary>Stages every change of one command; returns their audit entries, with those of the team plans of changed proposals.</summary>
+    private async Task<List<GroupAuditEntry>> StageAsync(GroupChanges changes, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var entries = GroupAudit.Describe(changes).ToList();
+        foreach (var change in changes.Groups)
+            await StageAsync(change, cancellationToken);
+        foreach (var change in changes.Memberships)
+            await StageAsync(change, cancellationToken);
+        foreach (var change in changes.Proposals)
+            entries.AddRange(await StageAsync(change, now, cancellationToken));
+        foreach (var change in changes.FacilityUserIds)
+            await StageAsync(change, cancellationToken);
+        return entries;
+    }
+
+    /// <summary>Saves what is staged with its audit entries (committing <paramref name="transaction"/> when the change needed one).</summary>
+    private async Task SaveWithAuditAsync(IEnumerable<GroupAuditEntry> entries, string actor, CancellationToken cancellationToken,
+        Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction? transaction = null)
+    {
+        var staged = entries.Select(entry => audit.Stage(ToAuditEvent(entry, actor))).ToList();
+        await db.SaveChangesAsync(cancellationToken);
+        if (transaction is not null)
+            await transaction.CommitAsync(cancellationToken);
+        staged.ForEach(audit.Written);
+    }
+
+    private async Task StageAsync(GroupChange change, CancellationToken cancellationToken)
+    {
+        if (change.Before is null)
         {
+            var group = change.After!;
+            db.Groups.Add(new GroupEntity
+            {
+                Id = group.Id, ParentId = group.ParentId, Path = group.Path.ToString(), Kind = group.Kind.ToString(),
+                FacilityCode = FacilityContaining(group.Path)?.Code, Description = group.Description, Visibility = group.Visibility.ToString(),
+            });
+            return;
+        }
+
+        var row = await db.Groups.SingleAsync(g => g.Id == change.Before.Id, cancellationToken);
+        if (change.After is { } after)
+        {
+            row.Description = after.Description;
+            row.Visibility = after.Visibility.ToString();
+            return;
+        }
+
+        // A deleted group takes its memberships with it; the audit entry keeps what it was.
+        db.Memberships.RemoveRange(await db.Memberships.Where(m => m.GroupId == row.Id).ToListAsync(cancellationToken));
+        db.Groups.Remove(row);
+    }
+
+    private async Task StageAsync(MembershipChange change, CancellationToken cancellationToken)
+    {
+        var after = change.After;
+        var row = await db.Memberships.SingleOrDefaultAsync(m => m.GroupId == after.GroupId && m.AccountId == after.AccountId, cancellationToken);
+        if (row is null)
+        {
+            row = new MembershipEntity { GroupId = after.GroupId, AccountId = after.AccountId, Status = "" };
+            db.Memberships.Add(row);
+        }
+        GroupRows.Write(row, after);
+    }
+
+    /// <summary>Stages a proposal change and its team group's plan; returns the plan's audit entries.</summary>
+    private async Task<IEnumerable<GroupAuditEntry>> StageAsync(ProposalChange change, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (change.Before is null)
+        {
+            var proposal = change.After!;
             var facility = FacilityOf(proposal);
             var teamGroup = await EnsureGroupAsync(facility.TeamGroupPath(proposal.Id), GroupKind.Proposal, facility.Code, cancellationToken);
-            var row = new ProposalEntity
+            var created = new ProposalEntity
             {
                 FacilityCode = proposal.FacilityCode, ProposalId = proposal.Id, Title = proposal.Title,
                 SessionsJson = "", TeamJson = "", TeamGroupId = teamGroup.Id,
             };
-            GroupRows.Write(row, proposal);
-            db.Proposals.Add(row);
-            entries.AddRange(await PlanTeamAsync(proposal, facility, teamGroup.Id, now, cancellationToken));
+            GroupRows.Write(created, proposal);
+            db.Proposals.Add(created);
+            return await PlanTeamAsync(proposal, facility, teamGroup.Id, now, cancellationToken);
         }
 
-        foreach (var update in plan.Updates)
+        var key = change.Before.Key;
+        var row = await db.Proposals.SingleAsync(p => p.FacilityCode == key.FacilityCode && p.ProposalId == key.ProposalId, cancellationToken);
+        if (change.After is { } after)
         {
-            var proposal = update.After;
-            var row = await db.Proposals.SingleAsync(
-                p => p.FacilityCode == proposal.FacilityCode && p.ProposalId == proposal.Id, cancellationToken);
-            GroupRows.Write(row, proposal);
-            entries.AddRange(await PlanTeamAsync(proposal, FacilityOf(proposal), row.TeamGroupId, now, cancellationToken));
+            GroupRows.Write(row, after);
+            return await PlanTeamAsync(after, FacilityOf(after), row.TeamGroupId, now, cancellationToken);
         }
 
-        var staged = entries.Select(entry => audit.Stage(ToAuditEvent(entry, actor))).ToList();
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        staged.ForEach(audit.Written);
+        // A deleted proposal ends its team's memberships; the team group stays for the audit trail and a re-import.
+        db.Proposals.Remove(row);
+        return await PlanTeamAsync(change.Before with { Team = default }, FacilityOf(change.Before), row.TeamGroupId, now, cancellationToken);
     }
+
+    private async Task StageAsync(FacilityUserIdChange change, CancellationToken cancellationToken)
+    {
+        var row = change.Before is { } before
+            ? await db.FacilityUserIds.SingleAsync(id => id.FacilityCode == before.FacilityCode && id.UserId == before.UserId, cancellationToken)
+            : null;
+        if (row is not null && change.After is { } moved && moved.FacilityCode == row.FacilityCode && moved.UserId == row.UserId)
+            row.AccountId = moved.AccountId;
+        else if (row is not null)
+            db.FacilityUserIds.Remove(row);
+        if (change.After is { } after && row?.AccountId != after.AccountId)
+            db.FacilityUserIds.Add(new FacilityUserIdEntity { FacilityCode = after.FacilityCode, UserId = after.UserId, AccountId = after.AccountId });
+    }
+
+    private Facility? FacilityContaining(GroupPath path) =>
+        path.Segments.Count > 1 && facilities.Find(path.Segments[1]) is { } facility && path.IsWithin(facility.Path) ? facility : null;
 
     private Facility FacilityOf(Proposal proposal) =>
         facilities.Find(proposal.FacilityCode)

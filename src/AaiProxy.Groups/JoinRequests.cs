@@ -42,7 +42,7 @@ public static class JoinRequestRules
 public interface IJoinRequestStore
 {
     /// <summary>Stores a pending request (audited) unless the account already has one pending for the group; false then.</summary>
-    Task<bool> CreateAsync(JoinRequest request, CancellationToken cancellationToken);
+    Task<bool> CreateAsync(JoinRequest request, string actor, CancellationToken cancellationToken);
 
     Task<JoinRequest?> FindAsync(string requestId, CancellationToken cancellationToken);
 

@@ -21,6 +21,9 @@ public sealed class GroupsOptions
 
     /// <summary>How often the reminder service looks for memberships that are due.</summary>
     public TimeSpan ExpiryReminderInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Community ids (account ids, the <c>sub</c>) of the platform admins: they may manage every group, proposal and facility.</summary>
+    public List<string> PlatformAdmins { get; set; } = [];
 }
 
 /// <summary>A facility (<c>AaiProxy:Facilities[]</c>): its group is <c>/{Groups:Community}/{Code}</c>.</summary>

@@ -35,7 +35,7 @@ internal sealed class JoinRequestService(GroupAdministration administration, IGr
             return new Failure.Invalid([new("message", ManagementProblemCodes.TooLong, $"A message has at most {MaxMessageLength} characters.")]);
         var request = new JoinRequest(Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16)), group!.Id, accountId, text, now,
             JoinRequestState.Pending, DecidedBy: null);
-        return await store.CreateAsync(request, cancellationToken)
+        return await store.CreateAsync(request, ManagementActor.Person(accountId).AuditName, cancellationToken)
             ? request
             : new Failure.Conflict($"You have asked to join {group.Path} already; its managers decide.", PreconditionFailed: false);
     }
