@@ -39,6 +39,8 @@ public sealed class ProxyOptions
 
     public AdminOptions Admin { get; set; } = new();
 
+    public BrandingOptions Branding { get; set; } = new();
+
     public List<FacilityOptions> Facilities { get; set; } = [];
 
     /// <summary>The data directory as an absolute path.</summary>

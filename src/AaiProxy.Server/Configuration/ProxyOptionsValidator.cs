@@ -72,6 +72,7 @@ internal sealed class ProxyOptionsValidator(IHostEnvironment environment) : IVal
 
         failures.AddRange(GroupOptionsValidation.Validate(options));
         failures.AddRange(MailOptionsValidation.Validate(options.Mail, environment.IsProduction()));
+        failures.AddRange(BrandingOptionsValidation.Validate(options.Branding));
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

@@ -104,6 +104,7 @@ internal static class ProxyHostExtensions
 
         app.MapGet("/", () => HtmlPage.Render("AaiProxy", """<p>A research and education identity proxy. <a href="/.well-known/openid-configuration">OpenID Provider configuration</a></p>"""));
         app.MapHealthChecks("/healthz", new HealthCheckOptions());
+        app.MapBrandingAssets();
         app.MapErrorPage();
         app.MapConnectEndpoints();
         app.MapLoginPage();

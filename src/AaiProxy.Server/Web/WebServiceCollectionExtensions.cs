@@ -19,8 +19,12 @@ internal static class WebServiceCollectionExtensions
         });
 
         services.AddProxyRateLimiting();
+        services.AddSingleton<BrandingAssets>();
         return services;
     }
+
+    /// <summary>The layout's stylesheet and the operator's logo.</summary>
+    public static IEndpointRouteBuilder MapBrandingAssets(this IEndpointRouteBuilder endpoints) => BrandingAssets.Map(endpoints);
 
     /// <summary>Headers on every response: no MIME sniffing, no framing, no referrer leaking codes or state.</summary>
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) =>

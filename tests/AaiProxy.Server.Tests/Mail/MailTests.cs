@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using AaiProxy.Server.Mail;
 using AaiProxy.Server.Tests.Infrastructure;
+using AaiProxy.Tests.Shared;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 

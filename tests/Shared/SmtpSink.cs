@@ -1,9 +1,9 @@
 using MimeKit;
 
-namespace AaiProxy.Server.Tests.Infrastructure;
+namespace AaiProxy.Tests.Shared;
 
 /// <summary>
-/// The throwaway SMTP sink of the test-run contract (tests/peers/smtp.sh): <c>AAIPROXY_TEST_SMTP</c> =
+/// (Shared by the server and interop test projects.) The throwaway SMTP sink of the test-run contract (tests/peers/smtp.sh): <c>AAIPROXY_TEST_SMTP</c> =
 /// host:port, <c>AAIPROXY_TEST_SMTP_MAILDIR</c> = the directory where it stores each accepted message as
 /// one .eml file before its 250 reply — so once the proxy's send has returned, the file is there.
 /// Without it a test needing mail is skipped, except with <c>CI=true</c>, where that is a failure.
