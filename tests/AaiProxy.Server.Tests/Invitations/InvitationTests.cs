@@ -4,6 +4,7 @@ using AaiProxy.Data;
 using AaiProxy.Groups;
 using AaiProxy.Groups.Management;
 using AaiProxy.Server.Tests.Infrastructure;
+using AaiProxy.Tests.Shared;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 

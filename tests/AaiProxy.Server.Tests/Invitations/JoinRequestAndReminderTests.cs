@@ -5,6 +5,7 @@ using AaiProxy.Server.Configuration;
 using AaiProxy.Server.Groups.Invitations;
 using AaiProxy.Server.Groups.Management;
 using AaiProxy.Server.Tests.Infrastructure;
+using AaiProxy.Tests.Shared;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
