@@ -55,6 +55,23 @@ public sealed partial class InvitationTests(ProxyFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_demo_person_who_accepted_an_invitation_stays_on_the_team_when_signing_in_again()
+    {
+        var token = await StoreInvitationAsync(expiresIn: TimeSpan.FromDays(1));
+        var carol = new GroupPagesBrowser(fixture.Factory);
+        var page = await carol.PageAsync($"/invitations/{token}", "carol");
+        using (var accepted = await carol.SubmitAsync(page, $"/invitations/{token}"))
+            Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        var carolId = (await InvitationAsync(token)).AcceptedBy!;
+
+        await new GroupPagesBrowser(fixture.Factory).PageAsync($"/invitations/{await StoreInvitationAsync(TimeSpan.FromDays(1))}", "carol");
+
+        using var scope = fixture.Factory.Services.CreateScope();
+        var stored = (await scope.ServiceProvider.GetRequiredService<IGroupDirectory>().FindProposalAsync(new ProposalKey("demo", EmbargoedProposal), CancellationToken.None))!;
+        Assert.Contains(stored.Proposal.Team, member => member.AccountId == carolId && member.Roles.Contains("data-access"));
+    }
+
+    [Fact]
     public async Task An_expired_invitation_link_gets_a_page_that_says_so_and_changes_nothing()
     {
         var token = await StoreInvitationAsync(expiresIn: TimeSpan.FromMinutes(-1));
