@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using AaiProxy.Data;
 using AaiProxy.Groups;
 using AaiProxy.Groups.Management;
+using AaiProxy.Identity;
 using AaiProxy.Server.Tests.Infrastructure;
 using AaiProxy.Tests.Shared;
 using Microsoft.EntityFrameworkCore;
@@ -69,6 +70,35 @@ public sealed partial class InvitationTests(ProxyFixture fixture) : IClassFixtur
         using var scope = fixture.Factory.Services.CreateScope();
         var stored = (await scope.ServiceProvider.GetRequiredService<IGroupDirectory>().FindProposalAsync(new ProposalKey("demo", EmbargoedProposal), CancellationToken.None))!;
         Assert.Contains(stored.Proposal.Team, member => member.AccountId == carolId && member.Roles.Contains("data-access"));
+    }
+
+    [Fact]
+    public async Task The_store_saves_two_acceptances_of_one_invitation_only_once()
+    {
+        var invitation = await InvitationAsync(await StoreInvitationAsync(TimeSpan.FromDays(1)));
+        string accountId;
+        using (var scope = fixture.Factory.Services.CreateScope())
+            accountId = (await scope.ServiceProvider.GetRequiredService<ICommunityAccountResolver>().ResolveAsync(new UpstreamIdentity(
+                UpstreamProtocols.Saml2, "https://idp.invitation-test.example.org/idp", $"{Guid.NewGuid():N}@invitation-test.example.org",
+                InternalAttributes.SubjectId, new Dictionary<string, IReadOnlyList<string>>(), new UpstreamAuthentication(DateTimeOffset.UtcNow, null)),
+                CancellationToken.None)).Account.Id;
+        InvitationAcceptance acceptance;
+        using (var scope = fixture.Factory.Services.CreateScope())
+        {
+            var proposal = (await scope.ServiceProvider.GetRequiredService<IGroupDirectory>().FindProposalAsync(invitation.Proposal!.Value, CancellationToken.None))!.Proposal;
+            // Both computed while the invitation was pending, as two racing requests would.
+            acceptance = InvitationRules.Accept(invitation, accountId, DateTimeOffset.UtcNow, proposal, null);
+        }
+
+        var saved = new List<bool>();
+        foreach (var _ in new[] { 1, 2 })
+        {
+            using var scope = fixture.Factory.Services.CreateScope();
+            saved.Add(await scope.ServiceProvider.GetRequiredService<IInvitationStore>().SaveAcceptanceAsync(acceptance, "test:acceptor", CancellationToken.None));
+        }
+
+        Assert.Equal([true, false], saved);
+        Assert.Equal(accountId, (await InvitationAsync(invitation)).AcceptedBy);
     }
 
     [Fact]
@@ -145,6 +175,13 @@ public sealed partial class InvitationTests(ProxyFixture fixture) : IClassFixtur
                 DateTimeOffset.UtcNow + expiresIn, InvitationState.Pending, null),
             hash, "test:inviter", CancellationToken.None);
         return token;
+    }
+
+    private async Task<Invitation> InvitationAsync(Invitation invitation)
+    {
+        using var scope = fixture.Factory.Services.CreateScope();
+        var row = await scope.ServiceProvider.GetRequiredService<ProxyDbContext>().Invitations.AsNoTracking().SingleAsync(i => i.Id == invitation.Id);
+        return invitation with { State = Enum.Parse<InvitationState>(row.State), AcceptedBy = row.AcceptedBy };
     }
 
     private async Task<Invitation> InvitationAsync(string token)
