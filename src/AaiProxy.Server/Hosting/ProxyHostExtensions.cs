@@ -1,7 +1,7 @@
 using AaiProxy.Server.Configuration;
 using AaiProxy.Server.Demo;
 using AaiProxy.Server.Groups;
-using AaiProxy.Server.Groups.Admin;
+using AaiProxy.Server.Admin;
 using AaiProxy.Server.Mail;
 using AaiProxy.Server.Demo.IdentityProvider;
 using AaiProxy.Server.Oidc;

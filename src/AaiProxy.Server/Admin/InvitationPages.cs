@@ -1,9 +1,10 @@
 using AaiProxy.Groups;
 using AaiProxy.Groups.Management;
+using AaiProxy.Server.Groups.Invitations;
 using AaiProxy.Server.Web;
 using Microsoft.AspNetCore.Antiforgery;
 
-namespace AaiProxy.Server.Groups.Invitations;
+namespace AaiProxy.Server.Admin;
 
 /// <summary>
 /// <c>GET /invitations/{token}</c>: what the invitation is, and (signed in with any identity linked to

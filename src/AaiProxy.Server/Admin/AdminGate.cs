@@ -7,7 +7,7 @@ using AaiProxy.Server.Web;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.Extensions.Options;
 
-namespace AaiProxy.Server.Groups.Admin;
+namespace AaiProxy.Server.Admin;
 
 /// <summary>
 /// The door of every admin page: a signed-in person (with a REFEDS MFA login unless

@@ -4,7 +4,7 @@ using AaiProxy.Server.Groups.Invitations;
 using AaiProxy.Server.Groups.Management;
 using AaiProxy.Server.Web;
 
-namespace AaiProxy.Server.Groups.Admin;
+namespace AaiProxy.Server.Admin;
 
 /// <summary>The audit log, newest first, for platform admins; filtered by target, paged by event id.</summary>
 internal static partial class AdminPages

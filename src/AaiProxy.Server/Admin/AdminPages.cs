@@ -5,7 +5,7 @@ using AaiProxy.Server.Groups.Invitations;
 using AaiProxy.Server.Groups.Management;
 using AaiProxy.Server.Web;
 
-namespace AaiProxy.Server.Groups.Admin;
+namespace AaiProxy.Server.Admin;
 
 /// <summary>
 /// The group admin web UI, server-rendered and usable without JavaScript: <c>/admin</c> (my groups and

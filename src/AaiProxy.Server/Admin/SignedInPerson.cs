@@ -4,7 +4,7 @@ using AaiProxy.Server.Session;
 using AaiProxy.Server.Upstream;
 using AaiProxy.Server.Web;
 
-namespace AaiProxy.Server.Groups.Invitations;
+namespace AaiProxy.Server.Admin;
 
 /// <summary>
 /// The person behind the proxy's own pages (invitation acceptance, group admin): the proxy session's

@@ -5,7 +5,7 @@ using AaiProxy.Server.Groups.Invitations;
 using AaiProxy.Server.Groups.Management;
 using AaiProxy.Server.Web;
 
-namespace AaiProxy.Server.Groups.Admin;
+namespace AaiProxy.Server.Admin;
 
 /// <summary>A group's page and its forms.</summary>
 internal static partial class AdminPages

@@ -1,13 +1,14 @@
 using AaiProxy.Server.Groups.Invitations;
 
-namespace AaiProxy.Server.Groups.Admin;
+namespace AaiProxy.Server.Admin;
 
 internal static class AdminServiceCollectionExtensions
 {
-    /// <summary>Invitations, join requests, expiry reminders and the admin pages' gate.</summary>
+    /// <summary>Invitations, join requests, expiry reminders, the sign-in gate of the proxy's group pages and the admin pages' gate.</summary>
     public static IServiceCollection AddProxyGroupAdmin(this IServiceCollection services)
     {
         services.AddProxyInvitations();
+        services.AddSingleton<SignedInPerson>();
         services.AddSingleton<AdminGate>();
         return services;
     }
