@@ -37,17 +37,21 @@ internal sealed partial class GroupStore
     }
 
     /// <summary><c>Path = p OR Path LIKE 'p/%'</c> for each prefix.</summary>
-    private static Expression<Func<GroupEntity, bool>> AtOrBelow(IReadOnlyList<GroupPath> within)
+    private static Expression<Func<GroupEntity, bool>> AtOrBelow(IReadOnlyList<GroupPath> within) =>
+        StartsWithAny<GroupEntity>(nameof(GroupEntity.Path), [.. within.Select(p => p.ToString() + "/")], [.. within.Select(p => p.ToString())]);
+
+    /// <summary><c>property LIKE 'prefix%' OR …  OR property = exact …</c>, as one predicate the providers translate.</summary>
+    private static Expression<Func<T, bool>> StartsWithAny<T>(string property, IReadOnlyList<string> prefixes, IReadOnlyList<string>? exact = null)
     {
-        var group = Expression.Parameter(typeof(GroupEntity), "group");
-        var path = Expression.Property(group, nameof(GroupEntity.Path));
+        var row = Expression.Parameter(typeof(T), "row");
+        var value = Expression.Property(row, property);
         var startsWith = typeof(string).GetMethod(nameof(string.StartsWith), [typeof(string)])!;
         Expression body = Expression.Constant(false);
-        foreach (var prefix in within.Select(p => p.ToString()))
-            body = Expression.OrElse(body, Expression.OrElse(
-                Expression.Equal(path, Expression.Constant(prefix)),
-                Expression.Call(path, startsWith, Expression.Constant(prefix + "/"))));
-        return Expression.Lambda<Func<GroupEntity, bool>>(body, group);
+        foreach (var prefix in prefixes)
+            body = Expression.OrElse(body, Expression.Call(value, startsWith, Expression.Constant(prefix)));
+        foreach (var equal in exact ?? [])
+            body = Expression.OrElse(body, Expression.Equal(value, Expression.Constant(equal)));
+        return Expression.Lambda<Func<T, bool>>(body, row);
     }
 
     public async Task<Page<Membership>> ListMembershipsAsync(string groupId, PageRequest page, CancellationToken cancellationToken)
@@ -117,6 +121,18 @@ internal sealed partial class GroupStore
         return await PeopleAsync(db.CommunityAccounts
             .Where(account => EF.Functions.Like(account.PreferredUsername.ToLower(), pattern, LikeEscape.ToString()))
             .OrderBy(account => account.PreferredUsername).Take(limit), cancellationToken);
+    }
+
+    public async Task<Page<AuditRecord>> ListAuditAsync(IReadOnlyList<string>? targetPrefixes, PageRequest page, CancellationToken cancellationToken)
+    {
+        var query = db.AuditEvents.AsNoTracking();
+        if (targetPrefixes is not null)
+            query = query.Where(StartsWithAny<AuditEventEntity>(nameof(AuditEventEntity.Target), targetPrefixes));
+        if (page.After is { } after && long.TryParse(after, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var afterId))
+            query = query.Where(e => e.Id > afterId);
+        var rows = await query.OrderBy(e => e.Id).Take(page.Size + 1).ToListAsync(cancellationToken);
+        return PageOf(rows, page, e => new AuditRecord(e.Id, e.OccurredAt, e.Actor, e.Action, e.Target, e.Details),
+            e => e.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     private static async Task<IReadOnlyList<PersonSummary>> PeopleAsync(IQueryable<CommunityAccountEntity> accounts, CancellationToken cancellationToken)

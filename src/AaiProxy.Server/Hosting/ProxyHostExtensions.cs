@@ -1,6 +1,7 @@
 using AaiProxy.Server.Configuration;
 using AaiProxy.Server.Demo;
 using AaiProxy.Server.Groups;
+using AaiProxy.Server.Groups.Api;
 using AaiProxy.Server.Demo.IdentityProvider;
 using AaiProxy.Server.Oidc;
 using AaiProxy.Server.Session;
@@ -62,6 +63,7 @@ internal static class ProxyHostExtensions
         services.AddProxyOpenIdConnectProviders(configuration);
         services.AddProxyOpenIdProvider();
         services.AddProxyGroups();
+        services.AddProxyGroupApi();
         services.AddProxyWeb();
         services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<ProxyOptions>>((forwarded, options) =>
         {
@@ -102,6 +104,7 @@ internal static class ProxyHostExtensions
         app.MapHealthChecks("/healthz", new HealthCheckOptions());
         app.MapErrorPage();
         app.MapConnectEndpoints();
+        app.MapProxyGroupApi();
         app.MapLoginPage();
         app.MapSamlEndpoints();
 

@@ -262,6 +262,26 @@ public sealed partial class GroupAdministration
 
     private static Versioned<FacilityUserId> Version(FacilityUserId id) => new(id, GroupAudit.Version(id));
 
+    // ---- Audit ----
+
+    /// <summary>
+    /// The audit log, oldest first: all of it for platform admins; for a facility's admins and user
+    /// office the entries about its proposals and user ids.
+    /// </summary>
+    public async Task<Outcome<Page<AuditRecord>>> AuditAsync(ManagementActor actor, PageRequest page, CancellationToken cancellationToken)
+    {
+        var rights = await RightsAsync(actor, cancellationToken);
+        if (rights.IsPlatformAdmin)
+            return await directory.ListAuditAsync(null, page, cancellationToken);
+        var administered = new List<string>();
+        foreach (var code in actor.UserOfficeFacilities.Concat(rights.Scope?.Where(p => p.Segments.Count == 2).Select(p => p.Segments[1]) ?? []).Distinct())
+            if (facilities.Find(code) is { } facility && await IsFacilityAdminAsync(actor, facility, cancellationToken))
+                administered.Add(facility.Code);
+        if (administered.Count == 0)
+            return new Failure.Forbidden("Only platform and facility admins read the audit log.");
+        return await directory.ListAuditAsync([.. administered.SelectMany(code => new[] { $"proposal:{code}/", $"facility_user_id:{code}/" })], page, cancellationToken);
+    }
+
     // ---- People ----
 
     /// <summary>
