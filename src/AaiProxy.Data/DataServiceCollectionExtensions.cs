@@ -35,6 +35,7 @@ public static class DataServiceCollectionExtensions
         services.AddScoped<AaiProxy.Groups.IProposalStore>(provider => provider.GetRequiredService<GroupStore>());
         services.AddScoped<AaiProxy.Groups.Management.IGroupDirectory>(provider => provider.GetRequiredService<GroupStore>());
         services.AddScoped<AaiProxy.Groups.Management.IGroupWriter>(provider => provider.GetRequiredService<GroupStore>());
+        services.AddScoped<AaiProxy.Groups.IInvitationStore>(provider => provider.GetRequiredService<GroupStore>());
         services.AddScoped<IAuditLog>(provider => provider.GetRequiredService<AuditLog>());
         return services;
     }

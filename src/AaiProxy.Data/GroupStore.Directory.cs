@@ -12,6 +12,9 @@ internal sealed partial class GroupStore
 {
     private const char LikeEscape = '!';
 
+    // Addresses matched per statement: each is one term of an OR over the stored attributes.
+    private const int EmailChunk = 50;
+
     public async Task<Group?> FindGroupByPathAsync(GroupPath path, CancellationToken cancellationToken)
     {
         var display = path.ToString();
@@ -39,6 +42,18 @@ internal sealed partial class GroupStore
     /// <summary><c>Path = p OR Path LIKE 'p/%'</c> for each prefix.</summary>
     private static Expression<Func<GroupEntity, bool>> AtOrBelow(IReadOnlyList<GroupPath> within) =>
         StartsWithAny<GroupEntity>(nameof(GroupEntity.Path), [.. within.Select(p => p.ToString() + "/")], [.. within.Select(p => p.ToString())]);
+
+    /// <summary><c>lower(property)</c> contains one of <paramref name="values"/> (lower-case), as one predicate.</summary>
+    private static Expression<Func<T, bool>> ContainsAny<T>(string property, IReadOnlyList<string> values)
+    {
+        var row = Expression.Parameter(typeof(T), "row");
+        var lower = Expression.Call(Expression.Property(row, property), typeof(string).GetMethod(nameof(string.ToLower), Type.EmptyTypes)!);
+        var contains = typeof(string).GetMethod(nameof(string.Contains), [typeof(string)])!;
+        Expression body = Expression.Constant(false);
+        foreach (var value in values)
+            body = Expression.OrElse(body, Expression.Call(lower, contains, Expression.Constant(value)));
+        return Expression.Lambda<Func<T, bool>>(body, row);
+    }
 
     /// <summary><c>property LIKE 'prefix%' OR …  OR property = exact …</c>, as one predicate the providers translate.</summary>
     private static Expression<Func<T, bool>> StartsWithAny<T>(string property, IReadOnlyList<string> prefixes, IReadOnlyList<string>? exact = null)
@@ -107,12 +122,30 @@ internal sealed partial class GroupStore
 
     public async Task<IReadOnlyList<PersonSummary>> FindPeopleByEmailAsync(string email, CancellationToken cancellationToken)
     {
-        // The address as the resolver stored it inside the attributes' JSON, matched there, then exactly.
-        var pattern = "%" + Like(JsonSerializer.Serialize(email.ToLowerInvariant())) + "%";
-        var accountIds = db.UpstreamLinks.Where(link => EF.Functions.Like(link.LastAttributesJson.ToLower(), pattern, LikeEscape.ToString()))
-            .Select(link => link.AccountId);
-        var people = await PeopleAsync(db.CommunityAccounts.Where(account => accountIds.Contains(account.Id)), cancellationToken);
-        return [.. people.Where(person => person.Emails.Contains(email, StringComparer.OrdinalIgnoreCase))];
+        var accountIds = (await AccountsByEmailAsync([email.Trim().ToLowerInvariant()], cancellationToken)).Select(pair => pair.Value).ToList();
+        return await PeopleAsync(db.CommunityAccounts.Where(account => accountIds.Contains(account.Id)), cancellationToken);
+    }
+
+    /// <summary>
+    /// (lower-cased address, account) for each account one of whose links last asserted one of
+    /// <paramref name="emails"/> (lower-cased): matched as JSON text inside the stored attributes, then exactly.
+    /// </summary>
+    private async Task<List<KeyValuePair<string, string>>> AccountsByEmailAsync(IReadOnlyList<string> emails, CancellationToken cancellationToken)
+    {
+        var found = new List<KeyValuePair<string, string>>();
+        foreach (var chunk in emails.Chunk(EmailChunk))
+        {
+            var wanted = chunk.ToHashSet(StringComparer.Ordinal);
+            var links = await db.UpstreamLinks.AsNoTracking()
+                .Where(ContainsAny<UpstreamLinkEntity>(nameof(UpstreamLinkEntity.LastAttributesJson), [.. chunk.Select(e => JsonSerializer.Serialize(e))]))
+                .Select(link => new { link.AccountId, link.LastAttributesJson })
+                .ToListAsync(cancellationToken);
+            found.AddRange(links
+                .SelectMany(link => Emails(link.LastAttributesJson).Select(e => e.ToLowerInvariant()).Where(wanted.Contains)
+                    .Select(e => KeyValuePair.Create(e, link.AccountId)))
+                .Distinct());
+        }
+        return found;
     }
 
     public async Task<IReadOnlyList<PersonSummary>> SearchPeopleAsync(string text, int limit, CancellationToken cancellationToken)

@@ -27,6 +27,8 @@ public abstract class ProxyDbContext(DbContextOptions options) : DbContext(optio
 
     public DbSet<FacilityUserIdEntity> FacilityUserIds => Set<FacilityUserIdEntity>();
 
+    public DbSet<InvitationEntity> Invitations => Set<InvitationEntity>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         base.OnModelCreating(modelBuilder);

@@ -14,6 +14,9 @@ internal static class ProposalApiEndpoints
         var facility = api.MapGroup("/facilities/{facility}");
         facility.MapGet("/proposals", ListAsync).Scopes(ApiScopes.GroupsRead, ApiScopes.ProposalsWrite).WithSummary("The facility's proposals, by id; paged (facility admins, user office).");
         facility.MapPost("/proposals", CreateAsync).Scopes(ApiScopes.ProposalsWrite).WithSummary("Creates a proposal with its sessions and team (facility admins, user office).");
+        facility.MapPost("/proposals:import", ImportAsync).Scopes(ApiScopes.ProposalsWrite)
+            .Accepts<object>("application/json", "text/csv")
+            .WithSummary("Idempotent bulk import (JSON or CSV, see docs/api.md): the import is the truth for the proposals it names; the answer counts what changed.");
         facility.MapGet("/proposals/{id}", GetAsync).Scopes(ApiScopes.GroupsRead, ApiScopes.ProposalsWrite).WithSummary("A proposal, with its ETag.");
         facility.MapPut("/proposals/{id}", UpdateAsync).Scopes(ApiScopes.ProposalsWrite).WithSummary("Replaces title, sessions and team (If-Match required); the team group follows.");
         facility.MapDelete("/proposals/{id}", DeleteAsync).Scopes(ApiScopes.ProposalsWrite).WithSummary("Deletes a proposal; its team's memberships end (If-Match required).");
@@ -44,6 +47,33 @@ internal static class ProposalApiEndpoints
         ApiResults.From(await admin.CreateProposalAsync(ApiCaller.Actor(http), facility, body.Id ?? "", body.ToInput(), body.EmbargoEnd, http.RequestAborted),
             created => ApiResults.Versioned(created, ApiModels.Proposal, StatusCodes.Status201Created,
                 $"{http.Request.PathBase}/api/v1/facilities/{facility}/proposals/{Uri.EscapeDataString(created.Value.Proposal.Id)}"));
+
+    private const int MaxImportBytes = 64 * 1024 * 1024;
+
+    private static async Task<IResult> ImportAsync(HttpContext http, GroupAdministration admin, string facility)
+    {
+        var mediaType = Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(http.Request.ContentType, out var parsed) ? parsed.MediaType.Value : null;
+        if (mediaType is not ("application/json" or "text/csv"))
+            return ApiResults.Problem(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type", "Send the import as application/json or text/csv.");
+        if (http.Request.ContentLength > MaxImportBytes)
+            return ApiResults.Problem(StatusCodes.Status413PayloadTooLarge, "too_large", $"An import has at most {MaxImportBytes / 1024 / 1024} MiB.");
+        using var buffer = new MemoryStream();
+        await http.Request.Body.CopyToAsync(buffer, http.RequestAborted);
+        if (buffer.Length > MaxImportBytes)
+            return ApiResults.Problem(StatusCodes.Status413PayloadTooLarge, "too_large", $"An import has at most {MaxImportBytes / 1024 / 1024} MiB.");
+        var document = mediaType == "text/csv"
+            ? AaiProxy.Groups.Import.CsvProposalReader.Read(Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length))
+            : AaiProxy.Groups.Import.JsonProposalReader.Read(buffer.GetBuffer().AsMemory(0, (int)buffer.Length));
+        return ApiResults.From(await admin.ImportAsync(ApiCaller.Actor(http), facility, document, http.RequestAborted),
+            summary => Results.Json(new
+            {
+                changed = summary.Changed,
+                created = summary.Created,
+                updated = summary.Updated,
+                unchanged = summary.Unchanged,
+                invitations_requested = summary.InvitationsRequested,
+            }));
+    }
 
     private static async Task<IResult> GetAsync(HttpContext http, GroupAdministration admin, string facility, string id) =>
         ApiResults.From(await admin.GetProposalAsync(ApiCaller.Actor(http), new ProposalKey(facility, id), http.RequestAborted),

@@ -13,7 +13,7 @@ namespace AaiProxy.Server.Groups.Management;
 /// (a front that requires one says so itself).
 /// </summary>
 public sealed partial class GroupAdministration(
-    IGroupReader reader, IGroupDirectory directory, IGroupWriter writer, FacilityCatalog facilities,
+    IGroupReader reader, IGroupDirectory directory, IGroupWriter writer, IProposalStore proposals, FacilityCatalog facilities,
     IOptions<ProxyOptions> options, TimeProvider time)
 {
     private const int MaxNameLength = 64;
