@@ -120,6 +120,9 @@ internal sealed partial class GroupStore
     public async Task<PersonSummary?> FindPersonAsync(string accountId, CancellationToken cancellationToken) =>
         (await PeopleAsync(db.CommunityAccounts.Where(account => account.Id == accountId), cancellationToken)).SingleOrDefault();
 
+    public async Task<PersonSummary?> FindPersonByUsernameAsync(string username, CancellationToken cancellationToken) =>
+        (await PeopleAsync(db.CommunityAccounts.Where(account => account.PreferredUsername == username), cancellationToken)).SingleOrDefault();
+
     public async Task<IReadOnlyList<PersonSummary>> FindPeopleByEmailAsync(string email, CancellationToken cancellationToken)
     {
         var accountIds = (await AccountsByEmailAsync([email.Trim().ToLowerInvariant()], cancellationToken)).Select(pair => pair.Value).ToList();

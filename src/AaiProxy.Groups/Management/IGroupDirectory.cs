@@ -47,6 +47,8 @@ public interface IGroupDirectory
 
     Task<PersonSummary?> FindPersonAsync(string accountId, CancellationToken cancellationToken);
 
+    Task<PersonSummary?> FindPersonByUsernameAsync(string username, CancellationToken cancellationToken);
+
     /// <summary>Accounts one of whose linked identities last asserted exactly this address (compared case-insensitively).</summary>
     Task<IReadOnlyList<PersonSummary>> FindPeopleByEmailAsync(string email, CancellationToken cancellationToken);
 

@@ -2,6 +2,7 @@ using AaiProxy.Server.Configuration;
 using AaiProxy.Server.Demo;
 using AaiProxy.Server.Groups;
 using AaiProxy.Server.Groups.Api;
+using AaiProxy.Server.Groups.Scim;
 using AaiProxy.Server.Demo.IdentityProvider;
 using AaiProxy.Server.Oidc;
 using AaiProxy.Server.Session;
@@ -105,6 +106,7 @@ internal static class ProxyHostExtensions
         app.MapErrorPage();
         app.MapConnectEndpoints();
         app.MapProxyGroupApi();
+        app.MapProxyScim();
         app.MapLoginPage();
         app.MapSamlEndpoints();
 

@@ -12,6 +12,12 @@ namespace AaiProxy.Server.Groups.Api;
 /// <summary>Route metadata: the scopes an endpoint accepts (any one of them).</summary>
 public sealed record RequiredScopes(IReadOnlyList<string> Scopes);
 
+/// <summary>Route metadata: how an endpoint's authentication errors are written (without it: problem details).</summary>
+public interface IApiErrorWriter
+{
+    IResult Error(int status, string code, string detail);
+}
+
 /// <summary>
 /// Authenticates an API request: an access token issued by this proxy for the API's resource
 /// (OpenIddict validation against the local server checks signature, lifetime and <c>aud</c>),
@@ -28,11 +34,13 @@ internal sealed class ApiCaller(IOptions<ProxyOptions> options) : IEndpointFilte
     {
         var httpContext = context.HttpContext;
         var result = await httpContext.AuthenticateAsync(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
+        var metadata = httpContext.GetEndpoint()?.Metadata;
+        var errors = metadata?.GetMetadata<IApiErrorWriter>();
         if (result.Principal is not { } principal)
-            return Unauthorized(httpContext, Errors.InvalidToken, "A valid bearer access token for this API is required.");
-        var required = httpContext.GetEndpoint()?.Metadata.GetMetadata<RequiredScopes>()?.Scopes ?? [];
+            return Unauthorized(httpContext, errors, Errors.InvalidToken, "A valid bearer access token for this API is required.");
+        var required = metadata?.GetMetadata<RequiredScopes>()?.Scopes ?? [];
         if (required.Count > 0 && !required.Any(principal.HasScope))
-            return Insufficient(httpContext, required);
+            return Insufficient(httpContext, errors, required);
         httpContext.Items[ActorItem] = ActorOf(principal);
         return await next(context);
     }
@@ -51,16 +59,19 @@ internal sealed class ApiCaller(IOptions<ProxyOptions> options) : IEndpointFilte
         options.Value.Clients.FirstOrDefault(client => client.ClientId == clientId)?.UserOfficeFor ?? [];
 
     // RFC 6750 §3: the challenge names the error; the body is problem details.
-    private static IResult Unauthorized(HttpContext httpContext, string error, string description)
+    private static IResult Unauthorized(HttpContext httpContext, IApiErrorWriter? errors, string error, string description)
     {
         httpContext.Response.Headers.WWWAuthenticate = $"Bearer error=\"{error}\", error_description=\"{description}\"";
-        return ApiResults.Problem(StatusCodes.Status401Unauthorized, "unauthorized", description);
+        return errors?.Error(StatusCodes.Status401Unauthorized, "unauthorized", description)
+               ?? ApiResults.Problem(StatusCodes.Status401Unauthorized, "unauthorized", description);
     }
 
-    private static IResult Insufficient(HttpContext httpContext, IReadOnlyList<string> required)
+    private static IResult Insufficient(HttpContext httpContext, IApiErrorWriter? errors, IReadOnlyList<string> required)
     {
         var scope = string.Join(' ', required);
+        var description = $"The access token holds none of the scopes this endpoint needs: {scope}.";
         httpContext.Response.Headers.WWWAuthenticate = $"Bearer error=\"{Errors.InsufficientScope}\", scope=\"{scope}\"";
-        return ApiResults.Problem(StatusCodes.Status403Forbidden, "insufficient_scope", $"The access token holds none of the scopes this endpoint needs: {scope}.");
+        return errors?.Error(StatusCodes.Status403Forbidden, "insufficient_scope", description)
+               ?? ApiResults.Problem(StatusCodes.Status403Forbidden, "insufficient_scope", description);
     }
 }

@@ -295,17 +295,19 @@ public sealed partial class GroupAdministration
             return new Failure.Forbidden("Only managers look people up.");
         switch (query)
         {
-            case { Email: { } email, CommunityId: null, Name: null }:
+            case { Email: { } email, CommunityId: null, Name: null, Username: null }:
                 return Outcome(await directory.FindPeopleByEmailAsync(email, cancellationToken));
-            case { Email: null, CommunityId: { } id, Name: null }:
+            case { Email: null, CommunityId: { } id, Name: null, Username: null }:
                 return Outcome(await directory.FindPersonAsync(id, cancellationToken) is { } person ? [person] : []);
-            case { Email: null, CommunityId: null, Name: { Length: >= 2 } name }:
+            case { Email: null, CommunityId: null, Name: null, Username: { } username }:
+                return Outcome(await directory.FindPersonByUsernameAsync(username, cancellationToken) is { } named ? [named] : []);
+            case { Email: null, CommunityId: null, Name: { Length: >= 2 } name, Username: null }:
                 return rights.IsAnyFacilityAdmin
                     ? Outcome(await directory.SearchPeopleAsync(name, MaxSearchResults, cancellationToken))
                     : new Failure.Forbidden("Only facility and platform admins search people by name; use an exact e-mail address or community id.");
             default:
                 return new Failure.Invalid([new("query", ManagementProblemCodes.Required,
-                    "Give exactly one of email, community_id and name (at least two characters).")]);
+                    "Give exactly one of email, community_id, username and name (at least two characters).")]);
         }
 
         static Outcome<IReadOnlyList<PersonSummary>> Outcome(IReadOnlyList<PersonSummary> people) =>
