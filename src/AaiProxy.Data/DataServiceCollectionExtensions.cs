@@ -36,9 +36,9 @@ public static class DataServiceCollectionExtensions
         services.AddScoped<AaiProxy.Groups.IInvitationStore>(provider => provider.GetRequiredService<GroupStore>());
         services.AddScoped<AaiProxy.Groups.IJoinRequestStore>(provider => provider.GetRequiredService<GroupStore>());
         services.AddScoped<AaiProxy.Groups.IExpiryReminderStore>(provider => provider.GetRequiredService<GroupStore>());
-        services.AddScoped<AaiProxy.Groups.IAuditTrail>(provider => provider.GetRequiredService<GroupStore>());
         services.AddScoped<AaiProxy.Groups.Management.IGroupDirectory>(provider => provider.GetRequiredService<GroupStore>());
         services.AddScoped<AaiProxy.Groups.Management.IGroupWriter>(provider => provider.GetRequiredService<GroupStore>());
+        services.AddScoped<AaiProxy.Groups.IInvitationStore>(provider => provider.GetRequiredService<GroupStore>());
         services.AddScoped<IAuditLog>(provider => provider.GetRequiredService<AuditLog>());
         return services;
     }

@@ -12,6 +12,9 @@ internal sealed partial class GroupStore
 {
     private const char LikeEscape = '!';
 
+    // Addresses matched per statement: each is one term of an OR over the stored attributes.
+    private const int EmailChunk = 50;
+
     public async Task<Group?> FindGroupByPathAsync(GroupPath path, CancellationToken cancellationToken)
     {
         var display = path.ToString();
@@ -37,17 +40,33 @@ internal sealed partial class GroupStore
     }
 
     /// <summary><c>Path = p OR Path LIKE 'p/%'</c> for each prefix.</summary>
-    private static Expression<Func<GroupEntity, bool>> AtOrBelow(IReadOnlyList<GroupPath> within)
+    private static Expression<Func<GroupEntity, bool>> AtOrBelow(IReadOnlyList<GroupPath> within) =>
+        StartsWithAny<GroupEntity>(nameof(GroupEntity.Path), [.. within.Select(p => p.ToString() + "/")], [.. within.Select(p => p.ToString())]);
+
+    /// <summary><c>lower(property)</c> contains one of <paramref name="values"/> (lower-case), as one predicate.</summary>
+    private static Expression<Func<T, bool>> ContainsAny<T>(string property, IReadOnlyList<string> values)
     {
-        var group = Expression.Parameter(typeof(GroupEntity), "group");
-        var path = Expression.Property(group, nameof(GroupEntity.Path));
+        var row = Expression.Parameter(typeof(T), "row");
+        var lower = Expression.Call(Expression.Property(row, property), typeof(string).GetMethod(nameof(string.ToLower), Type.EmptyTypes)!);
+        var contains = typeof(string).GetMethod(nameof(string.Contains), [typeof(string)])!;
+        Expression body = Expression.Constant(false);
+        foreach (var value in values)
+            body = Expression.OrElse(body, Expression.Call(lower, contains, Expression.Constant(value)));
+        return Expression.Lambda<Func<T, bool>>(body, row);
+    }
+
+    /// <summary><c>property LIKE 'prefix%' OR …  OR property = exact …</c>, as one predicate the providers translate.</summary>
+    private static Expression<Func<T, bool>> StartsWithAny<T>(string property, IReadOnlyList<string> prefixes, IReadOnlyList<string>? exact = null)
+    {
+        var row = Expression.Parameter(typeof(T), "row");
+        var value = Expression.Property(row, property);
         var startsWith = typeof(string).GetMethod(nameof(string.StartsWith), [typeof(string)])!;
         Expression body = Expression.Constant(false);
-        foreach (var prefix in within.Select(p => p.ToString()))
-            body = Expression.OrElse(body, Expression.OrElse(
-                Expression.Equal(path, Expression.Constant(prefix)),
-                Expression.Call(path, startsWith, Expression.Constant(prefix + "/"))));
-        return Expression.Lambda<Func<GroupEntity, bool>>(body, group);
+        foreach (var prefix in prefixes)
+            body = Expression.OrElse(body, Expression.Call(value, startsWith, Expression.Constant(prefix)));
+        foreach (var equal in exact ?? [])
+            body = Expression.OrElse(body, Expression.Equal(value, Expression.Constant(equal)));
+        return Expression.Lambda<Func<T, bool>>(body, row);
     }
 
     public async Task<Page<Membership>> ListMembershipsAsync(string groupId, PageRequest page, CancellationToken cancellationToken)
@@ -101,14 +120,35 @@ internal sealed partial class GroupStore
     public async Task<PersonSummary?> FindPersonAsync(string accountId, CancellationToken cancellationToken) =>
         (await PeopleAsync(db.CommunityAccounts.Where(account => account.Id == accountId), cancellationToken)).SingleOrDefault();
 
+    public async Task<PersonSummary?> FindPersonByUsernameAsync(string username, CancellationToken cancellationToken) =>
+        (await PeopleAsync(db.CommunityAccounts.Where(account => account.PreferredUsername == username), cancellationToken)).SingleOrDefault();
+
     public async Task<IReadOnlyList<PersonSummary>> FindPeopleByEmailAsync(string email, CancellationToken cancellationToken)
     {
-        // The address as the resolver stored it inside the attributes' JSON, matched there, then exactly.
-        var pattern = "%" + Like(JsonSerializer.Serialize(email.ToLowerInvariant())) + "%";
-        var accountIds = db.UpstreamLinks.Where(link => EF.Functions.Like(link.LastAttributesJson.ToLower(), pattern, LikeEscape.ToString()))
-            .Select(link => link.AccountId);
-        var people = await PeopleAsync(db.CommunityAccounts.Where(account => accountIds.Contains(account.Id)), cancellationToken);
-        return [.. people.Where(person => person.Emails.Contains(email, StringComparer.OrdinalIgnoreCase))];
+        var accountIds = (await AccountsByEmailAsync([email.Trim().ToLowerInvariant()], cancellationToken)).Select(pair => pair.Value).ToList();
+        return await PeopleAsync(db.CommunityAccounts.Where(account => accountIds.Contains(account.Id)), cancellationToken);
+    }
+
+    /// <summary>
+    /// (lower-cased address, account) for each account one of whose links last asserted one of
+    /// <paramref name="emails"/> (lower-cased): matched as JSON text inside the stored attributes, then exactly.
+    /// </summary>
+    private async Task<List<KeyValuePair<string, string>>> AccountsByEmailAsync(IReadOnlyList<string> emails, CancellationToken cancellationToken)
+    {
+        var found = new List<KeyValuePair<string, string>>();
+        foreach (var chunk in emails.Chunk(EmailChunk))
+        {
+            var wanted = chunk.ToHashSet(StringComparer.Ordinal);
+            var links = await db.UpstreamLinks.AsNoTracking()
+                .Where(ContainsAny<UpstreamLinkEntity>(nameof(UpstreamLinkEntity.LastAttributesJson), [.. chunk.Select(e => JsonSerializer.Serialize(e))]))
+                .Select(link => new { link.AccountId, link.LastAttributesJson })
+                .ToListAsync(cancellationToken);
+            found.AddRange(links
+                .SelectMany(link => Emails(link.LastAttributesJson).Select(e => e.ToLowerInvariant()).Where(wanted.Contains)
+                    .Select(e => KeyValuePair.Create(e, link.AccountId)))
+                .Distinct());
+        }
+        return found;
     }
 
     public async Task<IReadOnlyList<PersonSummary>> SearchPeopleAsync(string text, int limit, CancellationToken cancellationToken)
@@ -117,6 +157,18 @@ internal sealed partial class GroupStore
         return await PeopleAsync(db.CommunityAccounts
             .Where(account => EF.Functions.Like(account.PreferredUsername.ToLower(), pattern, LikeEscape.ToString()))
             .OrderBy(account => account.PreferredUsername).Take(limit), cancellationToken);
+    }
+
+    public async Task<Page<AuditRecord>> ListAuditAsync(IReadOnlyList<string>? targetPrefixes, PageRequest page, CancellationToken cancellationToken)
+    {
+        var query = db.AuditEvents.AsNoTracking();
+        if (targetPrefixes is not null)
+            query = query.Where(StartsWithAny<AuditEventEntity>(nameof(AuditEventEntity.Target), targetPrefixes));
+        if (page.After is { } after && long.TryParse(after, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var afterId))
+            query = query.Where(e => e.Id > afterId);
+        var rows = await query.OrderBy(e => e.Id).Take(page.Size + 1).ToListAsync(cancellationToken);
+        return PageOf(rows, page, e => new AuditRecord(e.Id, e.OccurredAt, e.Actor, e.Action, e.Target, e.Details),
+            e => e.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     private static async Task<IReadOnlyList<PersonSummary>> PeopleAsync(IQueryable<CommunityAccountEntity> accounts, CancellationToken cancellationToken)

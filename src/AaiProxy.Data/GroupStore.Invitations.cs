@@ -1,97 +1,124 @@
 using AaiProxy.Data.Entities;
 using AaiProxy.Groups;
+using AaiProxy.Groups.Import;
 using AaiProxy.Groups.Management;
-using AaiProxy.Identity;
 using Microsoft.EntityFrameworkCore;
 
 namespace AaiProxy.Data;
 
 /// <summary>
-/// Invitations, join requests and expiry reminders over EF Core, on the same rules as the rest of the
-/// group store: each change and its audit entries in one transaction; a decision on an invitation or a
-/// request is saved only while the row is still pending, so two concurrent decisions cannot both win.
+/// Invitations by e-mail (<see cref="IInvitationStore"/>), join requests and expiry reminders, on the same one write as every group change: a decision on an invitation or a request is saved
+/// only while its row is still pending, so two concurrent decisions cannot both win.
 /// </summary>
-internal sealed partial class GroupStore : IInvitationStore, IJoinRequestStore, IExpiryReminderStore, IAuditTrail
+internal sealed partial class GroupStore : IJoinRequestStore, IExpiryReminderStore
 {
+    /// <summary>Stages an import's invitation request into the proposal's team group (the proposal is staged before it).</summary>
+    private async Task StageAsync(InvitationRequest request, string actor, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var (facilityCode, proposalId) = (request.Proposal.FacilityCode, request.Proposal.ProposalId);
+        var proposal = db.Proposals.Local.SingleOrDefault(p => p.FacilityCode == facilityCode && p.ProposalId == proposalId)
+                       ?? await db.Proposals.SingleAsync(p => p.FacilityCode == facilityCode && p.ProposalId == proposalId, cancellationToken);
+        db.Invitations.Add(new InvitationEntity
+        {
+            Id = CommunityAccountResolver.NewOpaqueId(), GroupId = proposal.TeamGroupId, FacilityCode = facilityCode, ProposalId = proposalId,
+            Email = request.Email.ToLowerInvariant(), Roles = string.Join(',', request.Roles.Roles), InvitedBy = actor, CreatedAt = now,
+            State = nameof(InvitationState.Pending),
+        });
+    }
+
+    public async Task<IReadOnlyList<StoredInvitationRequest>> UnsentAsync(int limit, CancellationToken cancellationToken) =>
+        [.. (await db.Invitations.AsNoTracking()
+                .Where(i => i.TokenHash == null && i.State == nameof(InvitationState.Pending) && i.ProposalId != null)
+                .OrderBy(i => i.CreatedAt).ThenBy(i => i.Id).Take(limit).ToListAsync(cancellationToken))
+            .Select(i => new StoredInvitationRequest(i.Id, i.GroupId,
+                new InvitationRequest(new ProposalKey(i.FacilityCode!, i.ProposalId!), i.Email, GroupRows.Roles(i.Roles)), i.InvitedBy, i.CreatedAt))];
+
+    public async Task<bool> IssueAsync(string invitationId, string tokenHash, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
+        await db.Invitations
+            .Where(i => i.Id == invitationId && i.TokenHash == null && i.State == nameof(InvitationState.Pending))
+            .ExecuteUpdateAsync(update => update.SetProperty(i => i.TokenHash, tokenHash).SetProperty(i => i.ExpiresAt, expiresAt.ToUniversalTime()),
+                cancellationToken) == 1;
+
     public async Task CreateAsync(Invitation invitation, string tokenHash, string actor, CancellationToken cancellationToken)
     {
-        var row = new InvitationEntity
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        db.Invitations.Add(new InvitationEntity
         {
-            Id = invitation.Id, TokenHash = tokenHash, GroupId = invitation.GroupId,
-            FacilityCode = invitation.Proposal?.FacilityCode, ProposalId = invitation.Proposal?.ProposalId,
-            Email = invitation.Email, Roles = string.Join(',', invitation.Roles.Roles), InvitedBy = invitation.InvitedBy,
-            CreatedAt = time.GetUtcNow(), ExpiresAt = invitation.ExpiresAt.ToUniversalTime(), State = invitation.State.ToString(),
-            AcceptedBy = invitation.AcceptedBy,
-        };
-        db.Invitations.Add(row);
-        await SaveWithAuditAsync([GroupAudit.DescribeCreated(invitation)], actor, cancellationToken);
+            Id = invitation.Id, GroupId = invitation.GroupId, FacilityCode = invitation.Proposal?.FacilityCode, ProposalId = invitation.Proposal?.ProposalId,
+            Email = invitation.Email.ToLowerInvariant(), Roles = string.Join(',', invitation.Roles.Roles), InvitedBy = invitation.InvitedBy,
+            CreatedAt = time.GetUtcNow(), TokenHash = tokenHash, ExpiresAt = invitation.ExpiresAt.ToUniversalTime(), State = invitation.State.ToString(),
+        });
+        var staged = audit.Stage(ToAuditEvent(GroupAudit.Describe(invitation), actor));
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        audit.Written(staged);
     }
 
     public async Task<Invitation?> FindByTokenHashAsync(string tokenHash, CancellationToken cancellationToken) =>
-        await db.Invitations.AsNoTracking().SingleOrDefaultAsync(row => row.TokenHash == tokenHash, cancellationToken) is { } found
-            ? ToInvitation(found)
+        await db.Invitations.AsNoTracking().SingleOrDefaultAsync(i => i.TokenHash == tokenHash, cancellationToken) is { ExpiresAt: { } expires } row
+            ? ToInvitation(row, expires)
             : null;
-
-    public async Task<IReadOnlyList<Invitation>> ListPendingAsync(string groupId, CancellationToken cancellationToken)
-    {
-        var pending = InvitationState.Pending.ToString();
-        var rows = await db.Invitations.AsNoTracking()
-            .Where(row => row.GroupId == groupId && row.State == pending)
-            .ToListAsync(cancellationToken);
-        return [.. rows.OrderByDescending(row => row.CreatedAt).Select(ToInvitation)];
-    }
-
-    public async Task<bool> RevokeAsync(string groupId, string invitationId, string actor, CancellationToken cancellationToken)
-    {
-        var pending = InvitationState.Pending.ToString();
-        var row = await db.Invitations.SingleOrDefaultAsync(
-            r => r.Id == invitationId && r.GroupId == groupId && r.State == pending, cancellationToken);
-        if (row is null)
-            return false;
-        var before = ToInvitation(row);
-        row.State = InvitationState.Revoked.ToString();
-        await SaveWithAuditAsync([GroupAudit.DescribeRevoked(before)], actor, cancellationToken);
-        return true;
-    }
 
     public async Task<bool> SaveAcceptanceAsync(InvitationAcceptance acceptance, string actor, CancellationToken cancellationToken)
     {
         if (acceptance.Outcome != InvitationOutcome.Accepted)
             throw new ArgumentException("Only an accepted invitation is saved.", nameof(acceptance));
-
         var invitation = acceptance.Invitation;
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        // The single-use guard: the row changes only while still pending, inside this transaction.
-        var pending = InvitationState.Pending.ToString();
-        var accepted = InvitationState.Accepted.ToString();
-        var claimed = await db.Invitations
-            .Where(row => row.Id == invitation.Id && row.State == pending)
-            .ExecuteUpdateAsync(set => set.SetProperty(row => row.State, accepted).SetProperty(row => row.AcceptedBy, invitation.AcceptedBy), cancellationToken);
-        if (claimed == 0)
-            return false;
-
-        var changes = acceptance.Proposal is { } proposal
-            ? GroupChanges.Of(new ProposalChange(GroupRows.ToProposal(await db.Proposals.AsNoTracking().SingleAsync(
-                p => p.FacilityCode == proposal.FacilityCode && p.ProposalId == proposal.Id, cancellationToken)), proposal))
-            : GroupChanges.Of(new MembershipChange(await FindMembershipAsync(invitation.GroupId, invitation.AcceptedBy!, cancellationToken), acceptance.Membership!));
-        var entries = (await StageAsync(changes, cancellationToken)).Prepend(GroupAudit.Describe(acceptance));
-        await SaveWithAuditAsync(entries, actor, cancellationToken, transaction);
-        return true;
-    }
-
-    public async Task<bool> CreateAsync(JoinRequest request, string actor, CancellationToken cancellationToken)
-    {
-        var pending = JoinRequestState.Pending.ToString();
-        if (await db.JoinRequests.AnyAsync(row => row.GroupId == request.GroupId && row.AccountId == request.AccountId && row.State == pending, cancellationToken))
-            return false;
-        db.JoinRequests.Add(new JoinRequestEntity
+        var changes = GroupChanges.None;
+        if (acceptance.Proposal is { } after)
         {
-            Id = request.Id, GroupId = request.GroupId, AccountId = request.AccountId, Message = request.Message,
-            RequestedAt = request.RequestedAt.ToUniversalTime(), State = request.State.ToString(),
-        });
-        await SaveWithAuditAsync([GroupAudit.Describe(request)], actor, cancellationToken);
-        return true;
+            var before = (await FindProposalAsync(after.Key, cancellationToken))?.Proposal;
+            changes = GroupChanges.Of(new ProposalChange(before, after));
+        }
+        else if (acceptance.Membership is { } membership)
+        {
+            changes = GroupChanges.Of(new MembershipChange(await FindMembershipAsync(membership.GroupId, membership.AccountId, cancellationToken), membership));
+        }
+
+        // Only while still pending: of two acceptances of one link, one updates the row and the other saves nothing.
+        return await SaveAsync(changes, actor, [GroupAudit.Describe(acceptance)], async () =>
+            await db.Invitations
+                .Where(i => i.Id == invitation.Id && i.State == nameof(InvitationState.Pending))
+                .ExecuteUpdateAsync(update => update
+                    .SetProperty(i => i.State, nameof(InvitationState.Accepted))
+                    .SetProperty(i => i.AcceptedBy, invitation.AcceptedBy), cancellationToken) == 1,
+            cancellationToken);
     }
+
+    public async Task<IReadOnlyList<Invitation>> ListPendingAsync(string groupId, CancellationToken cancellationToken)
+    {
+        var rows = await db.Invitations.AsNoTracking()
+            .Where(row => row.GroupId == groupId && row.State == nameof(InvitationState.Pending) && row.ExpiresAt != null)
+            .ToListAsync(cancellationToken);
+        return [.. rows.OrderByDescending(row => row.CreatedAt).Select(row => ToInvitation(row, row.ExpiresAt!.Value))];
+    }
+
+    public async Task<bool> RevokeAsync(string groupId, string invitationId, string actor, CancellationToken cancellationToken)
+    {
+        var row = await db.Invitations.AsNoTracking().SingleOrDefaultAsync(
+            r => r.Id == invitationId && r.GroupId == groupId && r.State == nameof(InvitationState.Pending) && r.ExpiresAt != null, cancellationToken);
+        if (row is null)
+            return false;
+        return await SaveAsync(GroupChanges.None, actor, [GroupAudit.DescribeRevoked(ToInvitation(row, row.ExpiresAt!.Value))], async () =>
+            await db.Invitations
+                .Where(i => i.Id == invitationId && i.State == nameof(InvitationState.Pending))
+                .ExecuteUpdateAsync(update => update.SetProperty(i => i.State, nameof(InvitationState.Revoked)), cancellationToken) == 1,
+            cancellationToken);
+    }
+
+    public Task<bool> CreateAsync(JoinRequest request, string actor, CancellationToken cancellationToken) =>
+        SaveAsync(GroupChanges.None, actor, [GroupAudit.Describe(request)], async () =>
+        {
+            if (await db.JoinRequests.AnyAsync(row => row.GroupId == request.GroupId && row.AccountId == request.AccountId
+                                                      && row.State == nameof(JoinRequestState.Pending), cancellationToken))
+                return false;
+            db.JoinRequests.Add(new JoinRequestEntity
+            {
+                Id = request.Id, GroupId = request.GroupId, AccountId = request.AccountId, Message = request.Message,
+                RequestedAt = request.RequestedAt.ToUniversalTime(), State = request.State.ToString(),
+            });
+            return true;
+        }, cancellationToken);
 
     public async Task<JoinRequest?> FindAsync(string requestId, CancellationToken cancellationToken) =>
         await db.JoinRequests.AsNoTracking().SingleOrDefaultAsync(row => row.Id == requestId, cancellationToken) is { } found
@@ -113,31 +140,24 @@ internal sealed partial class GroupStore : IInvitationStore, IJoinRequestStore, 
             throw new ArgumentException("A decision approves or denies.", nameof(decided));
 
         var now = time.GetUtcNow();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var pending = JoinRequestState.Pending.ToString();
-        var state = decided.State.ToString();
-        var claimed = await db.JoinRequests
-            .Where(row => row.Id == decided.Id && row.State == pending)
-            .ExecuteUpdateAsync(set => set.SetProperty(row => row.State, state)
-                .SetProperty(row => row.DecidedBy, decided.DecidedBy)
-                .SetProperty(row => row.DecidedAt, now), cancellationToken);
-        if (claimed == 0)
-            return false;
-
-        var entries = new List<GroupAuditEntry> { GroupAudit.Describe(decided) };
+        var changes = GroupChanges.None;
         if (decided.State == JoinRequestState.Approved)
         {
-            var existing = await FindMembershipAsync(decided.GroupId, decided.AccountId, cancellationToken);
-            var plan = JoinRequestRules.Approve(decided, existing, now);
-            var changes = GroupChanges.None with
+            var plan = JoinRequestRules.Approve(decided, await FindMembershipAsync(decided.GroupId, decided.AccountId, cancellationToken), now);
+            changes = GroupChanges.None with
             {
                 Memberships = [.. plan.Adds.Select(added => new MembershipChange(null, added)), .. plan.Updates.Select(update => new MembershipChange(update.Before, update.After))],
             };
-            entries.AddRange(await StageAsync(changes, cancellationToken));
         }
 
-        await SaveWithAuditAsync(entries, actor, cancellationToken, transaction);
-        return true;
+        var state = decided.State.ToString();
+        return await SaveAsync(changes, actor, [GroupAudit.Describe(decided)], async () =>
+            await db.JoinRequests
+                .Where(row => row.Id == decided.Id && row.State == nameof(JoinRequestState.Pending))
+                .ExecuteUpdateAsync(set => set.SetProperty(row => row.State, state)
+                    .SetProperty(row => row.DecidedBy, decided.DecidedBy)
+                    .SetProperty(row => row.DecidedAt, now), cancellationToken) == 1,
+            cancellationToken);
     }
 
     public async Task<IReadOnlyList<ExpiryReminderDue>> LoadDueAsync(TimeSpan notice, DateTimeOffset now, int max, CancellationToken cancellationToken)
@@ -173,18 +193,6 @@ internal sealed partial class GroupStore : IInvitationStore, IJoinRequestStore, 
         await db.SaveChangesAsync(cancellationToken);
     }
 
-    public async Task<IReadOnlyList<AuditRecord>> ListAsync(string? target, long? before, int size, CancellationToken cancellationToken)
-    {
-        var query = db.AuditEvents.AsNoTracking();
-        if (target is not null)
-            query = query.Where(e => e.Target == target);
-        if (before is { } id)
-            query = query.Where(e => e.Id < id);
-        return await query.OrderByDescending(e => e.Id).Take(size)
-            .Select(e => new AuditRecord(e.Id, e.OccurredAt, e.Actor, e.Action, e.Target, e.Details))
-            .ToListAsync(cancellationToken);
-    }
-
     /// <summary>
     /// The accounts that manage <paramref name="group"/> (<see cref="GroupAuthority.CanManage"/>):
     /// managers of it or of a group above it, and the PI of a proposal's team group.
@@ -202,11 +210,10 @@ internal sealed partial class GroupStore : IInvitationStore, IJoinRequestStore, 
             .Select(person => person.Key)];
     }
 
-    private static Invitation ToInvitation(InvitationEntity row) =>
-        new(row.Id, row.GroupId,
-            row.FacilityCode is { } facility && row.ProposalId is { } proposal ? new ProposalKey(facility, proposal) : null,
-            row.Email, row.Roles.Length == 0 ? RoleSet.None : RoleSet.Of(row.Roles.Split(',')), row.InvitedBy, row.ExpiresAt,
-            Enum.Parse<InvitationState>(row.State), row.AcceptedBy);
+    /// <summary>An issued invitation (one with a link, so with <paramref name="expires"/>).</summary>
+    private static Invitation ToInvitation(InvitationEntity row, DateTimeOffset expires) =>
+        new(row.Id, row.GroupId, row.ProposalId is null ? null : new ProposalKey(row.FacilityCode!, row.ProposalId),
+            row.Email, GroupRows.Roles(row.Roles), row.InvitedBy, expires, Enum.Parse<InvitationState>(row.State), row.AcceptedBy);
 
     private static JoinRequest ToJoinRequest(JoinRequestEntity row) =>
         new(row.Id, row.GroupId, row.AccountId, row.Message, row.RequestedAt, Enum.Parse<JoinRequestState>(row.State), row.DecidedBy);

@@ -13,7 +13,7 @@ namespace AaiProxy.Data;
 /// together with its audit events (<see cref="GroupAudit"/> decides what they record).
 /// </summary>
 internal sealed partial class GroupStore(ProxyDbContext db, AuditLog audit, FacilityCatalog facilities, TimeProvider time)
-    : IGroupReader, IProposalStore, IGroupDirectory, IGroupWriter
+    : IGroupReader, IProposalStore, IGroupDirectory, IGroupWriter, IInvitationStore
 {
     public async Task<PersonGroups> LoadPersonAsync(string accountId, CancellationToken cancellationToken)
     {
@@ -43,31 +43,46 @@ internal sealed partial class GroupStore(ProxyDbContext db, AuditLog audit, Faci
             .Select(id => new FacilityUserId(id.AccountId, id.FacilityCode, id.UserId))
             .ToListAsync(cancellationToken);
 
+    // Lists of keys go to the database in chunks: providers bound the parameters of one statement.
+    private const int LookupChunk = 500;
+
     /// <summary>
-    /// The named proposals, and the people named by community id and facility user id. E-mail
-    /// addresses are not looked up (accounts keep no verified address yet), so a person named by
-    /// e-mail becomes an invitation request, which <see cref="ApplyAsync"/> refuses until invitations are stored.
+    /// The named proposals, the people named (by community id, facility user id, and by an e-mail
+    /// address their linked identities last asserted) and the invitations already asked for these
+    /// proposals, so that a second run of an import plans nothing.
     /// </summary>
     public async Task<ImportState> LoadImportStateAsync(IReadOnlyList<ImportedProposal> proposals, CancellationToken cancellationToken)
     {
         var ids = proposals.Select(proposal => proposal.Id).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
         var keys = proposals.Where(p => p.Facility is not null && p.Id is not null)
             .Select(p => new ProposalKey(p.Facility!, p.Id!)).ToHashSet();
-        var stored = (await db.Proposals.AsNoTracking().Where(proposal => ids.Contains(proposal.ProposalId)).ToListAsync(cancellationToken))
-            .Select(GroupRows.ToProposal)
-            .Where(proposal => keys.Contains(proposal.Key))
-            .ToDictionary(proposal => proposal.Key);
+        var stored = new Dictionary<ProposalKey, Proposal>();
+        foreach (var chunk in ids.Chunk(LookupChunk))
+            foreach (var proposal in (await db.Proposals.AsNoTracking().Where(proposal => chunk.Contains(proposal.ProposalId)).ToListAsync(cancellationToken))
+                         .Select(GroupRows.ToProposal).Where(proposal => keys.Contains(proposal.Key)))
+                stored[proposal.Key] = proposal;
 
         var team = proposals.SelectMany(proposal => proposal.Team).ToList();
         var communityIds = team.Select(person => person.CommunityId).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
         var facilityUserIds = team.Select(person => person.FacilityUserId).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
-        var accounts = await db.CommunityAccounts.AsNoTracking()
-            .Where(account => communityIds.Contains(account.Id)).Select(account => account.Id).ToListAsync(cancellationToken);
-        var known = await db.FacilityUserIds.AsNoTracking()
-            .Where(id => facilityUserIds.Contains(id.UserId))
-            .Select(id => new FacilityUserId(id.AccountId, id.FacilityCode, id.UserId))
-            .ToListAsync(cancellationToken);
-        return new ImportState(stored, new PersonDirectory(accounts, [], known), new Dictionary<InvitationKey, string?>());
+        var emails = team.Select(person => person.Email?.Trim().ToLowerInvariant()).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        var accounts = new List<string>();
+        foreach (var chunk in communityIds.Chunk(LookupChunk))
+            accounts.AddRange(await db.CommunityAccounts.AsNoTracking().Where(account => chunk.Contains(account.Id)).Select(account => account.Id).ToListAsync(cancellationToken));
+        var known = new List<FacilityUserId>();
+        foreach (var chunk in facilityUserIds.Chunk(LookupChunk))
+            known.AddRange(await db.FacilityUserIds.AsNoTracking()
+                .Where(id => chunk.Contains(id.UserId))
+                .Select(id => new FacilityUserId(id.AccountId, id.FacilityCode, id.UserId))
+                .ToListAsync(cancellationToken));
+        var invitations = new Dictionary<InvitationKey, string?>();
+        foreach (var chunk in ids.Chunk(LookupChunk))
+            foreach (var row in await db.Invitations.AsNoTracking()
+                         .Where(i => i.ProposalId != null && chunk.Contains(i.ProposalId) && i.State != nameof(InvitationState.Revoked))
+                         .ToListAsync(cancellationToken))
+                if (keys.Contains(new ProposalKey(row.FacilityCode!, row.ProposalId!)))
+                    invitations[new InvitationKey(new ProposalKey(row.FacilityCode!, row.ProposalId!), row.Email)] = row.AcceptedBy;
+        return new ImportState(stored, new PersonDirectory(accounts, await AccountsByEmailAsync(emails, cancellationToken), known), invitations);
     }
 
     public Task ApplyAsync(ProposalImportPlan plan, string actor, CancellationToken cancellationToken) =>
@@ -77,20 +92,22 @@ internal sealed partial class GroupStore(ProxyDbContext db, AuditLog audit, Faci
 
     public string NewGroupId() => CommunityAccountResolver.NewOpaqueId();
 
-    public async Task SaveAsync(GroupChanges changes, string actor, CancellationToken cancellationToken)
-    {
-        if (changes.Invitations.Count > 0)
-            throw new NotSupportedException("Invitations by e-mail are not stored yet: name every team member by community_id or facility_user_id.");
+    public async Task SaveAsync(GroupChanges changes, string actor, CancellationToken cancellationToken) =>
+        await SaveAsync(changes, actor, [], guard: null, cancellationToken);
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await SaveWithAuditAsync(await StageAsync(changes, cancellationToken), actor, cancellationToken, transaction);
-    }
-
-    /// <summary>Stages every change of one command; returns their audit entries, with those of the team plans of changed proposals.</summary>
-    private async Task<List<GroupAuditEntry>> StageAsync(GroupChanges changes, CancellationToken cancellationToken)
+    /// <summary>
+    /// The one write: stages the changes, their audit entries and <paramref name="extraEntries"/>, and
+    /// saves them in one transaction. <paramref name="guard"/> runs first inside the transaction; when it
+    /// returns false nothing is saved (a conditional update another request won).
+    /// </summary>
+    private async Task<bool> SaveAsync(
+        GroupChanges changes, string actor, IEnumerable<GroupAuditEntry> extraEntries, Func<Task<bool>>? guard, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var entries = GroupAudit.Describe(changes).ToList();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (guard is not null && !await guard())
+            return false;
+        var entries = GroupAudit.Describe(changes).Concat(extraEntries).ToList();
         foreach (var change in changes.Groups)
             await StageAsync(change, cancellationToken);
         foreach (var change in changes.Memberships)
@@ -99,18 +116,14 @@ internal sealed partial class GroupStore(ProxyDbContext db, AuditLog audit, Faci
             entries.AddRange(await StageAsync(change, now, cancellationToken));
         foreach (var change in changes.FacilityUserIds)
             await StageAsync(change, cancellationToken);
-        return entries;
-    }
+        foreach (var request in changes.Invitations)
+            await StageAsync(request, actor, now, cancellationToken);
 
-    /// <summary>Saves what is staged with its audit entries (committing <paramref name="transaction"/> when the change needed one).</summary>
-    private async Task SaveWithAuditAsync(IEnumerable<GroupAuditEntry> entries, string actor, CancellationToken cancellationToken,
-        Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction? transaction = null)
-    {
         var staged = entries.Select(entry => audit.Stage(ToAuditEvent(entry, actor))).ToList();
         await db.SaveChangesAsync(cancellationToken);
-        if (transaction is not null)
-            await transaction.CommitAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         staged.ForEach(audit.Written);
+        return true;
     }
 
     private async Task StageAsync(GroupChange change, CancellationToken cancellationToken)
@@ -288,5 +301,5 @@ internal static class GroupRows
         row.EmbargoShortened = proposal.Embargo?.Shortened ?? false;
     }
 
-    private static RoleSet Roles(string stored) => stored.Length == 0 ? RoleSet.None : RoleSet.Of(stored.Split(','));
+    internal static RoleSet Roles(string stored) => stored.Length == 0 ? RoleSet.None : RoleSet.Of(stored.Split(','));
 }

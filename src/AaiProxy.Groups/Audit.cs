@@ -59,8 +59,14 @@ public static class GroupAudit
                 p => Target(p.Key), Fields)))
             .Concat(changes.FacilityUserIds.Select(c => Entry(c.Before, c.After, GroupAuditActions.FacilityUserIdSet, GroupAuditActions.FacilityUserIdSet, GroupAuditActions.FacilityUserIdRemoved,
                 id => $"facility_user_id:{id.FacilityCode}/{id.UserId}", Fields)))
-            .Concat(changes.Invitations.Select(i => new GroupAuditEntry(GroupAuditActions.InvitationRequested, Target(i.Proposal), Nothing,
-                new Dictionary<string, string> { ["email"] = i.Email, ["roles"] = i.Roles.ToString() })));
+            .Concat(changes.Invitations.Select(i => Invited(Target(i.Proposal), i.Email, i.Roles)));
+
+    /// <summary>An invitation created with its link (by a manager, not through an import).</summary>
+    public static GroupAuditEntry Describe(Invitation invitation) =>
+        Invited(invitation.Proposal is { } proposal ? Target(proposal) : $"group:{invitation.GroupId}", invitation.Email, invitation.Roles);
+
+    private static GroupAuditEntry Invited(string target, string email, RoleSet roles) =>
+        new(GroupAuditActions.InvitationRequested, target, Nothing, new Dictionary<string, string> { ["email"] = email, ["roles"] = roles.ToString() });
 
     public static IEnumerable<GroupAuditEntry> Describe(TeamPlan plan) =>
         plan.Adds.Select(m => new GroupAuditEntry(GroupAuditActions.MembershipAdded, Target(m), Nothing, Fields(m)))
@@ -78,10 +84,6 @@ public static class GroupAudit
                 ["email"] = acceptance.Invitation.Email,
                 ["roles"] = acceptance.Invitation.Roles.ToString(),
             });
-
-    /// <summary>An invitation sent by a manager or PI (an import's requests are described with its plan).</summary>
-    public static GroupAuditEntry DescribeCreated(Invitation invitation) =>
-        new(GroupAuditActions.InvitationRequested, Target(invitation), Nothing, Fields(invitation));
 
     public static GroupAuditEntry DescribeRevoked(Invitation invitation) =>
         new(GroupAuditActions.InvitationRevoked, Target(invitation), Fields(invitation),

@@ -73,12 +73,3 @@ public interface IExpiryReminderStore
     Task MarkRemindedAsync(Membership membership, DateTimeOffset sentAt, CancellationToken cancellationToken);
 }
 
-/// <summary>One stored audit event, as admins read it.</summary>
-public sealed record AuditRecord(long Id, DateTimeOffset OccurredAt, string Actor, string Action, string Target, string Details);
-
-/// <summary>Reading the audit log, newest first.</summary>
-public interface IAuditTrail
-{
-    /// <summary>At most <paramref name="size"/> events older than event <paramref name="before"/> (null: the newest), optionally of one target only (<c>group:…</c>, <c>membership:…</c>, <c>proposal:…</c>).</summary>
-    Task<IReadOnlyList<AuditRecord>> ListAsync(string? target, long? before, int size, CancellationToken cancellationToken);
-}

@@ -17,6 +17,9 @@ public sealed record PersonSummary(string AccountId, string Username, IReadOnlyL
 /// <summary>A stored proposal and the id of its team group.</summary>
 public sealed record StoredProposal(Proposal Proposal, string TeamGroupId);
 
+/// <summary>One stored audit event; <paramref name="Details"/> is its JSON object (field → value, <c>before.</c> fields for the old values).</summary>
+public sealed record AuditRecord(long Id, DateTimeOffset OccurredAt, string Actor, string Action, string Target, string Details);
+
 /// <summary>Reads for management (besides <see cref="IGroupReader"/>). Listings are in key order: group path, account id, proposal id, facility user id.</summary>
 public interface IGroupDirectory
 {
@@ -44,8 +47,13 @@ public interface IGroupDirectory
 
     Task<PersonSummary?> FindPersonAsync(string accountId, CancellationToken cancellationToken);
 
+    Task<PersonSummary?> FindPersonByUsernameAsync(string username, CancellationToken cancellationToken);
+
     /// <summary>Accounts one of whose linked identities last asserted exactly this address (compared case-insensitively).</summary>
     Task<IReadOnlyList<PersonSummary>> FindPeopleByEmailAsync(string email, CancellationToken cancellationToken);
+
+    /// <summary>Audit events, oldest first (by id), whose target starts with one of <paramref name="targetPrefixes"/> (null: all); keys are event ids.</summary>
+    Task<Page<AuditRecord>> ListAuditAsync(IReadOnlyList<string>? targetPrefixes, PageRequest page, CancellationToken cancellationToken);
 
     /// <summary>Accounts whose preferred username contains <paramref name="text"/>; for facility and platform admins only (the caller decides).</summary>
     Task<IReadOnlyList<PersonSummary>> SearchPeopleAsync(string text, int limit, CancellationToken cancellationToken);

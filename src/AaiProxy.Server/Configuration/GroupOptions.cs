@@ -26,6 +26,16 @@ public sealed class GroupsOptions
     public List<string> PlatformAdmins { get; set; } = [];
 }
 
+/// <summary>The group management API (<c>AaiProxy:Api</c>).</summary>
+public sealed class ApiOptions
+{
+    /// <summary>
+    /// The API's resource indicator (RFC 8707), an absolute URI: the <c>aud</c> its access tokens must
+    /// carry. Clients that call the API list it in their <c>Resources</c>. Production: <c>{Issuer}/api</c>.
+    /// </summary>
+    public string Resource { get; set; } = "urn:aaiproxy:api";
+}
+
 /// <summary>A facility (<c>AaiProxy:Facilities[]</c>): its group is <c>/{Groups:Community}/{Code}</c>.</summary>
 public sealed class FacilityOptions
 {
@@ -100,7 +110,7 @@ internal static partial class GroupOptionsValidation
         if (options.Groups.ExpiryReminderInterval < TimeSpan.FromMinutes(1))
             yield return "AaiProxy:Groups:ExpiryReminderInterval must be at least 00:01:00.";
 
-        var usesGroups = options.Facilities.Count > 0 || options.Clients.Any(client => client.Groups is not null);
+        var usesGroups = options.Facilities.Count > 0 || options.Clients.Any(client => client.Groups is not null || client.UserOfficeFor.Count > 0);
         if (!usesGroups)
             yield break;
 
@@ -131,6 +141,8 @@ internal static partial class GroupOptionsValidation
         var codes = options.Facilities.Select(facility => facility.Code).ToHashSet(StringComparer.Ordinal);
         for (var index = 0; index < options.Clients.Count; index++)
         {
+            foreach (var code in options.Clients[index].UserOfficeFor.Where(code => !codes.Contains(code)))
+                yield return $"AaiProxy:Clients:{index}:UserOfficeFor has '{code}', which is no configured facility (AaiProxy:Facilities[].Code).";
             if (options.Clients[index].Groups is not { } groups)
                 continue;
             var path = $"AaiProxy:Clients:{index}:Groups";

@@ -3,6 +3,8 @@ using AaiProxy.Server.Demo;
 using AaiProxy.Server.Groups;
 using AaiProxy.Server.Admin;
 using AaiProxy.Server.Mail;
+using AaiProxy.Server.Groups.Api;
+using AaiProxy.Server.Groups.Scim;
 using AaiProxy.Server.Demo.IdentityProvider;
 using AaiProxy.Server.Oidc;
 using AaiProxy.Server.Session;
@@ -66,6 +68,7 @@ internal static class ProxyHostExtensions
         services.AddProxyOpenIdProvider();
         services.AddProxyGroups();
         services.AddProxyGroupAdmin();
+        services.AddProxyGroupApi();
         services.AddProxyWeb();
         services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<ProxyOptions>>((forwarded, options) =>
         {
@@ -107,6 +110,8 @@ internal static class ProxyHostExtensions
         app.MapBrandingAssets();
         app.MapErrorPage();
         app.MapConnectEndpoints();
+        app.MapProxyGroupApi();
+        app.MapProxyScim();
         app.MapLoginPage();
         app.MapProxyGroupAdmin();
         app.MapSamlEndpoints();

@@ -17,6 +17,7 @@ internal sealed class StartupInitializer(DatabaseInitializer database, IServiceS
         database.EnsureMigrated();
         await using var scope = scopes.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<Oidc.ClientSeeder>().SeedAsync(cancellationToken);
+        await scope.ServiceProvider.GetRequiredService<Groups.Api.ApiScopeSeeder>().SeedAsync(cancellationToken);
         if (options.Value.Demo.Enabled)
         {
             await scope.ServiceProvider.GetRequiredService<Demo.DemoProposalSeeder>().SeedAsync(signedIn: null, cancellationToken);

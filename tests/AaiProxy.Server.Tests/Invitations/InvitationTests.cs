@@ -51,7 +51,7 @@ public sealed partial class InvitationTests(ProxyFixture fixture) : IClassFixtur
         var membership = await scope.ServiceProvider.GetRequiredService<IGroupDirectory>().FindMembershipAsync(stored.TeamGroupId, carolId, CancellationToken.None);
         Assert.Equal(MembershipStatus.Active, membership!.Status);
         var actions = await scope.ServiceProvider.GetRequiredService<ProxyDbContext>().AuditEvents.AsNoTracking()
-            .Where(e => e.Target.StartsWith("invitation:") && e.Details.Contains(recipient)).Select(e => e.Action).ToListAsync();
+            .Where(e => e.Action.StartsWith("invitation.") && e.Details.Contains(recipient)).Select(e => e.Action).ToListAsync();
         Assert.Equal(["invitation.accepted", "invitation.requested"], actions.Order());
     }
 

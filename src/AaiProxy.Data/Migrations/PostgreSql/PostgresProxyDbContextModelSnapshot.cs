@@ -193,7 +193,7 @@ namespace AaiProxy.Data.Migrations.PostgreSql
                         .HasMaxLength(320)
                         .HasColumnType("character varying(320)");
 
-                    b.Property<DateTimeOffset>("ExpiresAt")
+                    b.Property<DateTimeOffset?>("ExpiresAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("FacilityCode")
@@ -207,8 +207,8 @@ namespace AaiProxy.Data.Migrations.PostgreSql
 
                     b.Property<string>("InvitedBy")
                         .IsRequired()
-                        .HasMaxLength(256)
-                        .HasColumnType("character varying(256)");
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
 
                     b.Property<string>("ProposalId")
                         .HasMaxLength(128)
@@ -225,16 +225,15 @@ namespace AaiProxy.Data.Migrations.PostgreSql
                         .HasColumnType("character varying(16)");
 
                     b.Property<string>("TokenHash")
-                        .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
                     b.HasKey("Id");
 
+                    b.HasIndex("GroupId");
+
                     b.HasIndex("TokenHash")
                         .IsUnique();
-
-                    b.HasIndex("GroupId", "State");
 
                     b.HasIndex("FacilityCode", "ProposalId", "Email");
 
@@ -701,7 +700,7 @@ namespace AaiProxy.Data.Migrations.PostgreSql
                     b.HasOne("AaiProxy.Data.Entities.GroupEntity", null)
                         .WithMany()
                         .HasForeignKey("GroupId")
-                        .OnDelete(DeleteBehavior.Restrict)
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 

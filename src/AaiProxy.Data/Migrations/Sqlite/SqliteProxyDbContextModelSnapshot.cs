@@ -186,7 +186,7 @@ namespace AaiProxy.Data.Migrations.Sqlite
                         .HasMaxLength(320)
                         .HasColumnType("TEXT");
 
-                    b.Property<long>("ExpiresAt")
+                    b.Property<long?>("ExpiresAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("FacilityCode")
@@ -200,7 +200,7 @@ namespace AaiProxy.Data.Migrations.Sqlite
 
                     b.Property<string>("InvitedBy")
                         .IsRequired()
-                        .HasMaxLength(256)
+                        .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ProposalId")
@@ -218,16 +218,15 @@ namespace AaiProxy.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("TokenHash")
-                        .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
 
+                    b.HasIndex("GroupId");
+
                     b.HasIndex("TokenHash")
                         .IsUnique();
-
-                    b.HasIndex("GroupId", "State");
 
                     b.HasIndex("FacilityCode", "ProposalId", "Email");
 
@@ -692,7 +691,7 @@ namespace AaiProxy.Data.Migrations.Sqlite
                     b.HasOne("AaiProxy.Data.Entities.GroupEntity", null)
                         .WithMany()
                         .HasForeignKey("GroupId")
-                        .OnDelete(DeleteBehavior.Restrict)
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 

@@ -14,8 +14,4 @@ public sealed partial class GroupAdministration
 
     /// <summary>Role names checked against the deployment's roles; problems name <paramref name="field"/>.</summary>
     internal RoleSet CheckRoles(IReadOnlyList<string> names, string field, List<ManagementProblem> problems) => Roles(names, field, problems);
-
-    /// <summary>Platform admins (<c>AaiProxy:Groups:PlatformAdmins</c>) read the whole audit log.</summary>
-    internal async Task<bool> IsPlatformAdminAsync(ManagementActor actor, CancellationToken cancellationToken) =>
-        (await RightsAsync(actor, cancellationToken)).IsPlatformAdmin;
 }

@@ -27,8 +27,11 @@ public sealed record TeamMemberInput(string CommunityId, IReadOnlyList<string> R
 /// <summary>A proposal as management shows it: the computed embargo end and its team group's id besides the proposal.</summary>
 public sealed record ProposalView(Proposal Proposal, DateTimeOffset? EmbargoEnd, EmbargoState Embargo, string TeamGroupId);
 
-/// <summary>Exact e-mail or community id for any manager; <paramref name="Name"/> (part of a username) for facility and platform admins only.</summary>
-public sealed record PersonQuery(string? Email, string? CommunityId, string? Name);
+/// <summary>
+/// Exact e-mail, community id or username for any manager; <paramref name="Name"/> (part of a
+/// username) for facility and platform admins only. Exactly one is set.
+/// </summary>
+public sealed record PersonQuery(string? Email, string? CommunityId, string? Name, string? Username = null);
 
 /// <summary>One of the actor's own effective memberships with its group.</summary>
 public sealed record MyMembership(Group Group, Versioned<Membership> Membership);

@@ -262,6 +262,26 @@ public sealed partial class GroupAdministration
 
     private static Versioned<FacilityUserId> Version(FacilityUserId id) => new(id, GroupAudit.Version(id));
 
+    // ---- Audit ----
+
+    /// <summary>
+    /// The audit log, oldest first: all of it for platform admins; for a facility's admins and user
+    /// office the entries about its proposals and user ids.
+    /// </summary>
+    public async Task<Outcome<Page<AuditRecord>>> AuditAsync(ManagementActor actor, PageRequest page, CancellationToken cancellationToken)
+    {
+        var rights = await RightsAsync(actor, cancellationToken);
+        if (rights.IsPlatformAdmin)
+            return await directory.ListAuditAsync(null, page, cancellationToken);
+        var administered = new List<string>();
+        foreach (var code in actor.UserOfficeFacilities.Concat(rights.Scope?.Where(p => p.Segments.Count == 2).Select(p => p.Segments[1]) ?? []).Distinct())
+            if (facilities.Find(code) is { } facility && await IsFacilityAdminAsync(actor, facility, cancellationToken))
+                administered.Add(facility.Code);
+        if (administered.Count == 0)
+            return new Failure.Forbidden("Only platform and facility admins read the audit log.");
+        return await directory.ListAuditAsync([.. administered.SelectMany(code => new[] { $"proposal:{code}/", $"facility_user_id:{code}/" })], page, cancellationToken);
+    }
+
     // ---- People ----
 
     /// <summary>
@@ -275,17 +295,19 @@ public sealed partial class GroupAdministration
             return new Failure.Forbidden("Only managers look people up.");
         switch (query)
         {
-            case { Email: { } email, CommunityId: null, Name: null }:
+            case { Email: { } email, CommunityId: null, Name: null, Username: null }:
                 return Outcome(await directory.FindPeopleByEmailAsync(email, cancellationToken));
-            case { Email: null, CommunityId: { } id, Name: null }:
+            case { Email: null, CommunityId: { } id, Name: null, Username: null }:
                 return Outcome(await directory.FindPersonAsync(id, cancellationToken) is { } person ? [person] : []);
-            case { Email: null, CommunityId: null, Name: { Length: >= 2 } name }:
+            case { Email: null, CommunityId: null, Name: null, Username: { } username }:
+                return Outcome(await directory.FindPersonByUsernameAsync(username, cancellationToken) is { } named ? [named] : []);
+            case { Email: null, CommunityId: null, Name: { Length: >= 2 } name, Username: null }:
                 return rights.IsAnyFacilityAdmin
                     ? Outcome(await directory.SearchPeopleAsync(name, MaxSearchResults, cancellationToken))
                     : new Failure.Forbidden("Only facility and platform admins search people by name; use an exact e-mail address or community id.");
             default:
                 return new Failure.Invalid([new("query", ManagementProblemCodes.Required,
-                    "Give exactly one of email, community_id and name (at least two characters).")]);
+                    "Give exactly one of email, community_id, username and name (at least two characters).")]);
         }
 
         static Outcome<IReadOnlyList<PersonSummary>> Outcome(IReadOnlyList<PersonSummary> people) =>

@@ -13,7 +13,7 @@ namespace AaiProxy.Server.Groups.Management;
 /// (a front that requires one says so itself).
 /// </summary>
 public sealed partial class GroupAdministration(
-    IGroupReader reader, IGroupDirectory directory, IGroupWriter writer, FacilityCatalog facilities,
+    IGroupReader reader, IGroupDirectory directory, IGroupWriter writer, IProposalStore proposals, FacilityCatalog facilities,
     IOptions<ProxyOptions> options, TimeProvider time)
 {
     private const int MaxNameLength = 64;
@@ -119,6 +119,37 @@ public sealed partial class GroupAdministration(
             return new Failure.Forbidden($"Only members and managers of {group.Path} see its members.");
         var members = await directory.ListMembershipsAsync(group.Id, page, cancellationToken);
         return new Page<Versioned<Membership>>([.. members.Items.Select(Version)], members.Next);
+    }
+
+    /// <summary>The community ids of the group's members now (effective memberships), for members and managers.</summary>
+    public async Task<Outcome<IReadOnlyList<string>>> EffectiveMembersAsync(ManagementActor actor, string groupId, CancellationToken cancellationToken)
+    {
+        var ids = new List<string>();
+        var page = PageRequest.First(PageRequest.MaxSize);
+        var now = time.GetUtcNow();
+        while (true)
+        {
+            var listed = await ListMembersAsync(actor, groupId, page, cancellationToken);
+            if (listed is not Outcome<Page<Versioned<Membership>>>.Ok { Value: var members })
+                return ((Outcome<Page<Versioned<Membership>>>.Failed)listed).Failure;
+            ids.AddRange(members.Items.Where(m => MembershipLifecycle.IsEffective(m.Value, now)).Select(m => m.Value.AccountId));
+            if (members.Next is null)
+                return ids;
+            page = new PageRequest(PageRequest.MaxSize, members.Next);
+        }
+    }
+
+    /// <summary>The id of the group at a display path (<c>/pan/ess/team</c>), or null; whether the caller may see it is decided by the command that follows.</summary>
+    public async Task<string?> GroupIdByPathAsync(string displayPath, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await directory.FindGroupByPathAsync(GroupPath.Parse(displayPath), cancellationToken))?.Id;
+        }
+        catch (Exception exception) when (exception is FormatException or ArgumentException)
+        {
+            return null;
+        }
     }
 
     public async Task<Outcome<Versioned<Membership>>> GetMembershipAsync(

@@ -5,7 +5,7 @@
 namespace AaiProxy.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
-    public partial class InvitationsAndJoinRequests : Migration
+    public partial class JoinRequestsAndExpiryReminders : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -28,34 +28,6 @@ namespace AaiProxy.Data.Migrations.Sqlite
                         principalTable: "Memberships",
                         principalColumns: new[] { "GroupId", "AccountId" },
                         onDelete: ReferentialAction.Cascade);
-                });
-
-            migrationBuilder.CreateTable(
-                name: "Invitations",
-                columns: table => new
-                {
-                    Id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    TokenHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    GroupId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    FacilityCode = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
-                    ProposalId = table.Column<string>(type: "TEXT", maxLength: 128, nullable: true),
-                    Email = table.Column<string>(type: "TEXT", maxLength: 320, nullable: false),
-                    Roles = table.Column<string>(type: "TEXT", maxLength: 1024, nullable: false),
-                    InvitedBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
-                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    State = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
-                    AcceptedBy = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_Invitations", x => x.Id);
-                    table.ForeignKey(
-                        name: "FK_Invitations_Groups_GroupId",
-                        column: x => x.GroupId,
-                        principalTable: "Groups",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.Restrict);
                 });
 
             migrationBuilder.CreateTable(
@@ -89,22 +61,6 @@ namespace AaiProxy.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateIndex(
-                name: "IX_Invitations_FacilityCode_ProposalId_Email",
-                table: "Invitations",
-                columns: new[] { "FacilityCode", "ProposalId", "Email" });
-
-            migrationBuilder.CreateIndex(
-                name: "IX_Invitations_GroupId_State",
-                table: "Invitations",
-                columns: new[] { "GroupId", "State" });
-
-            migrationBuilder.CreateIndex(
-                name: "IX_Invitations_TokenHash",
-                table: "Invitations",
-                column: "TokenHash",
-                unique: true);
-
-            migrationBuilder.CreateIndex(
                 name: "IX_JoinRequests_AccountId",
                 table: "JoinRequests",
                 column: "AccountId");
@@ -120,9 +76,6 @@ namespace AaiProxy.Data.Migrations.Sqlite
         {
             migrationBuilder.DropTable(
                 name: "ExpiryReminders");
-
-            migrationBuilder.DropTable(
-                name: "Invitations");
 
             migrationBuilder.DropTable(
                 name: "JoinRequests");

@@ -4,30 +4,6 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace AaiProxy.Data.Configuration;
 
-internal sealed class InvitationConfiguration : IEntityTypeConfiguration<InvitationEntity>
-{
-    public void Configure(EntityTypeBuilder<InvitationEntity> builder)
-    {
-        builder.ToTable("Invitations");
-        builder.HasKey(invitation => invitation.Id);
-        builder.Property(invitation => invitation.Id).HasMaxLength(64);
-        builder.Property(invitation => invitation.TokenHash).HasMaxLength(64);
-        builder.Property(invitation => invitation.GroupId).HasMaxLength(64);
-        builder.Property(invitation => invitation.FacilityCode).HasMaxLength(64);
-        builder.Property(invitation => invitation.ProposalId).HasMaxLength(128);
-        builder.Property(invitation => invitation.Email).HasMaxLength(320);
-        builder.Property(invitation => invitation.Roles).HasMaxLength(1024);
-        builder.Property(invitation => invitation.InvitedBy).HasMaxLength(256);
-        builder.Property(invitation => invitation.State).HasMaxLength(16);
-        builder.Property(invitation => invitation.AcceptedBy).HasMaxLength(64);
-        // The link is looked up by its token's hash only.
-        builder.HasIndex(invitation => invitation.TokenHash).IsUnique();
-        builder.HasIndex(invitation => new { invitation.GroupId, invitation.State });
-        builder.HasIndex(invitation => new { invitation.FacilityCode, invitation.ProposalId, invitation.Email });
-        builder.HasOne<GroupEntity>().WithMany().HasForeignKey(invitation => invitation.GroupId).OnDelete(DeleteBehavior.Restrict);
-    }
-}
-
 internal sealed class JoinRequestConfiguration : IEntityTypeConfiguration<JoinRequestEntity>
 {
     public void Configure(EntityTypeBuilder<JoinRequestEntity> builder)
