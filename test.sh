@@ -66,54 +66,56 @@ dotnet build AaiProxy.sln -c Release -nologo -clp:ErrorsOnly
 echo "== packages"
 # Everything the suites start or call: xmlsec1 (independent signature checks), the peers, Chromium.
 packages=(xmlsec1 redis-server postgresql python3-aiosmtpd)
-[[ "$run_interop" == "true" ]] && packages+=(simplesamlphp php-cli php-xml php-curl chromium)
+[[ "$run_interop" == "true" ]] && packages+=(simplesamlphp php-cli php-xml php-curl chromium kubectl)
 if ! bash tests/peers/install.sh "${packages[@]}"; then
   [[ "$ci" == "true" ]] && { echo "test.sh: could not install ${packages[*]}" >&2; exit 1; }
   echo "test.sh: some packages are missing; suites needing them report skips" >&2
 fi
+
+printed() { # peer key -> the value of key=... in the peer's start output
+  sed -n "s/^$2=//p" "$work/$1/start.log"
+}
+
+unavailable() { # what-is-skipped: a failure with CI=true, a reported skip otherwise
+  [[ "$ci" == "true" ]] && exit 1
+  echo "test.sh: $1 SKIPPED" >&2
+}
 
 echo "== peers"
 pg_port="$(free_port)"
 if start_peer postgres "$pg_port"; then
   export AAIPROXY_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=postgres;Password=unused;Database=postgres"
   echo "PostgreSQL on 127.0.0.1:$pg_port"
-elif [[ "$ci" == "true" ]]; then
-  exit 1
 else
-  echo "test.sh: PostgreSQL unavailable: the PostgreSQL run is SKIPPED" >&2
+  unavailable "PostgreSQL unavailable: the PostgreSQL run is"
 fi
 redis_port="$(free_port)"
 if start_peer redis "$redis_port"; then
   export AAIPROXY_TEST_REDIS="127.0.0.1:$redis_port"
   echo "Redis on 127.0.0.1:$redis_port"
-elif [[ "$ci" == "true" ]]; then
-  exit 1
+else
+  unavailable "Redis unavailable: the shared-state tests are"
 fi
 
 smtp_port="$(free_port)"
 if start_peer smtp "$smtp_port"; then
-  AAIPROXY_TEST_SMTP="$(sed -n 's/^smtp=//p' "$work/smtp/start.log")"
-  AAIPROXY_TEST_SMTP_MAILDIR="$(sed -n 's/^maildir=//p' "$work/smtp/start.log")"
+  AAIPROXY_TEST_SMTP="$(printed smtp smtp)" AAIPROXY_TEST_SMTP_MAILDIR="$(printed smtp maildir)"
   export AAIPROXY_TEST_SMTP AAIPROXY_TEST_SMTP_MAILDIR
   echo "SMTP sink on $AAIPROXY_TEST_SMTP"
-elif [[ "$ci" == "true" ]]; then
-  exit 1
 else
-  echo "test.sh: SMTP sink unavailable: the mail tests are SKIPPED" >&2
+  unavailable "SMTP sink unavailable: the mail tests are"
 fi
 
 # node's oidc-provider as the upstream OpenID Provider of the server suite; it registers the proxy's
 # callbacks for the scheme id the tests use ("peer") at the test server's origin.
 oidc_port="$(free_port)"
 if start_peer oidc-provider "$oidc_port" http://localhost/upstream/oidc/peer; then
-  AAIPROXY_TEST_OIDC_PROVIDER="$(sed -n 's/^issuer=//p' "$work/oidc-provider/start.log")"
-  AAIPROXY_TEST_OIDC_PROVIDER_SECRET_FILE="$(sed -n 's/^client_secret_file=//p' "$work/oidc-provider/start.log")"
+  AAIPROXY_TEST_OIDC_PROVIDER="$(printed oidc-provider issuer)"
+  AAIPROXY_TEST_OIDC_PROVIDER_SECRET_FILE="$(printed oidc-provider client_secret_file)"
   export AAIPROXY_TEST_OIDC_PROVIDER AAIPROXY_TEST_OIDC_PROVIDER_SECRET_FILE
   echo "oidc-provider at $AAIPROXY_TEST_OIDC_PROVIDER"
-elif [[ "$ci" == "true" ]]; then
-  exit 1
 else
-  echo "test.sh: oidc-provider unavailable: the upstream OpenID Connect tests are SKIPPED" >&2
+  unavailable "oidc-provider unavailable: the upstream OpenID Connect tests are"
 fi
 
 failed_runs=()

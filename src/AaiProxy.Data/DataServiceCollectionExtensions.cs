@@ -1,6 +1,7 @@
 using AaiProxy.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace AaiProxy.Data;
 
@@ -27,8 +28,12 @@ public static class DataServiceCollectionExtensions
         }
 
         services.AddScoped<ICommunityAccountResolver, CommunityAccountResolver>();
+        services.TryAddSingleton<IUpstreamDomains, NoUpstreamDomains>();
+        services.AddScoped(provider => new AccountStore(provider.GetRequiredService<ProxyDbContext>(), provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ICommunityAccountResolver>(), provider.GetRequiredService<AuditLog>()));
         services.AddScoped(provider => new ServerKeyStore(
-            provider.GetRequiredService<ProxyDbContext>(), provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<AuditLog>()));
+            provider.GetRequiredService<ProxyDbContext>(), provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<AuditLog>(),
+            provider.GetRequiredService<KeyEncryptionKey>()));
         services.AddScoped<AuditLog>();
         services.AddScoped<GroupStore>();
         services.AddScoped<AaiProxy.Groups.IGroupReader>(provider => provider.GetRequiredService<GroupStore>());
@@ -42,4 +47,11 @@ public static class DataServiceCollectionExtensions
         services.AddScoped<IAuditLog>(provider => provider.GetRequiredService<AuditLog>());
         return services;
     }
+}
+
+/// <summary>No issuer is known to vouch for any domain (the host registers the real one).</summary>
+internal sealed class NoUpstreamDomains : IUpstreamDomains
+{
+    public ValueTask<IReadOnlyList<string>> DomainsOfAsync(string issuer, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<IReadOnlyList<string>>([]);
 }

@@ -15,6 +15,10 @@ public abstract class ProxyDbContext(DbContextOptions options) : DbContext(optio
 
     public DbSet<UpstreamLinkEntity> UpstreamLinks => Set<UpstreamLinkEntity>();
 
+    public DbSet<AccountEmailEntity> AccountEmails => Set<AccountEmailEntity>();
+
+    public DbSet<AupAcceptanceEntity> AupAcceptances => Set<AupAcceptanceEntity>();
+
     public DbSet<ServerKeyEntity> ServerKeys => Set<ServerKeyEntity>();
 
     public DbSet<AuditEventEntity> AuditEvents => Set<AuditEventEntity>();

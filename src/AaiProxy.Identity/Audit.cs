@@ -16,12 +16,32 @@ public static class AuditActions
     public const string ClientCreated = "client.created";
     public const string ClientUpdated = "client.updated";
     public const string KeyCreated = "key.created";
+    public const string KeyProtected = "key.protected";
+    public const string AccountCreated = "account.created";
+    public const string AccountAupAccepted = "account.aup_accepted";
+    public const string AccountEmailVerified = "account.email_verified";
+    public const string AccountLinked = "account.linked";
+    public const string AccountUnlinked = "account.unlinked";
+    public const string AccountSuspended = "account.suspended";
+    public const string AccountReactivated = "account.reactivated";
+    public const string AccountSignedOutEverywhere = "account.signed_out_everywhere";
+    public const string AccountMerged = "account.merged";
+    public const string AccountDeleted = "account.deleted";
 }
 
 public static class AuditActors
 {
     /// <summary>The proxy itself, applying its configuration at start-up (declared clients, provisioned keys).</summary>
     public const string Configuration = "system:configuration";
+
+    /// <summary>A person registering interactively (the new account's id is the event's target).</summary>
+    public const string Registration = "system:registration";
+
+    /// <summary>Registration mode <c>Automatic</c>: the account was created at a first login.</summary>
+    public const string AutomaticRegistration = "system:automatic-registration";
+
+    /// <summary>The person acting on their own account.</summary>
+    public static string Person(string accountId) => "account:" + accountId;
 }
 
 /// <summary>The append-only audit log. The time of each event comes from the injected <see cref="TimeProvider"/>.</summary>

@@ -95,5 +95,5 @@ public static class ClaimsEnricherOrder
     public const int UpstreamAttributes = 2_000;
     public const int AuthenticationContext = 3_000;
     public const int Groups = 4_000;
-    // Assurance evaluation is expected between 5_000 and 9_000.
+    public const int Assurance = 5_000;
 }

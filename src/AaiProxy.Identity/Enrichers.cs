@@ -2,17 +2,22 @@ namespace AaiProxy.Identity;
 
 /// <summary>
 /// <c>sub</c> and <c>voperson_id</c> are the community account id, never an upstream identifier
-/// (AARC-G026: persistent, non-reassigned, opaque); <c>preferred_username</c> is the account's, chosen
-/// once at its creation.
+/// (AARC-G026: persistent, non-reassigned, opaque); a client configured for pairwise subjects gets its
+/// sector's pairwise <c>sub</c> and no <c>voperson_id</c> (<see cref="PairwiseSubjects"/>).
+/// <c>preferred_username</c> is the account's, chosen once at its creation.
 /// </summary>
-public sealed class CommunityIdentifierEnricher : IClaimsEnricher
+public sealed class CommunityIdentifierEnricher(PairwiseSubjects pairwise) : IClaimsEnricher
 {
     public int Order => ClaimsEnricherOrder.CommunityIdentifier;
 
     public ValueTask EnrichAsync(ResolvedIdentity identity, ClaimsRecipient recipient, CommunityClaimSet claims, CancellationToken cancellationToken)
     {
-        claims.Set(CommunityClaims.Subject, identity.Account.Id);
-        claims.Set(CommunityClaims.VoPersonId, identity.Account.Id);
+        claims.Set(CommunityClaims.Subject, pairwise.SubjectFor(identity.Account.Id, recipient.ClientId));
+        if (!pairwise.IsPairwise(recipient.ClientId))
+        {
+            claims.Set(CommunityClaims.VoPersonId, identity.Account.Id);
+        }
+
         claims.Set(CommunityClaims.PreferredUsername, identity.Account.PreferredUsername);
         return ValueTask.CompletedTask;
     }
@@ -49,18 +54,18 @@ public sealed class UpstreamAttributeEnricher(UpstreamAttributeFilter filter) : 
 
         if (claims.Values(CommunityClaims.Name).Count == 0)
         {
-            var composed = string.Join(' ', new[] { upstream.FirstValue(InternalAttributes.GivenName), upstream.FirstValue(InternalAttributes.FamilyName) }
-                .Where(part => !string.IsNullOrWhiteSpace(part)));
-            claims.Add(CommunityClaims.Name, composed.Length > 0 ? composed : null);
+            claims.Add(CommunityClaims.Name, AccountNames.DisplayName(upstream) ?? identity.Account.DisplayName);
         }
 
-        // OIDC has one email claim: release the first address. REFEDS OIDCre: email_verified is only
-        // asserted for addresses known to be verified, which nothing establishes yet.
-        var email = upstream.FirstValue(InternalAttributes.Email);
+        // OIDC has one email claim: the first address from upstream, else the account's first verified one.
+        // REFEDS OIDCre: email_verified is true only for an address the account has verified (mailed link, or
+        // released by an identity provider whose scope covers its domain).
+        var email = upstream.FirstValue(InternalAttributes.Email)
+                    ?? identity.Account.Emails.FirstOrDefault(known => known.Verified)?.Address;
         if (email is not null)
         {
             claims.Set(CommunityClaims.Email, email);
-            claims.Set(CommunityClaims.EmailVerified, "false");
+            claims.Set(CommunityClaims.EmailVerified, identity.Account.IsVerified(email) ? "true" : "false");
         }
 
         return ValueTask.CompletedTask;

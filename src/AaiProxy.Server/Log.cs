@@ -32,6 +32,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 3016, Level = LogLevel.Warning, Message = "Upstream value from {Issuer} dropped before sign-in: {Attribute} '{Value}' ({Reason}).")]
     public static partial void UpstreamValueDropped(ILogger logger, string issuer, string attribute, string value, string reason);
 
+    [LoggerMessage(EventId = 3050, Level = LogLevel.Information, Message = "Upstream {Protocol} identity from {Issuer} leads to registration (account {AccountId}).")]
+    public static partial void RegistrationPending(ILogger logger, string accountId, string protocol, string issuer);
+
+    [LoggerMessage(EventId = 3051, Level = LogLevel.Information, Message = "Link of an upstream {Protocol} identity from {Issuer} to account {AccountId}: {Outcome}.")]
+    public static partial void LinkRequested(ILogger logger, string accountId, string protocol, string issuer, string outcome);
+
     [LoggerMessage(EventId = 3000, Level = LogLevel.Information, Message = "Signed in community account {AccountId} from {Protocol} issuer {Issuer}.")]
     public static partial void SignedIn(ILogger logger, string accountId, string protocol, string issuer);
 

@@ -1,16 +1,20 @@
 using AaiProxy.Server.Hosting;
-using AaiProxy.Server.Storage;
 
-// `AaiProxy.Server migrate` applies database migrations and exits; anything else runs the server.
-var migrateOnly = args is ["migrate", ..];
-var builder = WebApplication.CreateBuilder(migrateOnly ? args[1..] : args);
+// `AaiProxy.Server <command>` runs an operator command (OperatorCommands.Usage) and exits; anything else runs the server.
+var command = OperatorCommands.Parse(args);
+var builder = WebApplication.CreateBuilder(command?.ConfigurationArguments ?? args);
+if (command is not null)
+{
+    // The command's output is standard output; logs go to standard error.
+    builder.Logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
+}
+
 builder.AddAaiProxy();
 var app = builder.Build();
 
-if (migrateOnly)
+if (command is not null)
 {
-    app.Services.GetRequiredService<DatabaseInitializer>().Migrate();
-    return 0;
+    return await OperatorCommands.RunAsync(app, command, Console.Out, Console.Error);
 }
 
 app.UseAaiProxy();

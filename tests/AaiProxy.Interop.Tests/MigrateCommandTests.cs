@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using AaiProxy.Interop.Tests.Harness;
 using Microsoft.Data.Sqlite;
 using Npgsql;
@@ -68,27 +67,14 @@ public sealed class MigrateCommandTests : IDisposable
 
     private async Task<int> RunMigrateAsync(Dictionary<string, string> environment)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var settings = new Dictionary<string, string>(environment)
         {
-            ArgumentList = { RepositoryPaths.ServerAssembly(), "migrate" },
-            WorkingDirectory = _data.FullName,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["AaiProxy__DataDirectory"] = _data.FullName,
         };
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["AaiProxy__DataDirectory"] = _data.FullName;
-        foreach (var (name, value) in environment)
-        {
-            start.Environment[name] = value;
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        Assert.True(process.ExitCode == 0, $"migrate exited {process.ExitCode}:\n{await output}\n{await errors}");
-        return process.ExitCode;
+        var result = await ServerCommand.RunAsync(["migrate"], _data.FullName, settings);
+        Assert.True(result.ExitCode == 0, $"migrate exited {result.ExitCode}:\n{result.Output}\n{result.Errors}");
+        return result.ExitCode;
     }
 
     private static async Task<HashSet<string>> TablesAsync(System.Data.Common.DbConnection connection, string sql)

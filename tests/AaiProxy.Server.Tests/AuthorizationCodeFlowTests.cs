@@ -52,7 +52,8 @@ public sealed class AuthorizationCodeFlowTests(ProxyFixture fixture) : IClassFix
 
         Assert.Equal(everything.GetProperty("sub").GetString(), everything.GetProperty("voperson_id").GetString());
         Assert.Equal("alice@university.example.org", everything.GetProperty("email").GetString());
-        Assert.False(everything.GetProperty("email_verified").GetBoolean());
+        // Released by the demo IdP, whose scope covers university.example.org: verified.
+        Assert.True(everything.GetProperty("email_verified").GetBoolean());
         Assert.Equal(JsonValueKind.Array, everything.GetProperty("eduperson_entitlement").ValueKind);
         Assert.Contains("member@university.example.org",
             everything.GetProperty("eduperson_scoped_affiliation").EnumerateArray().Select(value => value.GetString()));

@@ -89,15 +89,6 @@ public sealed class HostingTests(ProxyFixture fixture) : IClassFixture<ProxyFixt
     }
 
     [Fact]
-    public async Task Healthz_WithReachableDatabase_IsHealthy()
-    {
-        using var response = await fixture.Factory.CreateClient().GetAsync("/healthz");
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("Healthy", await response.Content.ReadAsStringAsync());
-    }
-
-    [Fact]
     public async Task Responses_CarrySecurityHeaders()
     {
         using var response = await fixture.Factory.CreateClient().GetAsync("/.well-known/openid-configuration");

@@ -8,6 +8,7 @@
 #          are the client's registered redirect URIs), e.g. http://localhost/upstream/oidc/peer
 #          Prints key=value lines: issuer, client_id, client_secret_file, pid.
 #        oidc-provider.sh stop DIR
+#        oidc-provider.sh install   — install the npm packages (once) and print the cache directory
 #
 # The client: id aaiproxy-test, secret in DIR/client-secret. Users: any login name at the
 # devInteractions form (it becomes `sub`); names starting with "deny" end with access_denied.
@@ -65,5 +66,6 @@ stop() {
 case "${1:-}" in
   start) (($# == 4)) || { echo "usage: $0 start DIR PORT CALLBACK_BASE" >&2; exit 2; }; start "$2" "$3" "$4" ;;
   stop) (($# == 2)) || { echo "usage: $0 stop DIR" >&2; exit 2; }; stop "$2" ;;
+  install) mkdir -p "$PEERS_STATE_DIR"; install_packages ;;
   *) echo "usage: $0 start DIR PORT CALLBACK_BASE | stop DIR" >&2; exit 2 ;;
 esac

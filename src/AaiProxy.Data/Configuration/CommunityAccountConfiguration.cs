@@ -19,5 +19,34 @@ internal sealed class CommunityAccountConfiguration : IEntityTypeConfiguration<C
             .WithOne(link => link.Account)
             .HasForeignKey(link => link.AccountId)
             .OnDelete(DeleteBehavior.Cascade);
+        builder.Property(account => account.DisplayName).HasMaxLength(256);
+        builder.Property(account => account.Orcid).HasMaxLength(64);
+        builder.HasMany(account => account.Emails).WithOne().HasForeignKey(email => email.AccountId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasMany(account => account.AupAcceptances).WithOne().HasForeignKey(acceptance => acceptance.AccountId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class AccountEmailConfiguration : IEntityTypeConfiguration<AccountEmailEntity>
+{
+    public void Configure(EntityTypeBuilder<AccountEmailEntity> builder)
+    {
+        builder.ToTable("AccountEmails");
+        builder.HasKey(email => email.Id);
+        builder.Property(email => email.AccountId).HasMaxLength(64);
+        builder.Property(email => email.Address).HasMaxLength(254);
+        builder.Property(email => email.VerifiedBy).HasMaxLength(1024);
+        builder.HasIndex(email => new { email.AccountId, email.Address }).IsUnique();
+    }
+}
+
+internal sealed class AupAcceptanceConfiguration : IEntityTypeConfiguration<AupAcceptanceEntity>
+{
+    public void Configure(EntityTypeBuilder<AupAcceptanceEntity> builder)
+    {
+        builder.ToTable("AupAcceptances");
+        builder.HasKey(acceptance => acceptance.Id);
+        builder.Property(acceptance => acceptance.AccountId).HasMaxLength(64);
+        builder.Property(acceptance => acceptance.Version).HasMaxLength(64);
+        builder.HasIndex(acceptance => new { acceptance.AccountId, acceptance.Version }).IsUnique();
     }
 }

@@ -21,7 +21,11 @@ public sealed class UpstreamLinkEntity
 
     public CommunityAccountEntity? Account { get; set; }
 
+    /// <summary>When the identity was first seen (linked).</summary>
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>When the identity was last used to sign in.</summary>
+    public DateTimeOffset LastSeenAt { get; set; }
 
     /// <summary>The upstream attributes of the last login, as a JSON object of string arrays.</summary>
     public required string LastAttributesJson { get; set; }

@@ -41,6 +41,10 @@ public sealed class ProxyOptions
 
     public BrandingOptions Branding { get; set; } = new();
 
+    public TelemetryOptions Telemetry { get; set; } = new();
+
+    public KeysOptions Keys { get; set; } = new();
+
     public List<FacilityOptions> Facilities { get; set; } = [];
 
     /// <summary>The group management API (<c>/api/v1</c>, <c>/scim/v2</c>).</summary>
@@ -82,6 +86,12 @@ public sealed class TokenOptions
     /// refresh token is rejected at once.
     /// </summary>
     public TimeSpan RefreshTokenReuseLeeway { get; set; } = TimeSpan.Zero;
+
+    /// <summary>
+    /// How long a client secret, once verified against its stored (PBKDF2) hash, is accepted again without
+    /// PBKDF2 (kept in memory as an HMAC under a per-process key; a rotated secret is never covered). Zero: never.
+    /// </summary>
+    public TimeSpan VerifiedSecretLifetime { get; set; } = TimeSpan.FromMinutes(5);
 }
 
 public static class SigningAlgorithms
@@ -193,6 +203,9 @@ public sealed class DemoUser
     public Dictionary<string, List<string>> Attributes { get; set; } = [];
 
     public string? AuthenticationContextClass { get; set; }
+
+    /// <summary>Known to the proxy already (registered by a user office): no registration page at the first login.</summary>
+    public bool PreRegistered { get; set; } = true;
 }
 
 public enum ClientType
@@ -230,6 +243,10 @@ public sealed class ClientOptions
     /// <summary>Every login for this client must be multi-factor (REFEDS MFA), as if it asked for it as essential.</summary>
     public bool RequireMfa { get; set; }
 
+    /// <summary>Pairwise <c>sub</c> (OIDC Core 8.1) for this sector identifier (an https URI or host shared by the
+    /// sector's clients); unset: the public community id. A pairwise client never receives <c>voperson_id</c>.</summary>
+    public string? SectorIdentifier { get; set; }
+
     /// <summary>Require PKCE (S256). Always true for public clients.</summary>
     public bool RequirePkce { get; set; } = true;
 
@@ -245,6 +262,12 @@ public sealed class ClientOptions
 
     /// <summary>The audience of an access token requested without <c>resource</c>.</summary>
     public string DefaultAudience => DefaultResource ?? (Resources.Count > 0 ? Resources[0] : ClientId);
+
+    /// <summary>
+    /// False: the access tokens of this client's client-credentials grant are not stored (no database write
+    /// per token), so they cannot be revoked or introspected as revoked: they only expire. Default true.
+    /// </summary>
+    public bool StoreClientCredentialsTokens { get; set; } = true;
 
     /// <summary>What the client may see of a person's groups; unset: no group claims at all.</summary>
     public ClientGroupsOptions? Groups { get; set; }

@@ -73,6 +73,13 @@ internal sealed class ProxyOptionsValidator(IHostEnvironment environment) : IVal
         failures.AddRange(GroupOptionsValidation.Validate(options));
         failures.AddRange(MailOptionsValidation.Validate(options.Mail, environment.IsProduction()));
         failures.AddRange(BrandingOptionsValidation.Validate(options.Branding));
+        failures.AddRange(KeysOptionsValidation.Validate(options.Keys, environment.IsProduction()));
+        failures.AddRange(options.Telemetry.MetricsAllowedNetworks.Where(network => !System.Net.IPNetwork.TryParse(network, out _))
+            .Select(network => $"AaiProxy:Telemetry:MetricsAllowedNetworks has '{network}', which is not a CIDR network such as 10.0.5.0/24."));
+        if (options.Telemetry.MetadataMaxAge <= TimeSpan.Zero)
+        {
+            failures.Add("AaiProxy:Telemetry:MetadataMaxAge must be positive, for example 1.00:00:00.");
+        }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

@@ -4,6 +4,7 @@ using AaiProxy.Identity;
 using AaiProxy.Server.Configuration;
 using AaiProxy.Server.Demo.IdentityProvider;
 using AaiProxy.Server.Groups;
+using AaiProxy.Server.Upstream;
 using Microsoft.Extensions.Options;
 
 namespace AaiProxy.Server.Demo;
@@ -55,25 +56,46 @@ internal sealed class DemoProposalSeeder(IProposalStore store, GroupReleasePolic
 }
 
 /// <summary>
-/// The demo's only hook into sign-in: after the account of a demo-IdP login is resolved, the demo
+/// The demo's only hook into sign-in: after the account of a demo-IdP login is found or registered, the demo
 /// user it is (recognised by the persistent NameID the demo IdP gives them) joins the demo teams the
 /// configuration names them for. Registered only while the demo is on.
 /// </summary>
 internal sealed class DemoTeamResolver(ICommunityAccountResolver inner, DemoIdentityProvider idp, DemoProposalSeeder seeder, IOptions<ProxyOptions> options)
     : ICommunityAccountResolver
 {
-    public async Task<ResolvedIdentity> ResolveAsync(UpstreamIdentity upstream, CancellationToken cancellationToken)
-    {
-        var resolved = await inner.ResolveAsync(upstream, cancellationToken);
-        var nameId = upstream.FirstValue(InternalAttributes.PersistentNameId);
-        if (upstream.Issuer == idp.EntityId
-            && options.Value.Demo.Users.FirstOrDefault(user => idp.PersistentNameId(user.Username) == nameId) is { } demoUser)
-            await seeder.SeedAsync((resolved.Account.Id, demoUser.Username), cancellationToken);
-        return resolved;
-    }
+    public async Task<ResolvedIdentity?> FindAsync(UpstreamIdentity upstream, CancellationToken cancellationToken) =>
+        await inner.FindAsync(upstream, cancellationToken) is { } found ? await JoinTeamsAsync(upstream, found, cancellationToken) : null;
+
+    public async Task<ResolvedIdentity> RegisterAsync(UpstreamIdentity upstream, AccountRegistration registration, CancellationToken cancellationToken) =>
+        await JoinTeamsAsync(upstream, await inner.RegisterAsync(upstream, registration, cancellationToken), cancellationToken);
 
     public Task<ResolvedIdentity?> ReloadAsync(string accountId, string linkId, CancellationToken cancellationToken) =>
         inner.ReloadAsync(accountId, linkId, cancellationToken);
+
+    private async Task<ResolvedIdentity> JoinTeamsAsync(UpstreamIdentity upstream, ResolvedIdentity resolved, CancellationToken cancellationToken)
+    {
+        if (DemoUsers.Find(idp, options.Value, upstream) is { } demoUser)
+            await seeder.SeedAsync((resolved.Account.Id, demoUser.Username), cancellationToken);
+        return resolved;
+    }
+}
+
+/// <summary>Which demo user an upstream identity is: a demo-IdP login, recognised by its persistent NameID.</summary>
+internal static class DemoUsers
+{
+    public static DemoUser? Find(DemoIdentityProvider idp, ProxyOptions options, UpstreamIdentity upstream)
+    {
+        var nameId = upstream.FirstValue(InternalAttributes.PersistentNameId);
+        return upstream.Issuer == idp.EntityId
+            ? options.Demo.Users.FirstOrDefault(user => idp.PersistentNameId(user.Username) == nameId)
+            : null;
+    }
+}
+
+/// <summary>The demo people the demo's user office "registered" already (all but those with <c>PreRegistered: false</c>).</summary>
+internal sealed class DemoPreRegistered(DemoIdentityProvider idp, IOptions<ProxyOptions> options) : IPreRegisteredIdentities
+{
+    public bool IsPreRegistered(UpstreamIdentity upstream) => DemoUsers.Find(idp, options.Value, upstream) is { PreRegistered: true };
 }
 
 public static class DemoProposalServiceCollectionExtensions
@@ -82,6 +104,7 @@ public static class DemoProposalServiceCollectionExtensions
     public static IServiceCollection AddDemoProposals(this IServiceCollection services)
     {
         services.AddScoped<DemoProposalSeeder>();
+        services.AddSingleton<IPreRegisteredIdentities, DemoPreRegistered>();
         var resolver = services.Last(descriptor => descriptor.ServiceType == typeof(ICommunityAccountResolver));
         services.Remove(resolver);
         services.AddScoped<ICommunityAccountResolver>(provider => ActivatorUtilities.CreateInstance<DemoTeamResolver>(provider,

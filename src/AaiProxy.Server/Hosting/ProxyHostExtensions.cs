@@ -1,4 +1,5 @@
 using AaiProxy.Server.Configuration;
+using AaiProxy.Server.Accounts;
 using AaiProxy.Server.Demo;
 using AaiProxy.Server.Groups;
 using AaiProxy.Server.Admin;
@@ -7,13 +8,13 @@ using AaiProxy.Server.Groups.Api;
 using AaiProxy.Server.Groups.Scim;
 using AaiProxy.Server.Demo.IdentityProvider;
 using AaiProxy.Server.Oidc;
+using AaiProxy.Server.Operations;
 using AaiProxy.Server.Session;
 using AaiProxy.Server.Storage;
 using AaiProxy.Server.Upstream;
 using AaiProxy.Server.Upstream.Oidc;
 using AaiProxy.Server.Upstream.Saml;
 using AaiProxy.Server.Web;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
 
@@ -54,8 +55,10 @@ internal static class ProxyHostExtensions
 
         services.AddProxyStorage(configuration);
         services.AddProxyMail();
+        services.AddProxyTelemetry(configuration);
         services.AddProxySession();
         services.AddProxyUpstream();
+        services.AddProxyAccounts();
         if (demoEnabled)
         {
             services.AddSingleton<DemoIdentityProvider>();
@@ -106,7 +109,8 @@ internal static class ProxyHostExtensions
         app.UseAntiforgery();
 
         app.MapGet("/", () => HtmlPage.Render("AaiProxy", """<p>A research and education identity proxy. <a href="/.well-known/openid-configuration">OpenID Provider configuration</a></p>"""));
-        app.MapHealthChecks("/healthz", new HealthCheckOptions());
+        app.MapProxyHealth();
+        app.MapProxyMetrics();
         app.MapBrandingAssets();
         app.MapErrorPage();
         app.MapConnectEndpoints();
@@ -114,6 +118,7 @@ internal static class ProxyHostExtensions
         app.MapProxyScim();
         app.MapLoginPage();
         app.MapProxyGroupAdmin();
+        app.MapAccounts();
         app.MapSamlEndpoints();
 
         if (app.Services.GetRequiredService<IOptions<ProxyOptions>>().Value.Demo.Enabled)

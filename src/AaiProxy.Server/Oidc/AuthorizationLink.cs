@@ -14,6 +14,7 @@ namespace AaiProxy.Server.Oidc;
 internal sealed class AuthorizationLink(IOpenIddictAuthorizationManager authorizations) : IOpenIddictServerHandler<ProcessSignInContext>
 {
     private const string LinkProperty = "aaiproxy_link";
+    private const string AccountProperty = "aaiproxy_account";
 
     public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
         OpenIddictServerHandlerDescriptor.CreateBuilder<ProcessSignInContext>()
@@ -26,7 +27,7 @@ internal sealed class AuthorizationLink(IOpenIddictAuthorizationManager authoriz
     {
         if (context.EndpointType != OpenIddictServerEndpointType.Authorization || context.Principal is not { } principal ||
             principal.GetAuthorizationId() is not { } authorizationId ||
-            principal.GetClaim(CommunityPrincipalFactory.LinkIdClaim) is not { } linkId ||
+            CommunityPrincipalFactory.ReadAccount(principal) is not var (accountId, linkId) ||
             await authorizations.FindByIdAsync(authorizationId, context.CancellationToken) is not { } authorization)
         {
             return;
@@ -35,14 +36,27 @@ internal sealed class AuthorizationLink(IOpenIddictAuthorizationManager authoriz
         var descriptor = new OpenIddictAuthorizationDescriptor();
         await authorizations.PopulateAsync(descriptor, authorization, context.CancellationToken);
         descriptor.Properties[LinkProperty] = JsonSerializer.SerializeToElement(linkId);
+        descriptor.Properties[AccountProperty] = JsonSerializer.SerializeToElement(accountId);
         await authorizations.UpdateAsync(authorization, descriptor, context.CancellationToken);
     }
 
-    /// <summary>The upstream link of a grant, or null (a client's own token has no grant of a person).</summary>
-    public static async Task<string?> ReadAsync(IOpenIddictAuthorizationManager authorizations, string authorizationId, CancellationToken cancellationToken) =>
-        await authorizations.FindByIdAsync(authorizationId, cancellationToken) is { } authorization &&
-        (await authorizations.GetPropertiesAsync(authorization, cancellationToken)).TryGetValue(LinkProperty, out var linkId) &&
-        linkId.ValueKind == JsonValueKind.String
-            ? linkId.GetString()
+    /// <summary>The account and upstream link of a grant, or null (a client's own token has no grant of a person).
+    /// Grants from before the account was stored name it by their subject.</summary>
+    public static async Task<(string AccountId, string LinkId)?> ReadAsync(IOpenIddictAuthorizationManager authorizations, string authorizationId,
+        CancellationToken cancellationToken)
+    {
+        if (await authorizations.FindByIdAsync(authorizationId, cancellationToken) is not { } authorization)
+        {
+            return null;
+        }
+
+        var properties = await authorizations.GetPropertiesAsync(authorization, cancellationToken);
+        var accountId = properties.TryGetValue(AccountProperty, out var account) && account.ValueKind == JsonValueKind.String
+            ? account.GetString()
+            : await authorizations.GetSubjectAsync(authorization, cancellationToken);
+        return properties.TryGetValue(LinkProperty, out var link) && link.ValueKind == JsonValueKind.String && link.GetString() is { } linkId &&
+               accountId is not null
+            ? (accountId, linkId)
             : null;
+    }
 }

@@ -19,6 +19,9 @@ internal sealed class CommunityPrincipalFactory(CommunityClaimsComputer claimsCo
     /// <summary>Private claim: the upstream link of this session, so refresh can reload its attributes.</summary>
     public const string LinkIdClaim = SessionClaims.LinkId;
 
+    /// <summary>Private claim: the community account id, which a pairwise <c>sub</c> does not reveal.</summary>
+    public const string AccountIdClaim = "aaiproxy_account";
+
     /// <summary>A principal for a new authorization.</summary>
     public async Task<ClaimsPrincipal> CreateAsync(ResolvedIdentity identity, string clientId, IEnumerable<string> scopes, CancellationToken cancellationToken)
     {
@@ -45,7 +48,7 @@ internal sealed class CommunityPrincipalFactory(CommunityClaimsComputer claimsCo
 
     /// <summary>Reads the account and link ids a principal (session cookie or refresh token) carries.</summary>
     public static (string AccountId, string LinkId)? ReadAccount(ClaimsPrincipal principal) =>
-        principal.GetClaim(Claims.Subject) is { } accountId && principal.GetClaim(LinkIdClaim) is { } linkId
+        (principal.GetClaim(AccountIdClaim) ?? principal.GetClaim(Claims.Subject)) is { } accountId && principal.GetClaim(LinkIdClaim) is { } linkId
             ? (accountId, linkId)
             : null;
 
@@ -63,6 +66,7 @@ internal sealed class CommunityPrincipalFactory(CommunityClaimsComputer claimsCo
         }
 
         claimsIdentity.AddClaim(new Claim(LinkIdClaim, identity.LinkId));
+        claimsIdentity.AddClaim(new Claim(AccountIdClaim, identity.Account.Id));
         principal.SetDestinations(claim => released.TryGetValue(claim.Type, out var definition) ? ReleasedClaims.DestinationsOf(definition) : []);
     }
 

@@ -1,3 +1,4 @@
+using AaiProxy.Identity;
 using AaiProxy.Server.Session;
 using AaiProxy.Server.Upstream;
 using AaiProxy.Server.Web;
@@ -40,11 +41,14 @@ internal static class EndSessionEndpoint
         return Results.SignOut(new AuthenticationProperties { RedirectUri = "/" }, [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
     }
 
-    // OpenIddict has validated id_token_hint (signature, issuer) when present; it must name this session's person.
+    // OpenIddict has validated id_token_hint (signature, issuer) when present; it must name this session's person, as the
+    // client it was issued to knows them (a pairwise client by its sector's sub).
     private static async Task<bool> IsHintedAsync(HttpContext httpContext, ProxySession session)
     {
         var hint = await httpContext.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
-        return hint.Principal?.GetClaim(OpenIddictConstants.Claims.Subject) is { } subject && subject == session.AccountId;
+        var pairwise = httpContext.RequestServices.GetRequiredService<PairwiseSubjects>();
+        return hint.Principal?.GetClaim(OpenIddictConstants.Claims.Subject) is { } subject &&
+               (subject == session.AccountId || hint.Principal.GetAudiences().Any(client => subject == pairwise.SubjectFor(session.AccountId, client)));
     }
 
     private static async Task<bool> IsConfirmedAsync(HttpContext httpContext, IAntiforgery antiforgery) =>

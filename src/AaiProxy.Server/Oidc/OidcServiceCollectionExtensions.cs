@@ -1,3 +1,4 @@
+using AaiProxy.Server.Operations;
 using AaiProxy.Server.Configuration;
 using AaiProxy.Data;
 using AaiProxy.Identity;
@@ -14,7 +15,11 @@ internal static class OidcServiceCollectionExtensions
     public static IServiceCollection AddProxyOpenIdProvider(this IServiceCollection services)
     {
         services.AddOpenIddict()
-            .AddCore(core => core.UseEntityFrameworkCore().UseDbContext<ProxyDbContext>())
+            .AddCore(core =>
+            {
+                core.UseEntityFrameworkCore().UseDbContext<ProxyDbContext>();
+                core.ReplaceApplicationManager(typeof(ProxyApplicationManager<>));
+            })
             .AddServer(server =>
             {
                 server.SetAuthorizationEndpointUris(ConnectEndpoints.Authorization)
@@ -40,6 +45,7 @@ internal static class OidcServiceCollectionExtensions
                 // Keys, lifetimes and issuer come from configuration and the database: OpenIddictServerOptionsSetup.
                 server.AddEventHandler(TokenRequestHandler.Descriptor);
                 server.AddEventHandler(RejectionLogger.Descriptor);
+                server.AddEventHandler(TokenMetrics.Descriptor);
                 server.AddEventHandler(AuthorizationErrorRedirect.Descriptor);
                 server.AddEventHandler(ClientResourcesOnly<ValidateAuthorizationRequestContext>.Before(
                     OpenIddictServerHandlers.Authentication.ValidateResourcePermissions.Descriptor));
@@ -53,6 +59,7 @@ internal static class OidcServiceCollectionExtensions
                 server.AddEventHandler(GrantRevocation.Descriptor);
                 server.AddEventHandler(TokenClaimShapes.Descriptor);
                 server.AddEventHandler(IntrospectionScope.Descriptor);
+                server.AddEventHandler(UnstoredClientCredentialsTokens.Descriptor);
 
                 server.UseAspNetCore()
                     .EnableAuthorizationEndpointPassthrough()
@@ -66,7 +73,9 @@ internal static class OidcServiceCollectionExtensions
             .Configure<IOptions<ProxyOptions>>((aspNetCore, proxy) =>
                 aspNetCore.DisableTransportSecurityRequirement = proxy.Value.AllowInsecureHttp);
 
+        services.AddSingleton<VerifiedClientSecrets>();
         services.AddScoped<ServerKeys>();
+        services.AddHealthChecks().AddCheck<SigningKeyHealthCheck>("signing-keys", tags: [HealthEndpoints.ReadyTag]);
         services.AddScoped<ClientSeeder>();
         services.AddScoped<CommunityPrincipalFactory>();
         services.AddScoped<CommunityClaimsComputer>();

@@ -1,3 +1,4 @@
+using AaiProxy.Server.Operations;
 using AaiProxy.Server.Web;
 using Microsoft.AspNetCore;
 using OpenIddict.Server;
@@ -10,7 +11,7 @@ namespace AaiProxy.Server.Oidc;
 /// Logs why OpenIddict rejected a request (error, description, client id, correlation id) before
 /// the error response goes out. Never logs parameters that may hold secrets or tokens.
 /// </summary>
-internal sealed class RejectionLogger(ILogger<RejectionLogger> logger) : IOpenIddictServerHandler<ProcessErrorContext>
+internal sealed class RejectionLogger(ProxyMetrics metrics, ILogger<RejectionLogger> logger) : IOpenIddictServerHandler<ProcessErrorContext>
 {
     public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
         OpenIddictServerHandlerDescriptor.CreateBuilder<ProcessErrorContext>()
@@ -22,6 +23,7 @@ internal sealed class RejectionLogger(ILogger<RejectionLogger> logger) : IOpenId
     public ValueTask HandleAsync(ProcessErrorContext context)
     {
         var httpContext = context.Transaction.GetHttpRequest()?.HttpContext;
+        metrics.RequestRejected(context.EndpointType.ToString(), context.Error ?? context.Response?.Error ?? "unknown");
         Log.RequestRejected(
             logger,
             context.EndpointType.ToString(),

@@ -34,10 +34,10 @@ internal static class UserInfoEndpoint
         }
 
         // A client's own token (client credentials) belongs to no grant of a person: it has no userinfo.
-        var linkId = principal.GetAuthorizationId() is { } authorizationId
+        var grant = principal.GetAuthorizationId() is { } authorizationId
             ? await AuthorizationLink.ReadAsync(authorizations, authorizationId, httpContext.RequestAborted)
             : null;
-        var person = principal.GetClaim(Claims.Subject) is { } accountId && linkId is not null
+        var person = grant is var (accountId, linkId)
             ? await accounts.ReloadAsync(accountId, linkId, httpContext.RequestAborted)
             : null;
         if (person is null)

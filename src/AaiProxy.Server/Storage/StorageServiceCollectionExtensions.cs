@@ -1,5 +1,6 @@
 using AaiProxy.Data;
 using AaiProxy.Server.Configuration;
+using AaiProxy.Server.Operations;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
@@ -30,7 +31,9 @@ internal static class StorageServiceCollectionExtensions
         services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection(DatabaseOptions.SectionName));
         services.AddSingleton<DatabaseInitializer>();
 
+        services.AddSingleton(KeyEncryption.Load);
         services.AddDataProtection().SetApplicationName(DataProtectionApplicationName);
+        services.AddOptions<KeyManagementOptions>().Configure<KeyEncryptionKey>((options, kek) => options.XmlEncryptor = new KeyEncryptionXmlEncryptor(kek));
         if (!string.IsNullOrWhiteSpace(configuration[$"{ProxyOptions.SectionName}:Redis:Configuration"]))
         {
             services.AddSingleton<IConnectionMultiplexer>(provider =>
@@ -50,15 +53,13 @@ internal static class StorageServiceCollectionExtensions
                     new DirectoryInfo(Path.Combine(proxy.Value.DataDirectoryFullPath, "keys")), loggers));
         }
 
-        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        var health = services.AddHealthChecks().AddDbContextCheck<ProxyDbContext>("database", tags: [HealthEndpoints.ReadyTag]);
+        if (!string.IsNullOrWhiteSpace(configuration[$"{ProxyOptions.SectionName}:Redis:Configuration"]))
+        {
+            health.AddRedis(provider => provider.GetRequiredService<IConnectionMultiplexer>(), "redis", tags: [HealthEndpoints.ReadyTag]);
+        }
+
         return services;
     }
 }
 
-internal sealed class DatabaseHealthCheck(ProxyDbContext db) : IHealthCheck
-{
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        await db.Database.CanConnectAsync(cancellationToken)
-            ? HealthCheckResult.Healthy()
-            : HealthCheckResult.Unhealthy("The database is not reachable.");
-}

@@ -1,3 +1,4 @@
+using AaiProxy.Server.Operations;
 using AaiProxy.Server.Web;
 using Microsoft.AspNetCore.Authentication;
 
@@ -17,6 +18,7 @@ public static class UpstreamLoginEvents
         var httpContext = context.HttpContext;
         var failure = context.Failure as UpstreamLoginException ?? new UpstreamLoginException(StatusCodes.Status400BadRequest,
             "upstream_login_failed", "The sign-in at your identity provider could not be completed.");
+        httpContext.RequestServices.GetRequiredService<ProxyMetrics>().LoginFailed(failure.Error);
         var requested = RequestedAuthentication.From(context.Properties);
         if (failure.OAuthError is { } error && requested is not null && LocalUrl.IsLocal(requested.ReturnUrl))
         {

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
 namespace AaiProxy.Server.Upstream;
 
 internal static class UpstreamServiceCollectionExtensions
@@ -10,6 +12,7 @@ internal static class UpstreamServiceCollectionExtensions
         services.AddSingleton<LoginRequests>();
         services.AddSingleton<UpstreamLoginStart>();
         services.AddScoped<UpstreamSignIn>();
+        services.TryAddSingleton<IPreRegisteredIdentities, NoPreRegisteredIdentities>();
         services.AddScoped<UpstreamLogout>();
         return services;
     }

@@ -44,6 +44,8 @@ internal sealed record ProxyConfiguration(
             // Upstream entitlements pass only from an issuer allowed to assert them, under its prefixes.
             variables["AaiProxy__Claims__UpstreamEntitlements__0__Issuer"] = idp.EntityId;
             variables["AaiProxy__Claims__UpstreamEntitlements__0__AllowedPrefixes__0"] = UpstreamEntitlementPrefix;
+            // Its people are registered by their facility: accounts at first login (the demo alone runs Interactive).
+            variables["AaiProxy__Registration__Mode"] = "Automatic";
         }
 
         foreach (var (key, value) in Settings ?? new Dictionary<string, string>())

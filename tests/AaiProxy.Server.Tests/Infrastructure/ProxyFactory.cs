@@ -45,6 +45,9 @@ public class ProxyFactory(TestDatabase database, string environment = "Developme
         builder.UseEnvironment(environment);
         builder.UseSetting("urls", Origin);
         builder.UseSetting("AaiProxy:RateLimiting:PermitLimit", "100000");
+        // The demo runs registration Interactive; tests of other things sign people in as a user office would
+        // (Automatic). Registration tests override it.
+        builder.UseSetting("AaiProxy:Registration:Mode", "Automatic");
         foreach (var (key, value) in WebAppClient)
         {
             builder.UseSetting(key, value);

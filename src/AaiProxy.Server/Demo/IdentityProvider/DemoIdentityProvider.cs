@@ -27,7 +27,7 @@ internal sealed class DemoIdentityProvider : IEmbeddedIdentityProvider
     private static readonly XNamespace ShibMd = SamlNamespaces.ShibMd;
     private static readonly XNamespace MdUi = SamlNamespaces.MdUi;
 
-    public DemoIdentityProvider(IOptions<ProxyOptions> proxy, ListeningOrigins origins, TimeProvider time)
+    public DemoIdentityProvider(IOptions<ProxyOptions> proxy, ListeningOrigins origins, AaiProxy.Data.KeyEncryptionKey kek, TimeProvider time)
     {
         var origin = origins.PublicOrigin(proxy.Value);
         EntityId = origin + PathBase;
@@ -35,7 +35,7 @@ internal sealed class DemoIdentityProvider : IEmbeddedIdentityProvider
         SingleLogoutUrl = new Uri(origin + SingleLogoutPath);
         SigningCertificate = ServiceProviderCertificates.LoadOrCreate(
             Path.Combine(proxy.Value.DataDirectoryFullPath, "demo-idp", "signing.pfx"), "AaiProxy demo IdP",
-            X509KeyUsageFlags.DigitalSignature, time);
+            X509KeyUsageFlags.DigitalSignature, kek.DerivePassword(ServiceProviderCertificates.PasswordPurpose), time);
         MetadataXml = WriteMetadata(HomeOrganisations(proxy.Value.Demo.Users));
     }
 

@@ -1,3 +1,4 @@
+using AaiProxy.Server.Operations;
 using AaiProxy.Saml;
 using AaiProxy.Saml.Logout;
 using AaiProxy.Saml.Metadata;
@@ -31,6 +32,7 @@ internal static class SamlServiceCollectionExtensions
         services.AddHttpClient(FederationMetadata.HttpClientName);
         services.AddSingleton(FederationMetadata.Create);
         services.AddHostedService<FederationMetadataRefresh>();
+        services.AddHealthChecks().AddCheck<FederationMetadataHealthCheck>("federation-metadata", tags: [HealthEndpoints.ReadyTag]);
         services.AddSingleton<IIdentityProviderMetadataProvider, TrustedIdentityProviders>();
         services.AddSingleton(provider => new SamlValidationOptions
         {

@@ -5,18 +5,23 @@ namespace AaiProxy.Server.Upstream.Saml;
 
 /// <summary>
 /// Our SAML key pairs: loaded from configured PKCS#12 files, or generated once and kept in the data
-/// directory so that the certificates in our published metadata stay the same across restarts.
+/// directory so that the certificates in our published metadata stay the same across restarts. A generated
+/// file is encrypted with a password derived from the key-encryption key (<see cref="PasswordPurpose"/>); one
+/// an earlier version wrote without a password is rewritten with it.
 /// </summary>
 internal static class ServiceProviderCertificates
 {
     private static readonly TimeSpan GeneratedValidity = TimeSpan.FromDays(3650);
 
+    /// <summary>What <see cref="AaiProxy.Data.KeyEncryptionKey.DerivePassword"/> derives the files' password for.</summary>
+    public const string PasswordPurpose = "generated-pkcs12";
+
     /// <summary>The key pair generated earlier at <paramref name="generatedPath"/>, or a new one stored there.</summary>
-    public static X509Certificate2 LoadOrCreate(string generatedPath, string subjectName, X509KeyUsageFlags usage, TimeProvider time)
+    public static X509Certificate2 LoadOrCreate(string generatedPath, string subjectName, X509KeyUsageFlags usage, string password, TimeProvider time)
     {
         if (File.Exists(generatedPath))
         {
-            return Load(generatedPath, passwordFile: null);
+            return LoadGenerated(generatedPath, password);
         }
 
         Directory.CreateDirectory(Path.GetDirectoryName(generatedPath)!);
@@ -26,7 +31,29 @@ internal static class ServiceProviderCertificates
         var now = time.GetUtcNow();
         using var created = request.CreateSelfSigned(now.AddMinutes(-5), now.Add(GeneratedValidity));
         var temporary = generatedPath + ".tmp";
-        File.WriteAllBytes(temporary, created.Export(X509ContentType.Pkcs12));
+        Write(generatedPath, created, password, overwrite: false);
+        return LoadGenerated(generatedPath, password);
+    }
+
+    private static X509Certificate2 LoadGenerated(string path, string password)
+    {
+        try
+        {
+            return X509CertificateLoader.LoadPkcs12FromFile(path, password, X509KeyStorageFlags.EphemeralKeySet | X509KeyStorageFlags.Exportable);
+        }
+        catch (CryptographicException)
+        {
+            // Written by an earlier version without a password: protect it now (a wrong KEK fails here too).
+            using var legacy = X509CertificateLoader.LoadPkcs12FromFile(path, null, X509KeyStorageFlags.EphemeralKeySet | X509KeyStorageFlags.Exportable);
+            Write(path, legacy, password, overwrite: true);
+            return X509CertificateLoader.LoadPkcs12FromFile(path, password, X509KeyStorageFlags.EphemeralKeySet);
+        }
+    }
+
+    private static void Write(string path, X509Certificate2 certificate, string password, bool overwrite)
+    {
+        var temporary = path + ".tmp";
+        File.WriteAllBytes(temporary, certificate.Export(X509ContentType.Pkcs12, password));
         if (!OperatingSystem.IsWindows())
         {
             File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite);
@@ -35,14 +62,12 @@ internal static class ServiceProviderCertificates
         // Two nodes starting at once on a shared directory: the first rename wins, both load it.
         try
         {
-            File.Move(temporary, generatedPath, overwrite: false);
+            File.Move(temporary, path, overwrite);
         }
-        catch (IOException) when (File.Exists(generatedPath))
+        catch (IOException) when (File.Exists(path))
         {
             File.Delete(temporary);
         }
-
-        return Load(generatedPath, passwordFile: null);
     }
 
     /// <summary>A configured PKCS#12 file, which must hold a private key.</summary>

@@ -15,15 +15,16 @@ internal static class ServiceProviderSettingsFactory
         var time = services.GetRequiredService<TimeProvider>();
         var origin = services.GetRequiredService<ListeningOrigins>().PublicOrigin(proxy);
         var keyDirectory = Path.Combine(proxy.DataDirectoryFullPath, "saml");
+        var password = services.GetRequiredService<AaiProxy.Data.KeyEncryptionKey>().DerivePassword(ServiceProviderCertificates.PasswordPurpose);
 
         var signing = string.IsNullOrWhiteSpace(saml.SigningCertificateFile)
             ? ServiceProviderCertificates.LoadOrCreate(Path.Combine(keyDirectory, "sp-signing.pfx"), "AaiProxy SAML signing",
-                X509KeyUsageFlags.DigitalSignature, time)
+                X509KeyUsageFlags.DigitalSignature, password, time)
             : ServiceProviderCertificates.Load(saml.SigningCertificateFile, saml.SigningCertificatePasswordFile);
         IReadOnlyList<X509Certificate2> decryption = saml.DecryptionCertificateFiles.Count > 0
             ? [.. saml.DecryptionCertificateFiles.Select(file => ServiceProviderCertificates.Load(file, passwordFile: null))]
             : [ServiceProviderCertificates.LoadOrCreate(Path.Combine(keyDirectory, "sp-encryption.pfx"), "AaiProxy SAML encryption",
-                X509KeyUsageFlags.KeyEncipherment | X509KeyUsageFlags.DataEncipherment, time)];
+                X509KeyUsageFlags.KeyEncipherment | X509KeyUsageFlags.DataEncipherment, password, time)];
 
         return new ServiceProviderSettings(
             EntityId: saml.EntityId ?? origin + SamlPaths.Metadata,

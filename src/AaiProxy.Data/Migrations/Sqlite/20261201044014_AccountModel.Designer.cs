@@ -11,14 +11,48 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace AaiProxy.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteProxyDbContext))]
-    [Migration("20261201060509_JoinRequestsAndExpiryReminders")]
-    partial class JoinRequestsAndExpiryReminders
+    [Migration("20261201044014_AccountModel")]
+    partial class AccountModel
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
+
+            modelBuilder.Entity("AaiProxy.Data.Entities.AccountEmailEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("AddedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Address")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("VerifiedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("VerifiedBy")
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId", "Address")
+                        .IsUnique();
+
+                    b.ToTable("AccountEmails", (string)null);
+                });
 
             modelBuilder.Entity("AaiProxy.Data.Entities.AuditEventEntity", b =>
                 {
@@ -57,6 +91,33 @@ namespace AaiProxy.Data.Migrations.Sqlite
                     b.ToTable("AuditEvents", (string)null);
                 });
 
+            modelBuilder.Entity("AaiProxy.Data.Entities.AupAcceptanceEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AcceptedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Version")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId", "Version")
+                        .IsUnique();
+
+                    b.ToTable("AupAcceptances", (string)null);
+                });
+
             modelBuilder.Entity("AaiProxy.Data.Entities.CommunityAccountEntity", b =>
                 {
                     b.Property<string>("Id")
@@ -66,10 +127,21 @@ namespace AaiProxy.Data.Migrations.Sqlite
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("DisplayName")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Orcid")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("PreferredUsername")
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("SessionsValidAfter")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -82,27 +154,6 @@ namespace AaiProxy.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("CommunityAccounts", (string)null);
-                });
-
-            modelBuilder.Entity("AaiProxy.Data.Entities.ExpiryReminderEntity", b =>
-                {
-                    b.Property<string>("GroupId")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("AccountId")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("MembershipEnd")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("SentAt")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("GroupId", "AccountId", "MembershipEnd");
-
-                    b.ToTable("ExpiryReminders", (string)null);
                 });
 
             modelBuilder.Entity("AaiProxy.Data.Entities.FacilityUserIdEntity", b =>
@@ -169,116 +220,6 @@ namespace AaiProxy.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("Groups", (string)null);
-                });
-
-            modelBuilder.Entity("AaiProxy.Data.Entities.InvitationEntity", b =>
-                {
-                    b.Property<string>("Id")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("AcceptedBy")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Email")
-                        .IsRequired()
-                        .HasMaxLength(320)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long?>("ExpiresAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("FacilityCode")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("GroupId")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("InvitedBy")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ProposalId")
-                        .HasMaxLength(128)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Roles")
-                        .IsRequired()
-                        .HasMaxLength(1024)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("State")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("TokenHash")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("GroupId");
-
-                    b.HasIndex("TokenHash")
-                        .IsUnique();
-
-                    b.HasIndex("FacilityCode", "ProposalId", "Email");
-
-                    b.ToTable("Invitations", (string)null);
-                });
-
-            modelBuilder.Entity("AaiProxy.Data.Entities.JoinRequestEntity", b =>
-                {
-                    b.Property<string>("Id")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("AccountId")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long?>("DecidedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("DecidedBy")
-                        .HasMaxLength(256)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("GroupId")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Message")
-                        .IsRequired()
-                        .HasMaxLength(1000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("RequestedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("State")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("AccountId");
-
-                    b.HasIndex("GroupId", "State");
-
-                    b.ToTable("JoinRequests", (string)null);
                 });
 
             modelBuilder.Entity("AaiProxy.Data.Entities.MembershipEntity", b =>
@@ -429,6 +370,9 @@ namespace AaiProxy.Data.Migrations.Sqlite
                     b.Property<string>("LastContextClass")
                         .HasMaxLength(512)
                         .HasColumnType("TEXT");
+
+                    b.Property<long>("LastSeenAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Protocol")
                         .IsRequired()
@@ -663,11 +607,20 @@ namespace AaiProxy.Data.Migrations.Sqlite
                     b.ToTable("OpenIddictTokens", (string)null);
                 });
 
-            modelBuilder.Entity("AaiProxy.Data.Entities.ExpiryReminderEntity", b =>
+            modelBuilder.Entity("AaiProxy.Data.Entities.AccountEmailEntity", b =>
                 {
-                    b.HasOne("AaiProxy.Data.Entities.MembershipEntity", null)
-                        .WithMany()
-                        .HasForeignKey("GroupId", "AccountId")
+                    b.HasOne("AaiProxy.Data.Entities.CommunityAccountEntity", null)
+                        .WithMany("Emails")
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("AaiProxy.Data.Entities.AupAcceptanceEntity", b =>
+                {
+                    b.HasOne("AaiProxy.Data.Entities.CommunityAccountEntity", null)
+                        .WithMany("AupAcceptances")
+                        .HasForeignKey("AccountId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -687,30 +640,6 @@ namespace AaiProxy.Data.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("ParentId")
                         .OnDelete(DeleteBehavior.Restrict);
-                });
-
-            modelBuilder.Entity("AaiProxy.Data.Entities.InvitationEntity", b =>
-                {
-                    b.HasOne("AaiProxy.Data.Entities.GroupEntity", null)
-                        .WithMany()
-                        .HasForeignKey("GroupId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("AaiProxy.Data.Entities.JoinRequestEntity", b =>
-                {
-                    b.HasOne("AaiProxy.Data.Entities.CommunityAccountEntity", null)
-                        .WithMany()
-                        .HasForeignKey("AccountId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("AaiProxy.Data.Entities.GroupEntity", null)
-                        .WithMany()
-                        .HasForeignKey("GroupId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
                 });
 
             modelBuilder.Entity("AaiProxy.Data.Entities.MembershipEntity", b =>
@@ -776,6 +705,10 @@ namespace AaiProxy.Data.Migrations.Sqlite
 
             modelBuilder.Entity("AaiProxy.Data.Entities.CommunityAccountEntity", b =>
                 {
+                    b.Navigation("AupAcceptances");
+
+                    b.Navigation("Emails");
+
                     b.Navigation("Links");
                 });
 

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Starting the proxy for a benchmark: the Release build run as `dotnet AaiProxy.Server.dll`, logging at
+# Warning, the rate limit raised, one confidential client-credentials client (secret in a generated file).
+# Source after common.sh.
+
+readonly BENCH_CLIENT_ID=bench-service
+readonly BENCH_RESOURCE=https://api.bench.aaiproxy.example.org/
+readonly BENCH_SCOPE=eduperson_entitlement
+
+# new_secret FILE — a generated high-entropy secret (32 random bytes, base64url), as operators are told to make.
+new_secret() { head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n' >"$1"; }
+
+# start_proxy OUTDIR DIR [ENV=VALUE ...] — the proxy on SQLite under DIR (or whatever the extra
+# settings say); sets PROXY_PID and PROXY_URL. Extra settings are environment assignments.
+start_proxy() {
+  local out="$1" dir="$2" port
+  shift 2
+  mkdir -p "$dir/data"
+  [[ -s "$dir/client-secret" ]] || new_secret "$dir/client-secret"
+  port="$(free_port)"
+  (
+    cd "$out"
+    exec env ASPNETCORE_ENVIRONMENT=Benchmark \
+      Logging__LogLevel__Default=Warning \
+      AaiProxy__DataDirectory="$dir/data" \
+      AaiProxy__AllowInsecureHttp=true \
+      AaiProxy__RateLimiting__PermitLimit=100000000 \
+      AaiProxy__Clients__0__ClientId="$BENCH_CLIENT_ID" \
+      AaiProxy__Clients__0__Type=Confidential \
+      AaiProxy__Clients__0__ClientSecretFile="$dir/client-secret" \
+      AaiProxy__Clients__0__AllowedGrants__0=client_credentials \
+      AaiProxy__Clients__0__AllowedScopes__0="$BENCH_SCOPE" \
+      AaiProxy__Clients__0__Resources__0="$BENCH_RESOURCE" \
+      "$@" \
+      dotnet AaiProxy.Server.dll --urls "http://127.0.0.1:$port"
+  ) >"$dir/proxy.log" 2>&1 &
+  PROXY_PID=$!
+  bench_track "$PROXY_PID"
+  PROXY_URL="http://127.0.0.1:$port"
+  wait_listening "$PROXY_URL/healthz" 120 "$PROXY_PID" || { tail -n 30 "$dir/proxy.log" >&2; die "the proxy did not start (see above)"; }
+}
+
+# stop_pid PID — end a process this part started, by its id.
+stop_pid() {
+  kill -TERM "$1" 2>/dev/null || true
+  for _ in $(seq 1 100); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
+  kill -KILL "$1" 2>/dev/null || true
+}
+
+# basic_auth ID SECRET — the Authorization header value of client_secret_basic (RFC 6749 2.3.1).
+basic_auth() { printf 'Basic %s' "$(printf '%s:%s' "$1" "$2" | base64 -w0)"; }

@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# Token issuance: client-credentials RS256 JWT access tokens per second over HTTP on loopback, the
+# proxy (SQLite; PostgreSQL when a throwaway one starts) against node oidc-provider 9.x configured the
+# same way, at each of BENCH_CONCURRENCY wrk connections for BENCH_SECONDS each; `openssl speed`
+# signing rates as the ceiling; idle and loaded RSS of both servers.
+# Usage: tokens.sh OUTPUT.md   (BENCH_SECONDS, BENCH_CONCURRENCY, BENCH_NO_BUILD=1, BENCH_NO_POSTGRES=1)
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
+source "$BENCH_ROOT/bench/lib/http-part.sh"
+output="$1"
+
+bench_log "openssl speed (ceiling)"
+rsa1="$(openssl_sign_rate rsa2048)"; rsa2="$(openssl_sign_rate rsa2048 2)"
+rsa3k1="$(openssl_sign_rate rsa3072)"; rsa3k2="$(openssl_sign_rate rsa3072 2)"
+ec1="$(openssl_sign_rate ecdsap256)"; ec2="$(openssl_sign_rate ecdsap256 2)"
+
+rows=()       # table rows
+memory=()     # memory rows
+declare -A node_rps node_lat
+BEST_PROXY=0  # the best proxy tokens/s of the part, against the signing ceiling
+
+# token_body — the form body both servers get (the resource is each one's single audience).
+token_body="grant_type=client_credentials&scope=$BENCH_SCOPE"
+
+# measure_node — node oidc-provider (JWT access tokens) at every concurrency.
+measure_node() {
+  local dir="$BENCH_TMP/node" secret c idle
+  mkdir -p "$dir"; new_secret "$dir/client-secret"; secret="$(<"$dir/client-secret")"
+  start_node_provider "$dir" jwt "$BENCH_CLIENT_ID" "$secret" "$BENCH_RESOURCE"
+  check_token "$NODE_URL/token" "$BENCH_CLIENT_ID" "$secret"
+  idle="$(rss_kb "$NODE_PID" VmRSS)"
+  WRK_BODY="$token_body" WRK_AUTH="$(basic_auth "$BENCH_CLIENT_ID" "$secret")" warm_up "$NODE_URL/token" "$lua"
+  for c in $BENCH_CONCURRENCY; do
+    WRK_BODY="$token_body" WRK_AUTH="$(basic_auth "$BENCH_CLIENT_ID" "$secret")" run_wrk node "$c" "$NODE_URL/token" "$lua" "$NODE_PID"
+    node_rps[$c]="$WRK_RPS"; node_lat[$c]="$WRK_P50 / $WRK_P99"
+    rows+=("| node oidc-provider | $c | $WRK_RPS | $WRK_P50 / $WRK_P99 | $SERVER_CPU_MS | $WRK_ERRORS | $(wrk_share) | 1.00 |")
+  done
+  memory+=("| node oidc-provider | $(mb "$idle") | $(mb "$(rss_kb "$NODE_PID" VmHWM)") | - |")
+  NODE_IDLE="$idle"
+  stop_pid "$NODE_PID"
+}
+
+# measure_proxy LABEL [ENV=VALUE ...] — the proxy with the given extra settings at every concurrency,
+# plus one run with a wrong secret at the highest concurrency.
+measure_proxy() {
+  local label="$1" dir secret c idle last
+  shift
+  dir="$BENCH_TMP/proxy-$(echo "$label" | tr -c 'a-zA-Z0-9' '-')"
+  start_proxy "$server_out" "$dir" "$@"
+  secret="$(<"$dir/client-secret")"
+  check_token "$PROXY_URL/connect/token" "$BENCH_CLIENT_ID" "$secret"
+  idle="$(rss_kb "$PROXY_PID" VmRSS)"
+  WRK_BODY="$token_body" WRK_AUTH="$(basic_auth "$BENCH_CLIENT_ID" "$secret")" warm_up "$PROXY_URL/connect/token" "$lua"
+  for c in $BENCH_CONCURRENCY; do
+    WRK_BODY="$token_body" WRK_AUTH="$(basic_auth "$BENCH_CLIENT_ID" "$secret")" run_wrk "$label" "$c" "$PROXY_URL/connect/token" "$lua" "$PROXY_PID"
+    rows+=("| proxy, $label | $c | $WRK_RPS | $WRK_P50 / $WRK_P99 | $SERVER_CPU_MS | $WRK_ERRORS | $(wrk_share) | $(ratio "$WRK_RPS" "${node_rps[$c]}") |")
+    last="$c"
+    ((WRK_RPS > BEST_PROXY)) && BEST_PROXY="$WRK_RPS"
+  done
+  # A wrong secret: what an attacker's guess costs (every response is a 401, counted as errors).
+  WRK_BODY="$token_body" WRK_AUTH="$(basic_auth "$BENCH_CLIENT_ID" "wrong-$secret")" run_wrk "$label-wrong" "$last" "$PROXY_URL/connect/token" "$lua" "$PROXY_PID"
+  rows+=("| proxy, $label, **wrong secret** (401s) | $last | $WRK_RPS | $WRK_P50 / $WRK_P99 | $SERVER_CPU_MS | (all) | $(wrk_share) | - |")
+  memory+=("| proxy, $label | $(mb "$idle") | $(mb "$(rss_kb "$PROXY_PID" VmHWM)") | $(ratio "$idle" "$NODE_IDLE") |")
+  stop_pid "$PROXY_PID"
+}
+
+# check_token URL ID SECRET — one request must yield a JWT access token (else the part cannot run).
+check_token() {
+  local body
+  body="$(curl -s -u "$2:$3" -d "$token_body" "$1")"
+  grep -Eq '"access_token": *"ey' <<<"$body" || die "no JWT access token from $1: $body"
+}
+
+# wrk_share — the load generator's CPU over the last run, in % of one core.
+wrk_share() { awk -v c="$WRK_CPU" -v s="$BENCH_SECONDS" 'BEGIN { printf "%.0f%%", c * 100 / s }'; }
+
+# The token endpoint before and after issue 18's fixes, in the same run: "PBKDF2 each request" is the
+# original behaviour (no remembered secrets, every token stored).
+readonly BEFORE=(AaiProxy__Tokens__VerifiedSecretLifetime=00:00:00)
+readonly CACHED=()
+readonly UNSTORED=(AaiProxy__Clients__0__StoreClientCredentialsTokens=false)
+
+measure_node
+measure_proxy "SQLite, PBKDF2 each request (before)" "${BEFORE[@]}"
+measure_proxy "SQLite, remembered secret" "${CACHED[@]}"
+measure_proxy "SQLite, remembered secret, unstored tokens" "${UNSTORED[@]}"
+if [[ -z "${BENCH_NO_POSTGRES:-}" ]]; then
+  pg_dir="$BENCH_TMP/postgres"; pg_port="$(free_port)"
+  chmod o+x "$BENCH_TMP"  # the postgres user must reach its cluster directory
+  if pg="$(bash "$BENCH_ROOT/tests/peers/postgres.sh" start "$pg_dir" "$pg_port")"; then
+    bench_on_exit "bash '$BENCH_ROOT/tests/peers/postgres.sh' stop '$pg_dir'"
+    on_postgres=(AaiProxy__Database__Provider=PostgreSql ConnectionStrings__AaiProxy="$pg")
+    measure_proxy "PostgreSQL, PBKDF2 each request (before)" "${on_postgres[@]}" "${BEFORE[@]}"
+    measure_proxy "PostgreSQL, remembered secret" "${on_postgres[@]}" "${CACHED[@]}"
+    measure_proxy "PostgreSQL, remembered secret, unstored tokens" "${on_postgres[@]}" "${UNSTORED[@]}"
+    bash "$BENCH_ROOT/tests/peers/postgres.sh" stop "$pg_dir" >/dev/null
+  else
+    rows+=("| proxy, PostgreSQL | - | not measured: tests/peers/postgres.sh could not start a throwaway PostgreSQL | | | | | |")
+  fi
+fi
+load_after="$(machine_load)"
+
+{
+  echo "## Token issuance (client credentials)"
+  echo
+  echo "One confidential client, \`client_secret_basic\` with a generated 32-byte secret, scope \`$BENCH_SCOPE\`,"
+  echo "one resource: both servers return an RS256-signed JWT access token (RFC 9068) valid for an hour,"
+  echo "signed with a 3072-bit RSA key (the size the proxy generates; node is given the same size)."
+  echo "wrk on loopback, ${BENCH_SECONDS} s per row; *CPU ms/token* is the server process's user+system CPU"
+  echo "per request over the row; *wrk CPU* is the load generator's share of one core. Load average"
+  echo "(1 min) before/after the part: $load_before / $load_after on $(nproc) cores."
+  echo
+  echo "| Server | Connections | Tokens/s | p50 / p99 ms | CPU ms/token | Errors | wrk CPU | Ratio to node |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+  printf '%s\n' "${rows[@]}"
+  echo "| refresh_token grant | - | not measured yet: needs a scripted login per connection (rotation makes each refresh token single-use) | | | | | |"
+  echo
+  echo "Ceiling, \`openssl speed -seconds 2\` in the same run (signatures/s):"
+  echo
+  echo "| Algorithm | 1 process | 2 processes (\`-multi 2\`) | Best proxy row / 2-process rate |"
+  echo "|---|---:|---:|---:|"
+  echo "| RSA-3072 (RS256, the proxy's and here node's key) | $rsa3k1 | $rsa3k2 | $(ratio "$BEST_PROXY" "$rsa3k2") |"
+  echo "| RSA-2048 (RS256 with a 2048-bit key) | $rsa1 | $rsa2 | $(ratio "$BEST_PROXY" "$rsa2") |"
+  echo "| ECDSA P-256 (ES256) | $ec1 | $ec2 | - |"
+  echo
+  echo "Memory (MB): idle = after start and one token; peak = VmHWM after the part's load."
+  echo
+  echo "| Server | Idle RSS | Peak RSS | Idle ratio to node |"
+  echo "|---|---:|---:|---:|"
+  printf '%s\n' "${memory[@]}"
+} >"$output"

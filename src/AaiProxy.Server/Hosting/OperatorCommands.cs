@@ -1,0 +1,116 @@
+using System.Globalization;
+using AaiProxy.Data;
+using AaiProxy.Federation;
+using AaiProxy.Server.Storage;
+using OpenIddict.Abstractions;
+
+namespace AaiProxy.Server.Hosting;
+
+/// <summary>
+/// Subcommands of the server executable for operators: <c>AaiProxy.Server &lt;command&gt; [configuration
+/// arguments]</c>. They run against the same configuration as the server (files, environment, command line),
+/// print tab-separated rows with a header to standard output (logs go to standard error), and exit 0 on
+/// success, 1 on failure, 2 on a usage error.
+/// </summary>
+internal static class OperatorCommands
+{
+    public const string Usage = """
+        Usage: AaiProxy.Server [command] [configuration arguments]
+          (no command)       run the server
+          migrate            apply database migrations and exit
+          keys list          the provider's keys: kid, algorithm, usage, status, created, encrypted at rest
+          clients list       registered clients: client_id, type, redirect URIs, permissions
+          metadata status    load every federation metadata source once and print its state
+        """;
+
+    private static readonly string[] Groups = ["migrate", "keys", "clients", "metadata", "accounts", "audit", "help", "--help"];
+
+    /// <summary>The command in <paramref name="args"/>, or null when they start the server.</summary>
+    public static OperatorCommand? Parse(string[] args) => args switch
+    {
+        ["migrate", .. var rest] => new OperatorCommand("migrate", rest),
+        ["keys", "list", .. var rest] => new OperatorCommand("keys list", rest),
+        ["clients", "list", .. var rest] => new OperatorCommand("clients list", rest),
+        ["metadata", "status", .. var rest] => new OperatorCommand("metadata status", rest),
+        [var first, ..] when Groups.Contains(first) => new OperatorCommand("usage", []),
+        _ => null,
+    };
+
+    public static async Task<int> RunAsync(WebApplication app, OperatorCommand command, TextWriter output, TextWriter errors)
+    {
+        try
+        {
+            switch (command.Name)
+            {
+                case "migrate":
+                    app.Services.GetRequiredService<DatabaseInitializer>().Migrate();
+                    return 0;
+                case "keys list":
+                    await using (var scope = app.Services.CreateAsyncScope())
+                    {
+                        var store = scope.ServiceProvider.GetRequiredService<ServerKeyStore>();
+                        Rows(output, ["kid", "algorithm", "usage", "status", "created", "encrypted"], store.List().Select(key => new[]
+                        {
+                            key.Id, key.Algorithm, key.Usage.ToString().ToLowerInvariant(), key.Status.ToString().ToLowerInvariant(),
+                            key.CreatedAt.ToString("O", CultureInfo.InvariantCulture), key.Encrypted ? "yes" : "no",
+                        }));
+                    }
+
+                    return 0;
+                case "clients list":
+                    await using (var scope = app.Services.CreateAsyncScope())
+                    {
+                        var applications = scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
+                        var rows = new List<string[]>();
+                        await foreach (var application in applications.ListAsync())
+                        {
+                            rows.Add(
+                            [
+                                await applications.GetClientIdAsync(application) ?? "",
+                                await applications.GetClientTypeAsync(application) ?? "",
+                                string.Join(' ', await applications.GetRedirectUrisAsync(application)),
+                                string.Join(' ', await applications.GetPermissionsAsync(application)),
+                            ]);
+                        }
+
+                        Rows(output, ["client_id", "type", "redirect_uris", "permissions"], rows.OrderBy(row => row[0], StringComparer.Ordinal));
+                    }
+
+                    return 0;
+                case "metadata status":
+                    var federations = app.Services.GetRequiredService<FederationMetadataProvider>();
+                    await federations.RefreshAsync();
+                    var now = app.Services.GetRequiredService<TimeProvider>().GetUtcNow();
+                    Rows(output, ["source", "loaded", "identity_providers", "skipped", "age_seconds", "valid_until", "last_error"], federations.Status.Select(status => new[]
+                    {
+                        status.Name, status.IsReady ? "yes" : "no", status.IdentityProviders.ToString(CultureInfo.InvariantCulture),
+                        status.Skipped.Count.ToString(CultureInfo.InvariantCulture),
+                        status.Age(now) is { } age ? ((long)age.TotalSeconds).ToString(CultureInfo.InvariantCulture) : "",
+                        status.ValidUntil?.ToString("O", CultureInfo.InvariantCulture) ?? "", status.LastError ?? "",
+                    }));
+                    return federations.Status.All(status => status.IsReady) ? 0 : 1;
+                default:
+                    await errors.WriteLineAsync(Usage);
+                    return 2;
+            }
+        }
+        catch (Exception exception) when (exception is InvalidOperationException or System.Security.Cryptography.CryptographicException or Microsoft.Extensions.Options.OptionsValidationException)
+        {
+            await errors.WriteLineAsync($"{command.Name}: {exception.Message}");
+            return 1;
+        }
+    }
+
+    private static void Rows(TextWriter output, string[] header, IEnumerable<string[]> rows)
+    {
+        output.WriteLine(string.Join('\t', header));
+        foreach (var row in rows)
+        {
+            output.WriteLine(string.Join('\t', row.Select(cell => cell.Replace('\t', ' ').Replace('\n', ' '))));
+        }
+    }
+}
+
+/// <param name="Name">The command, e.g. <c>keys list</c>.</param>
+/// <param name="ConfigurationArguments">What follows it: configuration for the host (<c>--AaiProxy:DataDirectory=…</c>).</param>
+internal sealed record OperatorCommand(string Name, string[] ConfigurationArguments);
