@@ -9,7 +9,7 @@ public static class DataServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the provider-specific <see cref="ProxyDbContext"/> (resolvable as the base type, which
-    /// OpenIddict's stores use), the account resolver, the key store, the group store (it needs a <c>FacilityCatalog</c> service) and the audit log.
+    /// OpenIddict's stores use), the account resolver, the key store, the group store (reader, proposal store, management directory and writer; it needs a <c>FacilityCatalog</c> service) and the audit log.
     /// </summary>
     public static IServiceCollection AddAaiProxyData(this IServiceCollection services, DatabaseProvider provider, string connectionString)
     {
@@ -38,6 +38,12 @@ public static class DataServiceCollectionExtensions
         services.AddScoped<GroupStore>();
         services.AddScoped<AaiProxy.Groups.IGroupReader>(provider => provider.GetRequiredService<GroupStore>());
         services.AddScoped<AaiProxy.Groups.IProposalStore>(provider => provider.GetRequiredService<GroupStore>());
+        services.AddScoped<AaiProxy.Groups.IInvitationStore>(provider => provider.GetRequiredService<GroupStore>());
+        services.AddScoped<AaiProxy.Groups.IJoinRequestStore>(provider => provider.GetRequiredService<GroupStore>());
+        services.AddScoped<AaiProxy.Groups.IExpiryReminderStore>(provider => provider.GetRequiredService<GroupStore>());
+        services.AddScoped<AaiProxy.Groups.Management.IGroupDirectory>(provider => provider.GetRequiredService<GroupStore>());
+        services.AddScoped<AaiProxy.Groups.Management.IGroupWriter>(provider => provider.GetRequiredService<GroupStore>());
+        services.AddScoped<AaiProxy.Groups.IInvitationStore>(provider => provider.GetRequiredService<GroupStore>());
         services.AddScoped<IAuditLog>(provider => provider.GetRequiredService<AuditLog>());
         return services;
     }

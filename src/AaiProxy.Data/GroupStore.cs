@@ -2,6 +2,7 @@ using System.Text.Json;
 using AaiProxy.Data.Entities;
 using AaiProxy.Groups;
 using AaiProxy.Groups.Import;
+using AaiProxy.Groups.Management;
 using AaiProxy.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -11,8 +12,8 @@ namespace AaiProxy.Data;
 /// Groups, memberships and proposals over EF Core. Every change is applied in one transaction
 /// together with its audit events (<see cref="GroupAudit"/> decides what they record).
 /// </summary>
-internal sealed class GroupStore(ProxyDbContext db, AuditLog audit, FacilityCatalog facilities, TimeProvider time)
-    : IGroupReader, IProposalStore
+internal sealed partial class GroupStore(ProxyDbContext db, AuditLog audit, FacilityCatalog facilities, TimeProvider time)
+    : IGroupReader, IProposalStore, IGroupDirectory, IGroupWriter, IInvitationStore
 {
     public async Task<PersonGroups> LoadPersonAsync(string accountId, CancellationToken cancellationToken)
     {
@@ -42,71 +43,173 @@ internal sealed class GroupStore(ProxyDbContext db, AuditLog audit, FacilityCata
             .Select(id => new FacilityUserId(id.AccountId, id.FacilityCode, id.UserId))
             .ToListAsync(cancellationToken);
 
+    // Lists of keys go to the database in chunks: providers bound the parameters of one statement.
+    private const int LookupChunk = 500;
+
     /// <summary>
-    /// The named proposals, and the people named by community id and facility user id. E-mail
-    /// addresses are not looked up (accounts keep no verified address yet), so a person named by
-    /// e-mail becomes an invitation request, which <see cref="ApplyAsync"/> refuses until invitations are stored.
+    /// The named proposals, the people named (by community id, facility user id, and by an e-mail
+    /// address their linked identities last asserted) and the invitations already asked for these
+    /// proposals, so that a second run of an import plans nothing.
     /// </summary>
     public async Task<ImportState> LoadImportStateAsync(IReadOnlyList<ImportedProposal> proposals, CancellationToken cancellationToken)
     {
         var ids = proposals.Select(proposal => proposal.Id).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
         var keys = proposals.Where(p => p.Facility is not null && p.Id is not null)
             .Select(p => new ProposalKey(p.Facility!, p.Id!)).ToHashSet();
-        var stored = (await db.Proposals.AsNoTracking().Where(proposal => ids.Contains(proposal.ProposalId)).ToListAsync(cancellationToken))
-            .Select(GroupRows.ToProposal)
-            .Where(proposal => keys.Contains(proposal.Key))
-            .ToDictionary(proposal => proposal.Key);
+        var stored = new Dictionary<ProposalKey, Proposal>();
+        foreach (var chunk in ids.Chunk(LookupChunk))
+            foreach (var proposal in (await db.Proposals.AsNoTracking().Where(proposal => chunk.Contains(proposal.ProposalId)).ToListAsync(cancellationToken))
+                         .Select(GroupRows.ToProposal).Where(proposal => keys.Contains(proposal.Key)))
+                stored[proposal.Key] = proposal;
 
         var team = proposals.SelectMany(proposal => proposal.Team).ToList();
         var communityIds = team.Select(person => person.CommunityId).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
         var facilityUserIds = team.Select(person => person.FacilityUserId).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
-        var accounts = await db.CommunityAccounts.AsNoTracking()
-            .Where(account => communityIds.Contains(account.Id)).Select(account => account.Id).ToListAsync(cancellationToken);
-        var known = await db.FacilityUserIds.AsNoTracking()
-            .Where(id => facilityUserIds.Contains(id.UserId))
-            .Select(id => new FacilityUserId(id.AccountId, id.FacilityCode, id.UserId))
-            .ToListAsync(cancellationToken);
-        return new ImportState(stored, new PersonDirectory(accounts, [], known), new Dictionary<InvitationKey, string?>());
+        var emails = team.Select(person => person.Email?.Trim().ToLowerInvariant()).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        var accounts = new List<string>();
+        foreach (var chunk in communityIds.Chunk(LookupChunk))
+            accounts.AddRange(await db.CommunityAccounts.AsNoTracking().Where(account => chunk.Contains(account.Id)).Select(account => account.Id).ToListAsync(cancellationToken));
+        var known = new List<FacilityUserId>();
+        foreach (var chunk in facilityUserIds.Chunk(LookupChunk))
+            known.AddRange(await db.FacilityUserIds.AsNoTracking()
+                .Where(id => chunk.Contains(id.UserId))
+                .Select(id => new FacilityUserId(id.AccountId, id.FacilityCode, id.UserId))
+                .ToListAsync(cancellationToken));
+        var invitations = new Dictionary<InvitationKey, string?>();
+        foreach (var chunk in ids.Chunk(LookupChunk))
+            foreach (var row in await db.Invitations.AsNoTracking()
+                         .Where(i => i.ProposalId != null && chunk.Contains(i.ProposalId) && i.State != nameof(InvitationState.Revoked))
+                         .ToListAsync(cancellationToken))
+                if (keys.Contains(new ProposalKey(row.FacilityCode!, row.ProposalId!)))
+                    invitations[new InvitationKey(new ProposalKey(row.FacilityCode!, row.ProposalId!), row.Email)] = row.AcceptedBy;
+        return new ImportState(stored, new PersonDirectory(accounts, await AccountsByEmailAsync(emails, cancellationToken), known), invitations);
     }
 
-    public async Task ApplyAsync(ProposalImportPlan plan, string actor, CancellationToken cancellationToken)
-    {
-        if (!plan.IsValid)
-            throw new ArgumentException("A plan with problems is never applied.", nameof(plan));
-        if (plan.Invitations.Count > 0)
-            throw new NotSupportedException("Invitations by e-mail are not stored yet: name every team member by community_id or facility_user_id.");
+    public Task ApplyAsync(ProposalImportPlan plan, string actor, CancellationToken cancellationToken) =>
+        plan.IsValid
+            ? SaveAsync(GroupChanges.Of(plan), actor, cancellationToken)
+            : throw new ArgumentException("A plan with problems is never applied.", nameof(plan));
 
+    public string NewGroupId() => CommunityAccountResolver.NewOpaqueId();
+
+    public async Task SaveAsync(GroupChanges changes, string actor, CancellationToken cancellationToken) =>
+        await SaveAsync(changes, actor, [], guard: null, cancellationToken);
+
+    /// <summary>
+    /// The one write: stages the changes, their audit entries and <paramref name="extraEntries"/>, and
+    /// saves them in one transaction. <paramref name="guard"/> runs first inside the transaction; when it
+    /// returns false nothing is saved (a conditional update another request won).
+    /// </summary>
+    private async Task<bool> SaveAsync(
+        GroupChanges changes, string actor, IEnumerable<GroupAuditEntry> extraEntries, Func<Task<bool>>? guard, CancellationToken cancellationToken)
+    {
         var now = time.GetUtcNow();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var entries = GroupAudit.Describe(plan).ToList();
-        foreach (var proposal in plan.Creates)
-        {
-            var facility = FacilityOf(proposal);
-            var teamGroup = await EnsureGroupAsync(facility.TeamGroupPath(proposal.Id), GroupKind.Proposal, facility.Code, cancellationToken);
-            var row = new ProposalEntity
-            {
-                FacilityCode = proposal.FacilityCode, ProposalId = proposal.Id, Title = proposal.Title,
-                SessionsJson = "", TeamJson = "", TeamGroupId = teamGroup.Id,
-            };
-            GroupRows.Write(row, proposal);
-            db.Proposals.Add(row);
-            entries.AddRange(await PlanTeamAsync(proposal, facility, teamGroup.Id, now, cancellationToken));
-        }
-
-        foreach (var update in plan.Updates)
-        {
-            var proposal = update.After;
-            var row = await db.Proposals.SingleAsync(
-                p => p.FacilityCode == proposal.FacilityCode && p.ProposalId == proposal.Id, cancellationToken);
-            GroupRows.Write(row, proposal);
-            entries.AddRange(await PlanTeamAsync(proposal, FacilityOf(proposal), row.TeamGroupId, now, cancellationToken));
-        }
+        if (guard is not null && !await guard())
+            return false;
+        var entries = GroupAudit.Describe(changes).Concat(extraEntries).ToList();
+        foreach (var change in changes.Groups)
+            await StageAsync(change, cancellationToken);
+        foreach (var change in changes.Memberships)
+            await StageAsync(change, cancellationToken);
+        foreach (var change in changes.Proposals)
+            entries.AddRange(await StageAsync(change, now, cancellationToken));
+        foreach (var change in changes.FacilityUserIds)
+            await StageAsync(change, cancellationToken);
+        foreach (var request in changes.Invitations)
+            await StageAsync(request, actor, now, cancellationToken);
 
         var staged = entries.Select(entry => audit.Stage(ToAuditEvent(entry, actor))).ToList();
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         staged.ForEach(audit.Written);
+        return true;
     }
+
+    private async Task StageAsync(GroupChange change, CancellationToken cancellationToken)
+    {
+        if (change.Before is null)
+        {
+            var group = change.After!;
+            db.Groups.Add(new GroupEntity
+            {
+                Id = group.Id, ParentId = group.ParentId, Path = group.Path.ToString(), Kind = group.Kind.ToString(),
+                FacilityCode = FacilityContaining(group.Path)?.Code, Description = group.Description, Visibility = group.Visibility.ToString(),
+            });
+            return;
+        }
+
+        var row = await db.Groups.SingleAsync(g => g.Id == change.Before.Id, cancellationToken);
+        if (change.After is { } after)
+        {
+            row.Description = after.Description;
+            row.Visibility = after.Visibility.ToString();
+            return;
+        }
+
+        // A deleted group takes its memberships with it; the audit entry keeps what it was.
+        db.Memberships.RemoveRange(await db.Memberships.Where(m => m.GroupId == row.Id).ToListAsync(cancellationToken));
+        db.Groups.Remove(row);
+    }
+
+    private async Task StageAsync(MembershipChange change, CancellationToken cancellationToken)
+    {
+        var after = change.After;
+        var row = await db.Memberships.SingleOrDefaultAsync(m => m.GroupId == after.GroupId && m.AccountId == after.AccountId, cancellationToken);
+        if (row is null)
+        {
+            row = new MembershipEntity { GroupId = after.GroupId, AccountId = after.AccountId, Status = "" };
+            db.Memberships.Add(row);
+        }
+        GroupRows.Write(row, after);
+    }
+
+    /// <summary>Stages a proposal change and its team group's plan; returns the plan's audit entries.</summary>
+    private async Task<IEnumerable<GroupAuditEntry>> StageAsync(ProposalChange change, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (change.Before is null)
+        {
+            var proposal = change.After!;
+            var facility = FacilityOf(proposal);
+            var teamGroup = await EnsureGroupAsync(facility.TeamGroupPath(proposal.Id), GroupKind.Proposal, facility.Code, cancellationToken);
+            var created = new ProposalEntity
+            {
+                FacilityCode = proposal.FacilityCode, ProposalId = proposal.Id, Title = proposal.Title,
+                SessionsJson = "", TeamJson = "", TeamGroupId = teamGroup.Id,
+            };
+            GroupRows.Write(created, proposal);
+            db.Proposals.Add(created);
+            return await PlanTeamAsync(proposal, facility, teamGroup.Id, now, cancellationToken);
+        }
+
+        var key = change.Before.Key;
+        var row = await db.Proposals.SingleAsync(p => p.FacilityCode == key.FacilityCode && p.ProposalId == key.ProposalId, cancellationToken);
+        if (change.After is { } after)
+        {
+            GroupRows.Write(row, after);
+            return await PlanTeamAsync(after, FacilityOf(after), row.TeamGroupId, now, cancellationToken);
+        }
+
+        // A deleted proposal ends its team's memberships; the team group stays for the audit trail and a re-import.
+        db.Proposals.Remove(row);
+        return await PlanTeamAsync(change.Before with { Team = default }, FacilityOf(change.Before), row.TeamGroupId, now, cancellationToken);
+    }
+
+    private async Task StageAsync(FacilityUserIdChange change, CancellationToken cancellationToken)
+    {
+        var row = change.Before is { } before
+            ? await db.FacilityUserIds.SingleAsync(id => id.FacilityCode == before.FacilityCode && id.UserId == before.UserId, cancellationToken)
+            : null;
+        if (row is not null && change.After is { } moved && moved.FacilityCode == row.FacilityCode && moved.UserId == row.UserId)
+            row.AccountId = moved.AccountId;
+        else if (row is not null)
+            db.FacilityUserIds.Remove(row);
+        if (change.After is { } after && row?.AccountId != after.AccountId)
+            db.FacilityUserIds.Add(new FacilityUserIdEntity { FacilityCode = after.FacilityCode, UserId = after.UserId, AccountId = after.AccountId });
+    }
+
+    private Facility? FacilityContaining(GroupPath path) =>
+        path.Segments.Count > 1 && facilities.Find(path.Segments[1]) is { } facility && path.IsWithin(facility.Path) ? facility : null;
 
     private Facility FacilityOf(Proposal proposal) =>
         facilities.Find(proposal.FacilityCode)
@@ -198,5 +301,5 @@ internal static class GroupRows
         row.EmbargoShortened = proposal.Embargo?.Shortened ?? false;
     }
 
-    private static RoleSet Roles(string stored) => stored.Length == 0 ? RoleSet.None : RoleSet.Of(stored.Split(','));
+    internal static RoleSet Roles(string stored) => stored.Length == 0 ? RoleSet.None : RoleSet.Of(stored.Split(','));
 }

@@ -31,6 +31,12 @@ public abstract class ProxyDbContext(DbContextOptions options) : DbContext(optio
 
     public DbSet<FacilityUserIdEntity> FacilityUserIds => Set<FacilityUserIdEntity>();
 
+    public DbSet<InvitationEntity> Invitations => Set<InvitationEntity>();
+
+    public DbSet<JoinRequestEntity> JoinRequests => Set<JoinRequestEntity>();
+
+    public DbSet<ExpiryReminderEntity> ExpiryReminders => Set<ExpiryReminderEntity>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         base.OnModelCreating(modelBuilder);

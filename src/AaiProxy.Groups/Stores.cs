@@ -36,13 +36,32 @@ public interface IProposalStore
     Task ApplyAsync(ProposalImportPlan plan, string actor, CancellationToken cancellationToken);
 }
 
-/// <summary>Invitations by e-mail; the same transaction rule as <see cref="IProposalStore"/>.</summary>
+/// <summary>An invitation an import (or a manager) asked for, stored but not yet mailed: it has no link yet.</summary>
+public sealed record StoredInvitationRequest(string Id, string GroupId, InvitationRequest Request, string InvitedBy, DateTimeOffset CreatedAt);
+
+/// <summary>
+/// Invitations by e-mail; the same transaction rule as <see cref="IProposalStore"/>. An import stores
+/// requests (<see cref="IProposalStore.ApplyAsync"/>); the mailer lists them (<see cref="UnsentAsync"/>),
+/// creates each link's token and issues it (<see cref="IssueAsync"/>), then sends the mail.
+/// </summary>
 public interface IInvitationStore
 {
+    /// <summary>Requests not yet issued, oldest first.</summary>
+    Task<IReadOnlyList<StoredInvitationRequest>> UnsentAsync(int limit, CancellationToken cancellationToken);
+
+    /// <summary>Gives a request its link (only the token's hash) and expiry; false when it was issued meanwhile (another node sent it).</summary>
+    Task<bool> IssueAsync(string invitationId, string tokenHash, DateTimeOffset expiresAt, CancellationToken cancellationToken);
+
     /// <summary>Creates an invitation holding only <paramref name="tokenHash"/> (<see cref="InvitationTokens"/>); audited as <see cref="GroupAuditActions.InvitationRequested"/>.</summary>
     Task CreateAsync(Invitation invitation, string tokenHash, string actor, CancellationToken cancellationToken);
 
     Task<Invitation?> FindByTokenHashAsync(string tokenHash, CancellationToken cancellationToken);
+
+    /// <summary>The group's pending invitations (expired ones included: the page shows them as such), newest first.</summary>
+    Task<IReadOnlyList<Invitation>> ListPendingAsync(string groupId, CancellationToken cancellationToken);
+
+    /// <summary>Revokes a pending invitation of the group (audited); false when there is none.</summary>
+    Task<bool> RevokeAsync(string groupId, string invitationId, string actor, CancellationToken cancellationToken);
 
     /// <summary>
     /// Saves an accepted <see cref="InvitationAcceptance"/> (the invitation, and the proposal — then

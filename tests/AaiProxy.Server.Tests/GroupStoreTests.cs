@@ -67,15 +67,51 @@ public sealed class GroupStoreTests(ProxyFixture fixture) : IClassFixture<ProxyF
     }
 
     [Fact]
-    public async Task Applying_a_plan_that_invites_by_email_is_refused_until_invitations_are_stored()
+    public async Task A_person_named_by_an_unknown_email_becomes_one_stored_invitation_request_that_a_second_import_finds()
     {
-        var plan = await PlanAsync(JsonProposalReader.Read(Encoding.UTF8.GetBytes(
-            """{"proposals":[{"facility":"demo","id":"DEMO-2025-104","title":"Invite","sessions":[],"team":[{"email":"nobody@example.org","roles":["pi"]}]}]}""")));
+        var document = JsonProposalReader.Read(Encoding.UTF8.GetBytes(
+            """{"proposals":[{"facility":"demo","id":"DEMO-2025-104","title":"Invite","sessions":[],"team":[{"email":"Nobody@Example.org","roles":["pi"]}]}]}"""));
 
+        var first = await ImportAsync(document);
+        var again = await PlanAsync(document);
+
+        Assert.Equal(("nobody@example.org", RoleSet.Of("pi")), (Assert.Single(first.Invitations).Email, first.Invitations[0].Roles));
+        Assert.True(again.IsEmpty);
         using var scope = fixture.Factory.Services.CreateScope();
-        await Assert.ThrowsAsync<NotSupportedException>(() =>
-            scope.ServiceProvider.GetRequiredService<IProposalStore>().ApplyAsync(plan, Actor, CancellationToken.None));
-        Assert.Empty(await AuditAsync("none", "proposal:demo/DEMO-2025-104"));
+        var request = Assert.Single(await scope.ServiceProvider.GetRequiredService<IInvitationStore>().UnsentAsync(100, CancellationToken.None),
+            r => r.Request.Proposal == new ProposalKey("demo", "DEMO-2025-104"));
+        Assert.Equal(("nobody@example.org", Actor), (request.Request.Email, request.InvitedBy));
+        Assert.Contains(("invitation.requested", "proposal:demo/DEMO-2025-104"), await AuditAsync("none", "proposal:demo/DEMO-2025-104"));
+    }
+
+    [Fact]
+    public async Task An_issued_invitation_is_found_by_its_token_hash_and_accepted_once_only()
+    {
+        var document = JsonProposalReader.Read(Encoding.UTF8.GetBytes(
+            """{"proposals":[{"facility":"demo","id":"DEMO-2025-105","title":"Accept","sessions":[],"team":[{"email":"invitee@example.org","roles":["co-proposer"]}]}]}"""));
+        await ImportAsync(document);
+        var invitee = await AccountAsync("invitee");
+        using var scope = fixture.Factory.Services.CreateScope();
+        var store = scope.ServiceProvider.GetRequiredService<IInvitationStore>();
+        var request = (await store.UnsentAsync(100, CancellationToken.None)).Single(r => r.Request.Proposal.ProposalId == "DEMO-2025-105");
+        var (_, hash) = InvitationTokens.Create();
+
+        Assert.True(await store.IssueAsync(request.Id, hash, DateTimeOffset.UtcNow.AddDays(14), CancellationToken.None));
+        Assert.False(await store.IssueAsync(request.Id, hash, DateTimeOffset.UtcNow.AddDays(14), CancellationToken.None));
+        var invitation = (await store.FindByTokenHashAsync(hash, CancellationToken.None))!;
+        var proposal = (await LoadStateAsync(document)).Proposals[new ProposalKey("demo", "DEMO-2025-105")];
+        var acceptance = InvitationRules.Accept(invitation, invitee, DateTimeOffset.UtcNow, proposal, null);
+
+        Assert.True(await store.SaveAcceptanceAsync(acceptance, $"account:{invitee}", CancellationToken.None));
+        Assert.False(await store.SaveAcceptanceAsync(acceptance, $"account:{invitee}", CancellationToken.None));
+        Assert.Equal([invitee], (await LoadStateAsync(document)).Proposals[proposal.Key].Team.Select(m => m.AccountId));
+        Assert.True((await PlanAsync(document)).IsEmpty);
+    }
+
+    private async Task<ImportState> LoadStateAsync(ImportDocument document)
+    {
+        using var scope = fixture.Factory.Services.CreateScope();
+        return await scope.ServiceProvider.GetRequiredService<IProposalStore>().LoadImportStateAsync(document.Proposals, CancellationToken.None);
     }
 
     private static ImportDocument Document(string proposalId, params (string Account, string Role)[] team) =>

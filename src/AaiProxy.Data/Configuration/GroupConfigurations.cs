@@ -71,3 +71,26 @@ internal sealed class FacilityUserIdConfiguration : IEntityTypeConfiguration<Fac
         builder.HasOne<CommunityAccountEntity>().WithMany().HasForeignKey(id => id.AccountId).OnDelete(DeleteBehavior.Cascade);
     }
 }
+
+internal sealed class InvitationConfiguration : IEntityTypeConfiguration<InvitationEntity>
+{
+    public void Configure(EntityTypeBuilder<InvitationEntity> builder)
+    {
+        builder.ToTable("Invitations");
+        builder.HasKey(invitation => invitation.Id);
+        builder.Property(invitation => invitation.Id).HasMaxLength(64);
+        builder.Property(invitation => invitation.GroupId).HasMaxLength(64);
+        builder.Property(invitation => invitation.FacilityCode).HasMaxLength(64);
+        builder.Property(invitation => invitation.ProposalId).HasMaxLength(128);
+        builder.Property(invitation => invitation.Email).HasMaxLength(320);
+        builder.Property(invitation => invitation.Roles).HasMaxLength(1024);
+        builder.Property(invitation => invitation.InvitedBy).HasMaxLength(200);
+        builder.Property(invitation => invitation.TokenHash).HasMaxLength(64);
+        builder.Property(invitation => invitation.State).HasMaxLength(16);
+        builder.Property(invitation => invitation.AcceptedBy).HasMaxLength(64);
+        builder.HasIndex(invitation => invitation.TokenHash).IsUnique();
+        // An import asks once per proposal and address: its second run finds them here.
+        builder.HasIndex(invitation => new { invitation.FacilityCode, invitation.ProposalId, invitation.Email });
+        builder.HasOne<GroupEntity>().WithMany().HasForeignKey(invitation => invitation.GroupId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

@@ -73,3 +73,38 @@ public sealed class FacilityUserIdEntity
 
     public required string AccountId { get; set; }
 }
+
+/// <summary>
+/// An invitation by e-mail into a group (for a proposal's team group, into the proposal's team). An
+/// import first stores a request (<see cref="TokenHash"/> and <see cref="ExpiresAt"/> null); the mailer
+/// issues it (creates the link's token, keeps only its hash) when it sends the mail.
+/// </summary>
+public sealed class InvitationEntity
+{
+    public required string Id { get; set; }
+
+    public required string GroupId { get; set; }
+
+    public string? FacilityCode { get; set; }
+
+    public string? ProposalId { get; set; }
+
+    /// <summary>Lower-cased.</summary>
+    public required string Email { get; set; }
+
+    /// <summary>Roles besides <c>member</c>, comma-separated and sorted (<c>RoleSet</c>).</summary>
+    public string Roles { get; set; } = "";
+
+    public required string InvitedBy { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>SHA-256 of the link's token, base64url (<c>InvitationTokens.Hash</c>); null until issued.</summary>
+    public string? TokenHash { get; set; }
+
+    public DateTimeOffset? ExpiresAt { get; set; }
+
+    public required string State { get; set; }
+
+    public string? AcceptedBy { get; set; }
+}

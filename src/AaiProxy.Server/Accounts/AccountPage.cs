@@ -89,7 +89,7 @@ internal static class AccountPage
         html.Append("</table><h3>Link another identity</h3>")
             .Append("<p>Sign in once with another identity provider (another university, ORCID, a community AAI) to reach this account through it too.</p>")
             .Append($"""<form method="post" action="{LinkPath}">{antiforgeryField}<ul>""");
-        foreach (var choice in all.OrderBy(choice => choice.DisplayName, StringComparer.OrdinalIgnoreCase).Take(LoginPage.ListedAtOnce))
+        foreach (var choice in all.OrderBy(choice => choice.DisplayName, StringComparer.OrdinalIgnoreCase).Take(AaiProxy.Server.Upstream.Discovery.DiscoveryEndpoints.MaxResults))
         {
             html.Append("<li><button type=\"submit\" name=\"provider\" value=\"").Append(HtmlPage.Encode(choice.Provider))
                 .Append("\" data-link-provider=\"").Append(HtmlPage.Encode(choice.Provider)).Append("\">").Append(HtmlPage.Encode(choice.DisplayName))

@@ -12,6 +12,28 @@ public sealed class GroupsOptions
 
     /// <summary>How the proxy writes its AARC-G069 entitlements. The namespace must be one of <c>AaiProxy:Claims:EntitlementNamespaces</c>.</summary>
     public EntitlementOptions Entitlements { get; set; } = new();
+
+    /// <summary>How long an e-mailed invitation's link stays valid.</summary>
+    public TimeSpan InvitationLifetime { get; set; } = TimeSpan.FromDays(14);
+
+    /// <summary>Members and managers are mailed this many days before a membership ends (once per end date); 0: no reminders.</summary>
+    public int ExpiryReminderDays { get; set; } = 14;
+
+    /// <summary>How often the reminder service looks for memberships that are due.</summary>
+    public TimeSpan ExpiryReminderInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Community ids (account ids, the <c>sub</c>) of the platform admins: they may manage every group, proposal and facility.</summary>
+    public List<string> PlatformAdmins { get; set; } = [];
+}
+
+/// <summary>The group management API (<c>AaiProxy:Api</c>).</summary>
+public sealed class ApiOptions
+{
+    /// <summary>
+    /// The API's resource indicator (RFC 8707), an absolute URI: the <c>aud</c> its access tokens must
+    /// carry. Clients that call the API list it in their <c>Resources</c>. Production: <c>{Issuer}/api</c>.
+    /// </summary>
+    public string Resource { get; set; } = "urn:aaiproxy:api";
 }
 
 /// <summary>A facility (<c>AaiProxy:Facilities[]</c>): its group is <c>/{Groups:Community}/{Code}</c>.</summary>
@@ -81,7 +103,14 @@ internal static partial class GroupOptionsValidation
 
     public static IEnumerable<string> Validate(ProxyOptions options)
     {
-        var usesGroups = options.Facilities.Count > 0 || options.Clients.Any(client => client.Groups is not null);
+        if (options.Groups.InvitationLifetime < TimeSpan.FromHours(1) || options.Groups.InvitationLifetime > TimeSpan.FromDays(90))
+            yield return "AaiProxy:Groups:InvitationLifetime must be between 01:00:00 and 90.00:00:00 (an invitation link's validity).";
+        if (options.Groups.ExpiryReminderDays is < 0 or > 365)
+            yield return "AaiProxy:Groups:ExpiryReminderDays must be between 0 (no reminders) and 365.";
+        if (options.Groups.ExpiryReminderInterval < TimeSpan.FromMinutes(1))
+            yield return "AaiProxy:Groups:ExpiryReminderInterval must be at least 00:01:00.";
+
+        var usesGroups = options.Facilities.Count > 0 || options.Clients.Any(client => client.Groups is not null || client.UserOfficeFor.Count > 0);
         if (!usesGroups)
             yield break;
 
@@ -112,6 +141,8 @@ internal static partial class GroupOptionsValidation
         var codes = options.Facilities.Select(facility => facility.Code).ToHashSet(StringComparer.Ordinal);
         for (var index = 0; index < options.Clients.Count; index++)
         {
+            foreach (var code in options.Clients[index].UserOfficeFor.Where(code => !codes.Contains(code)))
+                yield return $"AaiProxy:Clients:{index}:UserOfficeFor has '{code}', which is no configured facility (AaiProxy:Facilities[].Code).";
             if (options.Clients[index].Groups is not { } groups)
                 continue;
             var path = $"AaiProxy:Clients:{index}:Groups";

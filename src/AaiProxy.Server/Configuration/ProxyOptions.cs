@@ -37,6 +37,8 @@ public sealed class ProxyOptions
 
     public MailOptions Mail { get; set; } = new();
 
+    public AdminOptions Admin { get; set; } = new();
+
     public BrandingOptions Branding { get; set; } = new();
 
     public TelemetryOptions Telemetry { get; set; } = new();
@@ -44,6 +46,9 @@ public sealed class ProxyOptions
     public KeysOptions Keys { get; set; } = new();
 
     public List<FacilityOptions> Facilities { get; set; } = [];
+
+    /// <summary>The group management API (<c>/api/v1</c>, <c>/scim/v2</c>).</summary>
+    public ApiOptions Api { get; set; } = new();
 
     /// <summary>The data directory as an absolute path.</summary>
     public string DataDirectoryFullPath => Path.GetFullPath(DataDirectory);
@@ -266,6 +271,9 @@ public sealed class ClientOptions
 
     /// <summary>What the client may see of a person's groups; unset: no group claims at all.</summary>
     public ClientGroupsOptions? Groups { get; set; }
+
+    /// <summary>Facility codes whose user office this client is: with a client-credentials token it may manage everything of those facilities through the API.</summary>
+    public List<string> UserOfficeFor { get; set; } = [];
 
     public override string ToString() => ClientId; // never the secret
 }

@@ -148,9 +148,9 @@ internal sealed class ProxyOptionsValidator(IHostEnvironment environment) : IVal
             }
         }
 
-        foreach (var scope in client.AllowedScopes.Where(scope => !ClaimTable.Scopes.Contains(scope)))
+        foreach (var scope in client.AllowedScopes.Where(scope => !ClaimTable.Scopes.Contains(scope) && !AaiProxy.Groups.Management.ApiScopes.All.Contains(scope)))
         {
-            yield return $"{label}: scope '{scope}' is unknown; known scopes: {string.Join(' ', ClaimTable.Scopes)}.";
+            yield return $"{label}: scope '{scope}' is unknown; known scopes: {string.Join(' ', ClaimTable.Scopes.Concat(AaiProxy.Groups.Management.ApiScopes.All))}.";
         }
 
         // RFC 8707 §2: a resource indicator is an absolute URI without a fragment.

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using AaiProxy.Server.Groups.Invitations;
 using AaiProxy.Server.Oidc;
 using AaiProxy.Server.Web;
 using Microsoft.AspNetCore.DataProtection;
@@ -32,7 +33,7 @@ internal static class DemoPortalEndpoints
     {
         var portal = endpoints.MapGroup(BasePath);
         portal.MapGet("/", () => HtmlPage.Render("Demo data portal",
-            $"""<p>A demo relying party of this proxy.</p><p><a href="{BasePath}/login" data-testid="sign-in">Sign in</a></p>"""));
+            $"""<p>A demo relying party of this proxy.</p><p><a href="{BasePath}/login" data-testid="sign-in">Sign in</a> · <a href="{GroupLinks.AdminBasePath}" data-testid="my-groups">My groups</a></p>"""));
         portal.MapGet("/login", StartLogin);
         portal.MapGet("/callback", CompleteLoginAsync);
         return endpoints;
@@ -126,7 +127,7 @@ internal static class DemoPortalEndpoints
             <h2>ID token claims</h2>{HtmlPage.ClaimsTable("id_token", JwtClaims(idToken))}
             <h2>Access token claims</h2>{HtmlPage.ClaimsTable("access_token", JwtClaims(accessToken))}
             <h2>Userinfo response</h2>{HtmlPage.ClaimsTable("userinfo", UserInfoClaims(userInfo))}
-            <p><a href="{HtmlPage.Encode(logout)}" data-testid="sign-out">Sign out</a></p>
+            <p><a href="{HtmlPage.Encode(logout)}" data-testid="sign-out">Sign out</a> · <a href="{GroupLinks.AdminBasePath}" data-testid="my-groups">My groups</a></p>
             """);
     }
 

@@ -36,16 +36,18 @@ internal sealed class DemoProposalSeeder(IProposalStore store, GroupReleasePolic
             await store.ApplyAsync(plan, Actor, cancellationToken);
     }
 
-    // Each proposal's team: the stored members, and the account that signed in with its configured roles.
+    // Each proposal's team: the stored members, and the account that signed in with its configured roles
+    // (a signed-in person the configuration does not name keeps the place they have, e.g. by an invitation).
     private static ImportDocument Document(IReadOnlyList<DemoProposal> proposals, (string AccountId, string Username)? signedIn, ImportState? stored) =>
         new([.. proposals.Select((proposal, index) =>
         {
             var location = new ImportLocation(null, $"/AaiProxy/Demo/Proposals/{index}");
+            var named = signedIn is var (_, username) ? proposal.Team.FirstOrDefault(member => member.User == username) : null;
             var team = stored?.Proposals.GetValueOrDefault(new ProposalKey(proposal.Facility, proposal.Id))?.Team
-                .Where(member => member.AccountId != signedIn?.AccountId)
+                .Where(member => named is null || member.AccountId != signedIn?.AccountId)
                 .Select(member => (member.AccountId, Roles: (IReadOnlyList<string>)member.Roles.Roles)).ToList() ?? [];
-            if (signedIn is var (accountId, username) && proposal.Team.FirstOrDefault(member => member.User == username) is { } named)
-                team.Add((accountId, named.Roles));
+            if (named is not null)
+                team.Add((signedIn!.Value.AccountId, named.Roles));
             return new ImportedProposal(proposal.Facility, proposal.Id, proposal.Title, EmbargoEnd: null,
                 [.. proposal.Sessions.Select((session, i) => new ImportedSession(session.Instrument, session.Start, session.End, location.Item("sessions", i)))],
                 [.. team.Select((member, i) => new ImportedPerson(null, member.AccountId, null, member.Roles, location.Item("team", i)))],

@@ -2,7 +2,10 @@ using AaiProxy.Server.Configuration;
 using AaiProxy.Server.Accounts;
 using AaiProxy.Server.Demo;
 using AaiProxy.Server.Groups;
+using AaiProxy.Server.Admin;
 using AaiProxy.Server.Mail;
+using AaiProxy.Server.Groups.Api;
+using AaiProxy.Server.Groups.Scim;
 using AaiProxy.Server.Demo.IdentityProvider;
 using AaiProxy.Server.Oidc;
 using AaiProxy.Server.Operations;
@@ -68,6 +71,8 @@ internal static class ProxyHostExtensions
         services.AddProxyOpenIdConnectProviders(configuration);
         services.AddProxyOpenIdProvider();
         services.AddProxyGroups();
+        services.AddProxyGroupAdmin();
+        services.AddProxyGroupApi();
         services.AddProxyWeb();
         services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<ProxyOptions>>((forwarded, options) =>
         {
@@ -110,7 +115,10 @@ internal static class ProxyHostExtensions
         app.MapBrandingAssets();
         app.MapErrorPage();
         app.MapConnectEndpoints();
+        app.MapProxyGroupApi();
+        app.MapProxyScim();
         app.MapLoginPage();
+        app.MapProxyGroupAdmin();
         app.MapAccounts();
         app.MapSamlEndpoints();
 

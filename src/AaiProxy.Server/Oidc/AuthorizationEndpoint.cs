@@ -22,7 +22,7 @@ internal static class AuthorizationEndpoint
     private static readonly string[] ProviderHints = ["aarc_idp_hint", "idp_hint"];
 
     public static async Task<IResult> HandleAsync(HttpContext httpContext, ICommunityAccountResolver accounts, CommunityPrincipalFactory principals,
-        UpstreamChoices choices, UpstreamErrorRelay relay, LoginRequests loginRequests, IOptions<ProxyOptions> proxy, TimeProvider time,
+        UpstreamLoginStart loginStart, UpstreamErrorRelay relay, IOptions<ProxyOptions> proxy, TimeProvider time,
         ILogger<AuthorizationLog> logger)
     {
         var request = httpContext.GetOpenIddictServerRequest()
@@ -59,7 +59,7 @@ internal static class AuthorizationEndpoint
                 return Forbid(Errors.LoginRequired, "The user is not signed in with the authentication this request needs.");
             }
 
-            return await StartUpstreamLoginAsync(httpContext, request, requirement, fresh, choices, loginRequests);
+            return await StartUpstreamLoginAsync(httpContext, request, requirement, fresh, loginStart);
         }
 
         var principal = await principals.CreateAsync(identity, request.ClientId!, request.GetScopes(), httpContext.RequestAborted);
@@ -71,7 +71,7 @@ internal static class AuthorizationEndpoint
     // The login comes back to this same request (minus prompt, or prompt=login would never end), with the
     // requirement decided above. A hint or a single upstream choice starts it at once; otherwise the person chooses.
     private static async Task<IResult> StartUpstreamLoginAsync(HttpContext httpContext, OpenIddictRequest request,
-        AuthenticationRequirement requirement, bool force, UpstreamChoices choices, LoginRequests loginRequests)
+        AuthenticationRequirement requirement, bool force, UpstreamLoginStart loginStart)
     {
         var parameters = httpContext.Request.HasFormContentType ? httpContext.Request.Form.ToList() : httpContext.Request.Query.ToList();
         parameters.RemoveAll(parameter => parameter.Key is Parameters.Prompt or UpstreamErrorRelay.Parameter);
@@ -83,16 +83,9 @@ internal static class AuthorizationEndpoint
         }
 
         var requested = new RequestedAuthentication(returnUrl, Provider: null, requirement.ContextClasses, force);
-
-        var hinted = await choices.FindAsync(ProviderHints.Select(hint => (string?)request.GetParameter(hint)).FirstOrDefault(h => h is not null),
-            httpContext.RequestAborted);
-        var all = hinted is null ? await choices.ListAsync(httpContext.RequestAborted) : [hinted];
-        return all switch
-        {
-            [] => Forbid(Errors.TemporarilyUnavailable, "No upstream identity provider is configured."),
-            [var only] => Results.Challenge((requested with { Provider = only.Provider }).ToProperties(), [only.Scheme]),
-            _ => Results.Redirect(LoginPage.Url(loginRequests, requested)),
-        };
+        var hint = ProviderHints.Select(name => (string?)request.GetParameter(name)).FirstOrDefault(h => h is not null);
+        return await loginStart.StartAsync(requested, hint, httpContext.RequestAborted)
+               ?? Forbid(Errors.TemporarilyUnavailable, "No upstream identity provider is configured.");
     }
 
     private static bool MaxAgeExceeded(OpenIddictRequest request, ProxySession? session, TimeProvider time) =>

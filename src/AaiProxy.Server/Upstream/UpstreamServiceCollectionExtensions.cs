@@ -11,6 +11,7 @@ internal static class UpstreamServiceCollectionExtensions
         services.AddSingleton<UpstreamChoices>();
         services.AddSingleton<UpstreamErrorRelay>();
         services.AddSingleton<LoginRequests>();
+        services.AddSingleton<UpstreamLoginStart>();
         services.AddScoped<UpstreamSignIn>();
         services.TryAddSingleton<IPreRegisteredIdentities, NoPreRegisteredIdentities>();
         services.AddScoped<UpstreamLogout>();

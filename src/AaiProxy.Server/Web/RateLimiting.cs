@@ -16,6 +16,7 @@ public static class RateLimitedEndpoints
     public const string Login = "login";
     public const string Discovery = "discovery";
     public const string AssertionConsumerService = "acs";
+    public const string Api = "api";
 }
 
 /// <summary>Route metadata naming the rate-limited endpoint a request was routed to.</summary>
