@@ -64,11 +64,11 @@ proxy_runs() {
   local provider="$1" connection="$2" port
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   rm -rf "$work/data"; mkdir -p "$work/data"
-  ASPNETCORE_ENVIRONMENT=Development AaiProxy__DataDirectory="$work/data" AaiProxy__Database__Provider="$provider" \
+  ASPNETCORE_ENVIRONMENT=Development AaiProxy__Demo__Enabled=true AaiProxy__AllowInsecureHttp=true AaiProxy__DataDirectory="$work/data" AaiProxy__Database__Provider="$provider" \
     ConnectionStrings__AaiProxy="$connection" AaiProxy__RateLimiting__PermitLimit=100000 \
     dotnet "$server" --urls "http://127.0.0.1:$port" >"$work/proxy-$provider.log" 2>&1 &
   proxy_pid=$!
-  for _ in $(seq 1 120); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.5; done
+  for _ in $(seq 1 600); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.5; done
   if [[ "$provider" == Sqlite ]]; then
     awk '{printf "INSERT INTO CommunityAccounts (Id, CreatedAt, Status, PreferredUsername) VALUES (\x27%s\x27, 0, \x27Active\x27, \x27%s\x27);\n", $1, substr($1,1,32)}' "$work/accounts.txt" \
       | { echo "BEGIN;"; cat; echo "COMMIT;"; } | sqlite3 "$work/data/aaiproxy.db"

@@ -179,7 +179,8 @@ internal sealed partial class GroupStore(ProxyDbContext db, AuditLog audit, Faci
             };
             GroupRows.Write(created, proposal);
             db.Proposals.Add(created);
-            return await PlanTeamAsync(proposal, facility, teamGroup.Id, now, cancellationToken);
+            return await PlanTeamAsync(proposal, facility, teamGroup.Id, now, cancellationToken,
+                newGroup: db.Entry(teamGroup).State == EntityState.Added);
         }
 
         var key = change.Before.Key;
@@ -216,10 +217,11 @@ internal sealed partial class GroupStore(ProxyDbContext db, AuditLog audit, Faci
         ?? throw new InvalidOperationException($"Facility '{proposal.FacilityCode}' is not configured (AaiProxy:Facilities).");
 
     /// <summary>Plans the team group against its stored memberships and stages the changes; returns their audit entries.</summary>
+    /// <param name="newGroup">The team group was created in this transaction: it has no memberships to read.</param>
     private async Task<IEnumerable<GroupAuditEntry>> PlanTeamAsync(
-        Proposal proposal, Facility facility, string teamGroupId, DateTimeOffset now, CancellationToken cancellationToken)
+        Proposal proposal, Facility facility, string teamGroupId, DateTimeOffset now, CancellationToken cancellationToken, bool newGroup = false)
     {
-        var rows = await db.Memberships.Where(membership => membership.GroupId == teamGroupId).ToListAsync(cancellationToken);
+        var rows = newGroup ? [] : await db.Memberships.Where(membership => membership.GroupId == teamGroupId).ToListAsync(cancellationToken);
         var plan = ProposalTeamPlanner.Plan(proposal, facility, teamGroupId, rows.Select(GroupRows.ToMembership), now);
         foreach (var added in plan.Adds)
         {

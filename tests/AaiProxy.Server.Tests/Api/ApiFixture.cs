@@ -44,6 +44,8 @@ public sealed class ApiFixture : GroupAdministrationFixture
     public HttpClient Api(string accessToken)
     {
         var client = Factory.CreateClient();
+        // The bulk import of 1,000 proposals outlasts HttpClient's 100 s default on a loaded machine; nothing here measures time.
+        client.Timeout = TimeSpan.FromMinutes(15);
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
         return client;
     }

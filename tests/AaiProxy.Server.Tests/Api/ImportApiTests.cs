@@ -95,7 +95,7 @@ public sealed class ImportApiTests(ApiFixture fixture) : IClassFixture<ApiFixtur
         var db = scope.ServiceProvider.GetRequiredService<ProxyDbContext>();
         var ids = Enumerable.Range(0, count).Select(i => $"{prefix}-{i:00000}-{Guid.NewGuid():N}"[..40]).ToList();
         db.CommunityAccounts.AddRange(ids.Select(id => new CommunityAccountEntity
-            { Id = id, PreferredUsername = id, CreatedAt = DateTimeOffset.UtcNow, Status = AccountStatus.Active }));
+            { Id = id, PreferredUsername = id[..32], CreatedAt = DateTimeOffset.UtcNow, Status = AccountStatus.Active }));
         await db.SaveChangesAsync();
         return ids;
     }

@@ -23,8 +23,6 @@ public sealed record ManagementActor(string AuditName, string? AccountId, IReadO
 internal sealed class ManagementRights(
     ManagementActor actor, PersonGroups? person, bool isPlatformAdmin, FacilityCatalog facilities, DateTimeOffset now)
 {
-    public ManagementActor Actor => actor;
-
     public DateTimeOffset Now => now;
 
     public bool IsPlatformAdmin => isPlatformAdmin;
