@@ -12,8 +12,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace AaiProxy.Data.Migrations.PostgreSql
 {
     [DbContext(typeof(PostgresProxyDbContext))]
-    [Migration("20261201052335_Invitations")]
-    partial class Invitations
+    [Migration("20261201062453_AccountsInvitationsJoinRequests")]
+    partial class AccountsInvitationsJoinRequests
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -24,6 +24,42 @@ namespace AaiProxy.Data.Migrations.PostgreSql
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
+
+            modelBuilder.Entity("AaiProxy.Data.Entities.AccountEmailEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset>("AddedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Address")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)");
+
+                    b.Property<DateTimeOffset?>("VerifiedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("VerifiedBy")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId", "Address")
+                        .IsUnique();
+
+                    b.ToTable("AccountEmails", (string)null);
+                });
 
             modelBuilder.Entity("AaiProxy.Data.Entities.AuditEventEntity", b =>
                 {
@@ -64,6 +100,35 @@ namespace AaiProxy.Data.Migrations.PostgreSql
                     b.ToTable("AuditEvents", (string)null);
                 });
 
+            modelBuilder.Entity("AaiProxy.Data.Entities.AupAcceptanceEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("AcceptedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Version")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId", "Version")
+                        .IsUnique();
+
+                    b.ToTable("AupAcceptances", (string)null);
+                });
+
             modelBuilder.Entity("AaiProxy.Data.Entities.CommunityAccountEntity", b =>
                 {
                     b.Property<string>("Id")
@@ -73,10 +138,21 @@ namespace AaiProxy.Data.Migrations.PostgreSql
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("DisplayName")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("Orcid")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<string>("PreferredUsername")
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
+
+                    b.Property<DateTimeOffset?>("SessionsValidAfter")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -89,6 +165,27 @@ namespace AaiProxy.Data.Migrations.PostgreSql
                         .IsUnique();
 
                     b.ToTable("CommunityAccounts", (string)null);
+                });
+
+            modelBuilder.Entity("AaiProxy.Data.Entities.ExpiryReminderEntity", b =>
+                {
+                    b.Property<string>("GroupId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("AccountId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset>("MembershipEnd")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("SentAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("GroupId", "AccountId", "MembershipEnd");
+
+                    b.ToTable("ExpiryReminders", (string)null);
                 });
 
             modelBuilder.Entity("AaiProxy.Data.Entities.FacilityUserIdEntity", b =>
@@ -220,6 +317,51 @@ namespace AaiProxy.Data.Migrations.PostgreSql
                     b.HasIndex("FacilityCode", "ProposalId", "Email");
 
                     b.ToTable("Invitations", (string)null);
+                });
+
+            modelBuilder.Entity("AaiProxy.Data.Entities.JoinRequestEntity", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset?>("DecidedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DecidedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("GroupId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<DateTimeOffset>("RequestedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId");
+
+                    b.HasIndex("GroupId", "State");
+
+                    b.ToTable("JoinRequests", (string)null);
                 });
 
             modelBuilder.Entity("AaiProxy.Data.Entities.MembershipEntity", b =>
@@ -372,6 +514,9 @@ namespace AaiProxy.Data.Migrations.PostgreSql
                     b.Property<string>("LastContextClass")
                         .HasMaxLength(512)
                         .HasColumnType("character varying(512)");
+
+                    b.Property<DateTimeOffset>("LastSeenAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Protocol")
                         .IsRequired()
@@ -606,6 +751,33 @@ namespace AaiProxy.Data.Migrations.PostgreSql
                     b.ToTable("OpenIddictTokens", (string)null);
                 });
 
+            modelBuilder.Entity("AaiProxy.Data.Entities.AccountEmailEntity", b =>
+                {
+                    b.HasOne("AaiProxy.Data.Entities.CommunityAccountEntity", null)
+                        .WithMany("Emails")
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("AaiProxy.Data.Entities.AupAcceptanceEntity", b =>
+                {
+                    b.HasOne("AaiProxy.Data.Entities.CommunityAccountEntity", null)
+                        .WithMany("AupAcceptances")
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("AaiProxy.Data.Entities.ExpiryReminderEntity", b =>
+                {
+                    b.HasOne("AaiProxy.Data.Entities.MembershipEntity", null)
+                        .WithMany()
+                        .HasForeignKey("GroupId", "AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("AaiProxy.Data.Entities.FacilityUserIdEntity", b =>
                 {
                     b.HasOne("AaiProxy.Data.Entities.CommunityAccountEntity", null)
@@ -629,6 +801,21 @@ namespace AaiProxy.Data.Migrations.PostgreSql
                         .WithMany()
                         .HasForeignKey("GroupId")
                         .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("AaiProxy.Data.Entities.JoinRequestEntity", b =>
+                {
+                    b.HasOne("AaiProxy.Data.Entities.CommunityAccountEntity", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("AaiProxy.Data.Entities.GroupEntity", null)
+                        .WithMany()
+                        .HasForeignKey("GroupId")
+                        .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 
@@ -695,6 +882,10 @@ namespace AaiProxy.Data.Migrations.PostgreSql
 
             modelBuilder.Entity("AaiProxy.Data.Entities.CommunityAccountEntity", b =>
                 {
+                    b.Navigation("AupAcceptances");
+
+                    b.Navigation("Emails");
+
                     b.Navigation("Links");
                 });
 

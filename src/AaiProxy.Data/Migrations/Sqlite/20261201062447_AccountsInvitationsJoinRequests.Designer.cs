@@ -11,14 +11,48 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace AaiProxy.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteProxyDbContext))]
-    [Migration("20261201051917_Invitations")]
-    partial class Invitations
+    [Migration("20261201062447_AccountsInvitationsJoinRequests")]
+    partial class AccountsInvitationsJoinRequests
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
+
+            modelBuilder.Entity("AaiProxy.Data.Entities.AccountEmailEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("AddedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Address")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("VerifiedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("VerifiedBy")
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId", "Address")
+                        .IsUnique();
+
+                    b.ToTable("AccountEmails", (string)null);
+                });
 
             modelBuilder.Entity("AaiProxy.Data.Entities.AuditEventEntity", b =>
                 {
@@ -57,6 +91,33 @@ namespace AaiProxy.Data.Migrations.Sqlite
                     b.ToTable("AuditEvents", (string)null);
                 });
 
+            modelBuilder.Entity("AaiProxy.Data.Entities.AupAcceptanceEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AcceptedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Version")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId", "Version")
+                        .IsUnique();
+
+                    b.ToTable("AupAcceptances", (string)null);
+                });
+
             modelBuilder.Entity("AaiProxy.Data.Entities.CommunityAccountEntity", b =>
                 {
                     b.Property<string>("Id")
@@ -66,10 +127,21 @@ namespace AaiProxy.Data.Migrations.Sqlite
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("DisplayName")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Orcid")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("PreferredUsername")
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("SessionsValidAfter")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -82,6 +154,27 @@ namespace AaiProxy.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("CommunityAccounts", (string)null);
+                });
+
+            modelBuilder.Entity("AaiProxy.Data.Entities.ExpiryReminderEntity", b =>
+                {
+                    b.Property<string>("GroupId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AccountId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("MembershipEnd")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("SentAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("GroupId", "AccountId", "MembershipEnd");
+
+                    b.ToTable("ExpiryReminders", (string)null);
                 });
 
             modelBuilder.Entity("AaiProxy.Data.Entities.FacilityUserIdEntity", b =>
@@ -213,6 +306,51 @@ namespace AaiProxy.Data.Migrations.Sqlite
                     b.HasIndex("FacilityCode", "ProposalId", "Email");
 
                     b.ToTable("Invitations", (string)null);
+                });
+
+            modelBuilder.Entity("AaiProxy.Data.Entities.JoinRequestEntity", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("DecidedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("DecidedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("GroupId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RequestedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId");
+
+                    b.HasIndex("GroupId", "State");
+
+                    b.ToTable("JoinRequests", (string)null);
                 });
 
             modelBuilder.Entity("AaiProxy.Data.Entities.MembershipEntity", b =>
@@ -363,6 +501,9 @@ namespace AaiProxy.Data.Migrations.Sqlite
                     b.Property<string>("LastContextClass")
                         .HasMaxLength(512)
                         .HasColumnType("TEXT");
+
+                    b.Property<long>("LastSeenAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Protocol")
                         .IsRequired()
@@ -597,6 +738,33 @@ namespace AaiProxy.Data.Migrations.Sqlite
                     b.ToTable("OpenIddictTokens", (string)null);
                 });
 
+            modelBuilder.Entity("AaiProxy.Data.Entities.AccountEmailEntity", b =>
+                {
+                    b.HasOne("AaiProxy.Data.Entities.CommunityAccountEntity", null)
+                        .WithMany("Emails")
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("AaiProxy.Data.Entities.AupAcceptanceEntity", b =>
+                {
+                    b.HasOne("AaiProxy.Data.Entities.CommunityAccountEntity", null)
+                        .WithMany("AupAcceptances")
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("AaiProxy.Data.Entities.ExpiryReminderEntity", b =>
+                {
+                    b.HasOne("AaiProxy.Data.Entities.MembershipEntity", null)
+                        .WithMany()
+                        .HasForeignKey("GroupId", "AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("AaiProxy.Data.Entities.FacilityUserIdEntity", b =>
                 {
                     b.HasOne("AaiProxy.Data.Entities.CommunityAccountEntity", null)
@@ -620,6 +788,21 @@ namespace AaiProxy.Data.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("GroupId")
                         .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("AaiProxy.Data.Entities.JoinRequestEntity", b =>
+                {
+                    b.HasOne("AaiProxy.Data.Entities.CommunityAccountEntity", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("AaiProxy.Data.Entities.GroupEntity", null)
+                        .WithMany()
+                        .HasForeignKey("GroupId")
+                        .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 
@@ -686,6 +869,10 @@ namespace AaiProxy.Data.Migrations.Sqlite
 
             modelBuilder.Entity("AaiProxy.Data.Entities.CommunityAccountEntity", b =>
                 {
+                    b.Navigation("AupAcceptances");
+
+                    b.Navigation("Emails");
+
                     b.Navigation("Links");
                 });
 
