@@ -246,3 +246,56 @@ public sealed class GroupClaimsBudgetTests(TinyBudgetClientFixture fixture) : IC
                                                             && line.Contains("keeps 0 group(s), 1 left out"));
     }
 }
+
+/// <summary>Two facilities; the demo portal may see the demo facility only.</summary>
+public sealed class OneFacilityClientFixture : ProxyFixture
+{
+    protected override IReadOnlyDictionary<string, string> Overrides => new Dictionary<string, string>
+    {
+        ["AaiProxy:Facilities:1:Code"] = "other",
+        ["AaiProxy:Facilities:1:Name"] = "Other Neutron Source",
+        ["AaiProxy:Facilities:1:ProposalIdPattern"] = @"^\d{8}$",
+        ["AaiProxy:Clients:0:Groups:Facilities:0"] = "demo",
+    };
+}
+
+public sealed class GroupClaimsManyGroupsTests(OneFacilityClientFixture fixture) : IClassFixture<OneFacilityClientFixture>
+{
+    private readonly OidcTestClient _oidc = new(fixture.Factory);
+
+    // Issue 15, must show 4, end to end: 500 proposal teams in the database, tokens from the real endpoints.
+    [Fact]
+    public async Task A_person_in_500_groups_gets_only_the_clients_facility_in_tokens_under_8_kb()
+    {
+        var first = await _oidc.CodeFlowAsync("alice", GroupClaimsTests.GroupScopes);
+        var alice = ClaimTableTests.Payload(first.GetProperty("id_token").GetString()!).GetProperty("sub").GetString()!;
+        await using (var scope = fixture.Factory.Services.CreateAsyncScope())
+        {
+            var admin = scope.ServiceProvider.GetRequiredService<AaiProxy.Server.Groups.Management.GroupAdministration>();
+            var now = DateTimeOffset.UtcNow;
+            foreach (var (facility, id) in new (string, Func<int, string>)[] { ("demo", i => $"DEMO-2030-{i:D3}"), ("other", i => $"{20300000 + i}") })
+            {
+                var location = new AaiProxy.Groups.Import.ImportLocation(null, "/test");
+                var document = new AaiProxy.Groups.Import.ImportDocument([.. Enumerable.Range(0, 250).Select(i => new AaiProxy.Groups.Import.ImportedProposal(
+                    facility, id(i), $"Beamtime {i}", EmbargoEnd: null,
+                    [new AaiProxy.Groups.Import.ImportedSession("BL01", now.AddDays(-10 - i).ToString("O"), now.AddDays(-9 - i).ToString("O"), location)],
+                    [new AaiProxy.Groups.Import.ImportedPerson(null, alice, null, ["pi"], location)], location))], []);
+                var outcome = await admin.ImportAsync(AaiProxy.Server.Groups.Management.ManagementActor.UserOffice("test", [facility]), facility, document, CancellationToken.None);
+                Assert.IsType<AaiProxy.Server.Groups.Management.Outcome<AaiProxy.Server.Groups.Management.ImportSummary>.Ok>(outcome);
+            }
+        }
+
+        var tokens = await _oidc.CodeFlowAsync("alice", GroupClaimsTests.GroupScopes);
+
+        foreach (var name in new[] { "id_token", "access_token" })
+        {
+            var jwt = tokens.GetProperty(name).GetString()!;
+            Assert.True(jwt.Length < 8 * 1024, $"{name} has {jwt.Length} bytes");
+            var payload = ClaimTableTests.Payload(jwt);
+            var entitlements = ClaimTableTests.Strings(payload.GetProperty("eduperson_entitlement"));
+            Assert.Contains(entitlements, value => value!.StartsWith(GroupClaimsTests.EntitlementPrefix + "DEMO-2030-", StringComparison.Ordinal));
+            Assert.DoesNotContain(entitlements, value => value!.Contains(":pan:other", StringComparison.Ordinal));
+            Assert.All(payload.GetProperty("proposals").EnumerateArray(), proposal => Assert.Equal("demo", proposal.GetProperty("facility").GetString()));
+        }
+    }
+}

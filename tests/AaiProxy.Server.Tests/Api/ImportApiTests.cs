@@ -53,6 +53,41 @@ public sealed class ImportApiTests(ApiFixture fixture) : IClassFixture<ApiFixtur
     }
 
     [Fact]
+    public async Task A_person_an_import_names_by_an_unknown_address_is_mailed_an_invitation_link_once()
+    {
+        var pi = (await AccountsAsync("mailed", 1))[0];
+        var newcomer = $"newcomer-{Guid.NewGuid():N}@mailed.example.org";
+        var csv = "facility,proposal_id,title,embargo_end,instrument,session_start,session_end,email,community_id,facility_user_id,roles\r\n"
+            + $"demo,DEMO-2043-001,Mailed,,BL01,2043-02-01T08:00:00Z,2043-02-03T08:00:00Z,,{pi},,pi\r\n"
+            + $"demo,DEMO-2043-001,Mailed,,,,,{newcomer},,,co-proposer\r\n";
+        using var api = fixture.Api(await fixture.UserOfficeTokenAsync());
+        Assert.Equal(1, Summary(await ImportAsync(api, csv, "text/csv")).Item5);
+
+        await using var scope = fixture.Factory.Services.CreateAsyncScope();
+        var invitations = scope.ServiceProvider.GetRequiredService<AaiProxy.Server.Groups.Invitations.InvitationService>();
+        while (await invitations.SendRequestedAsync(500, CancellationToken.None) > 0)
+        {
+        }
+
+        var mailbox = fixture.Factory.Services.GetRequiredService<AaiProxy.Server.Mail.DevelopmentMailbox>();
+        var mail = Assert.Single(mailbox.Messages, message => message.Mail.To == newcomer).Mail;
+        Assert.Contains("DEMO-2043-001", mail.Subject);
+        var link = System.Text.RegularExpressions.Regex.Match(mail.TextBody, @"http\S+/invitations/[A-Za-z0-9_-]+").Value;
+        Assert.NotEmpty(link);
+        var stored = await scope.ServiceProvider.GetRequiredService<ProxyDbContext>().Invitations.AsNoTracking().SingleAsync(i => i.Email == newcomer);
+        Assert.NotNull(stored.TokenHash);
+        Assert.NotNull(stored.ExpiresAt);
+        Assert.Equal(0, await invitations.SendRequestedAsync(500, CancellationToken.None));
+        // The link is live (a sign-in comes first), where a link nobody was sent is unknown.
+        var browser = fixture.Factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        using var page = await browser.GetAsync(new Uri(link).PathAndQuery);
+        using var unknown = await browser.GetAsync("/invitations/" + new string('A', 43));
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.NotEqual(HttpStatusCode.NotFound, page.StatusCode);
+        Assert.NotEqual(HttpStatusCode.Gone, page.StatusCode);
+    }
+
+    [Fact]
     public async Task An_import_with_a_problem_is_refused_whole_with_each_problem_located()
     {
         using var api = fixture.Api(await fixture.UserOfficeTokenAsync());

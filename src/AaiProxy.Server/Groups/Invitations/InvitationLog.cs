@@ -12,6 +12,9 @@ internal static partial class InvitationLog
     [LoggerMessage(EventId = 6202, Level = LogLevel.Information, Message = "Invitation {InvitationId} not accepted by account {AccountId}: {Outcome}.")]
     public static partial void InvitationRefused(ILogger logger, string invitationId, string accountId, string outcome);
 
+    [LoggerMessage(EventId = 6203, Level = LogLevel.Error, Message = "Sending the invitations imports asked for failed this round; the next round tries again.")]
+    public static partial void RequestedInvitationsFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(EventId = 6210, Level = LogLevel.Information, Message = "Expiry reminder for account {AccountId} in group {GroupId} (membership ends {End:O}) sent to {Recipients} address(es).")]
     public static partial void ExpiryReminderSent(ILogger logger, string accountId, string groupId, DateTimeOffset end, int recipients);
 

@@ -56,6 +56,40 @@ internal sealed class InvitationService(
         return invitation;
     }
 
+    /// <summary>
+    /// Mails the invitations an import asked for (people it named by an address nobody has), oldest first, at
+    /// most <paramref name="limit"/>: each gets its link (only the token's hash is stored) and expiry, then its
+    /// mail. A request another node issued meanwhile is skipped. Returns how many were sent.
+    /// </summary>
+    public async Task<int> SendRequestedAsync(int limit, CancellationToken cancellationToken)
+    {
+        var sent = 0;
+        foreach (var request in await store.UnsentAsync(limit, cancellationToken))
+        {
+            var group = await groups.FindGroupAsync(request.GroupId, cancellationToken);
+            if (group is null)
+            {
+                continue;
+            }
+
+            var (token, hash) = InvitationTokens.Create();
+            var expires = time.GetUtcNow() + options.Value.Groups.InvitationLifetime;
+            if (!await store.IssueAsync(request.Id, hash, expires, cancellationToken))
+            {
+                continue;
+            }
+
+            var title = (await directory.FindProposalAsync(request.Request.Proposal, cancellationToken))?.Proposal.Title;
+            var invitation = new Invitation(request.Id, group.Id, request.Request.Proposal, request.Request.Email, request.Request.Roles,
+                request.InvitedBy, expires, InvitationState.Pending, AcceptedBy: null);
+            await mail.SendAsync(InvitationMail.Invitation(invitation, group, title, links.Absolute(GroupLinks.InvitationPath(token))), cancellationToken);
+            InvitationLog.InvitationSent(logger, invitation.Id, group.Id, request.InvitedBy);
+            sent++;
+        }
+
+        return sent;
+    }
+
     /// <summary>The group's pending invitations, for its managers.</summary>
     public async Task<Outcome<IReadOnlyList<Invitation>>> ListPendingAsync(ManagementActor actor, string groupId, CancellationToken cancellationToken)
     {

@@ -10,6 +10,7 @@ internal static class InvitationsServiceCollectionExtensions
         services.AddScoped<JoinRequestService>();
         services.AddSingleton<ExpiryReminderService>();
         services.AddHostedService(provider => provider.GetRequiredService<ExpiryReminderService>());
+        services.AddHostedService<RequestedInvitationSender>();
         return services;
     }
 }
