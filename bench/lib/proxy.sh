@@ -17,12 +17,15 @@ start_proxy() {
   shift 2
   mkdir -p "$dir/data"
   [[ -s "$dir/client-secret" ]] || new_secret "$dir/client-secret"
+  # One key-encryption key for every proxy of the run: variants that share a PostgreSQL database must read its keys.
+  [[ -s "$BENCH_TMP/kek" ]] || head -c 32 /dev/urandom | base64 >"$BENCH_TMP/kek"
   port="$(free_port)"
   (
     cd "$out"
     exec env ASPNETCORE_ENVIRONMENT=Benchmark \
       Logging__LogLevel__Default=Warning \
       AaiProxy__DataDirectory="$dir/data" \
+      AaiProxy__Keys__EncryptionKeyFile="$BENCH_TMP/kek" \
       AaiProxy__AllowInsecureHttp=true \
       AaiProxy__RateLimiting__PermitLimit=100000000 \
       AaiProxy__Clients__0__ClientId="$BENCH_CLIENT_ID" \
