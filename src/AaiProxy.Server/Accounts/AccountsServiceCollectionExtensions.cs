@@ -57,9 +57,7 @@ internal static class AccountsServiceCollectionExtensions
         var file = accounts.PairwiseSecretFile ?? Path.Combine(proxy.DataDirectoryFullPath, "pairwise-subject.key");
         if (accounts.PairwiseSecretFile is null && !File.Exists(file))
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-            using var created = new FileStream(file, FileMode.CreateNew, FileAccess.Write);
-            created.Write(RandomNumberGenerator.GetBytes(32));
+            AaiProxy.Server.Storage.PrivateFiles.Write(file, RandomNumberGenerator.GetBytes(32));
         }
 
         return new PairwiseSubjects(File.ReadAllBytes(file), sectors);

@@ -26,22 +26,8 @@ internal static partial class KeyEncryption
         var path = Path.Combine(dataDirectory, KeysOptions.GeneratedFileName);
         if (!File.Exists(path))
         {
-            Directory.CreateDirectory(dataDirectory);
-            var temporary = path + ".tmp";
-            File.WriteAllText(temporary, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(KeyEncryptionKey.KeySize)));
-            if (!OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            }
-
-            try
-            {
-                File.Move(temporary, path, overwrite: false);
-            }
-            catch (IOException) when (File.Exists(path))
-            {
-                File.Delete(temporary);
-            }
+            PrivateFiles.Write(path, System.Text.Encoding.ASCII.GetBytes(
+                Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(KeyEncryptionKey.KeySize))));
         }
 
         GeneratedKeyInUse(logger, path);

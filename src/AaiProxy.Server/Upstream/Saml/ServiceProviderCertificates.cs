@@ -24,7 +24,6 @@ internal static class ServiceProviderCertificates
             return LoadGenerated(generatedPath, password);
         }
 
-        Directory.CreateDirectory(Path.GetDirectoryName(generatedPath)!);
         using var key = RSA.Create(3072);
         var request = new CertificateRequest($"CN={subjectName}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         request.CertificateExtensions.Add(new X509KeyUsageExtension(usage, critical: true));
@@ -50,25 +49,8 @@ internal static class ServiceProviderCertificates
         }
     }
 
-    private static void Write(string path, X509Certificate2 certificate, string password, bool overwrite)
-    {
-        var temporary = path + ".tmp";
-        File.WriteAllBytes(temporary, certificate.Export(X509ContentType.Pkcs12, password));
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
-
-        // Two nodes starting at once on a shared directory: the first rename wins, both load it.
-        try
-        {
-            File.Move(temporary, path, overwrite);
-        }
-        catch (IOException) when (File.Exists(path))
-        {
-            File.Delete(temporary);
-        }
-    }
+    private static void Write(string path, X509Certificate2 certificate, string password, bool overwrite) =>
+        AaiProxy.Server.Storage.PrivateFiles.Write(path, certificate.Export(X509ContentType.Pkcs12, password), overwrite);
 
     /// <summary>A configured PKCS#12 file, which must hold a private key.</summary>
     public static X509Certificate2 Load(string path, string? passwordFile)
