@@ -13,7 +13,8 @@ internal sealed class SigningKeyHealthCheck(ServerKeyStore store, IOptions<Proxy
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         var algorithm = options.Value.Tokens.SigningAlgorithm;
-        var keys = store.ActiveKeys(ServerKeyUsage.Signing);
+        // The description only: a probe every few seconds has no reason to decrypt private keys.
+        var keys = store.List().Where(key => key.Usage == ServerKeyUsage.Signing && key.Status == ServerKeyStatus.Active).ToList();
         return Task.FromResult(keys.Any(key => key.Algorithm == algorithm)
             ? HealthCheckResult.Healthy($"{keys.Count} active signing key(s).")
             : HealthCheckResult.Unhealthy($"No active {algorithm} signing key is stored."));
