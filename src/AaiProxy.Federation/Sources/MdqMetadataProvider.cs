@@ -27,6 +27,11 @@ public sealed class MdqMetadataProvider : IIdentityProviderMetadataProvider
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, CachedAnswer> _cache = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Task<CachedAnswer>> _inFlight = new(StringComparer.Ordinal);
+    private readonly Lock _statusLock = new();
+    private int _version;
+    private DateTimeOffset? _lastAnswer;
+    private DateTimeOffset? _lastFailure;
+    private string? _lastError;
 
     public MdqMetadataProvider(HttpClient http, MdqOptions options, TimeProvider time, ILogger<MdqMetadataProvider> logger)
     {
@@ -41,14 +46,38 @@ public sealed class MdqMetadataProvider : IIdentityProviderMetadataProvider
     public async ValueTask<IdentityProviderMetadata?> FindAsync(string entityId, CancellationToken cancellationToken = default) =>
         (await FindEntityAsync(entityId, cancellationToken).ConfigureAwait(false))?.ToIdentityProviderMetadata();
 
-    public ValueTask<IReadOnlyList<IdentityProviderMetadata>> ListAsync(CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyList<IdentityProviderMetadata>> ListAsync(CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult<IReadOnlyList<IdentityProviderMetadata>>([.. CachedEntities().Select(entity => entity.ToIdentityProviderMetadata())]);
+
+    /// <summary>The IdPs answered for so far and still within their validUntil.</summary>
+    public IEnumerable<FederationEntity> CachedEntities()
     {
         var now = _time.GetUtcNow();
-        IReadOnlyList<IdentityProviderMetadata> seen = _cache.Values
-            .Where(a => a.Entity is not null && a.ValidUntil > now)
-            .Select(a => a.Entity!.ToIdentityProviderMetadata())
-            .ToList();
-        return ValueTask.FromResult(seen);
+        return _cache.Values.Where(a => a.Entity is not null && a.ValidUntil > now).Select(a => a.Entity!);
+    }
+
+    /// <summary>Changes whenever an identity provider joins, leaves or changes in the cache (lists built from
+    /// <see cref="ListAsync"/> can be kept until it changes).</summary>
+    public int Version => Volatile.Read(ref _version);
+
+    /// <summary>The IdP as cached, without asking the service: its answer may be due for revalidation but is
+    /// still within its validUntil. Null when not cached, unknown or expired.</summary>
+    public FederationEntity? FindCached(string entityId) =>
+        _cache.TryGetValue(entityId, out var cached) && cached.Entity is not null && cached.ValidUntil > _time.GetUtcNow() ? cached.Entity : null;
+
+    /// <summary>What the cache holds and how the service answered lately, for readiness and operators.</summary>
+    public MdqStatus Status
+    {
+        get
+        {
+            var now = _time.GetUtcNow();
+            var answers = _cache.Values.ToList();
+            lock (_statusLock)
+            {
+                return new MdqStatus(answers.Count(a => a.Entity is not null && a.ValidUntil > now),
+                    answers.Count(a => a.Entity is null && a.FreshUntil > now), _lastAnswer, _lastFailure, _lastError);
+            }
+        }
     }
 
     /// <summary>The IdP, from the cache while fresh, else from the service; null when unknown or unusable.</summary>
@@ -82,6 +111,11 @@ public sealed class MdqMetadataProvider : IIdentityProviderMetadataProvider
         {
             var answer = await QueryAsync(entityId, cached, CancellationToken.None).ConfigureAwait(false);
             _cache[entityId] = answer;
+            if (!ReferenceEquals(cached?.Entity, answer.Entity))
+            {
+                Interlocked.Increment(ref _version);
+            }
+
             _inFlight.TryRemove(inFlight);
             completion.SetResult(answer);
         }
@@ -115,25 +149,34 @@ public sealed class MdqMetadataProvider : IIdentityProviderMetadataProvider
         {
             using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
             var now = _time.GetUtcNow();
-            switch (response.StatusCode)
+            var answer = response.StatusCode switch
             {
-                case HttpStatusCode.NotModified when cached?.Entity is not null && cached.ValidUntil > now:
-                    return cached with { FreshUntil = FreshUntil(now, cached.CacheDuration, cached.ValidUntil) };
-                case HttpStatusCode.NotFound:
-                    return new CachedAnswer(null, now + _options.NegativeCacheDuration, DateTimeOffset.MaxValue, null, null);
-                case HttpStatusCode.OK:
-                    var bytes = await MetadataHttp.ReadBoundedAsync(response, _options.ReadOptions, cancellationToken).ConfigureAwait(false);
-                    return Accept(entityId, bytes, response.Headers.ETag, now);
-                default:
-                    throw new MetadataRejectedException(MetadataRejection.Unavailable, $"The MDQ service answered {(int)response.StatusCode}.");
+                HttpStatusCode.NotModified when cached?.Entity is not null && cached.ValidUntil > now =>
+                    cached with { FreshUntil = FreshUntil(now, cached.CacheDuration, cached.ValidUntil) },
+                HttpStatusCode.NotFound => new CachedAnswer(null, now + _options.NegativeCacheDuration, DateTimeOffset.MaxValue, null, null),
+                HttpStatusCode.OK => Accept(entityId,
+                    await MetadataHttp.ReadBoundedAsync(response, _options.ReadOptions, cancellationToken).ConfigureAwait(false), response.Headers.ETag, now),
+                _ => throw new MetadataRejectedException(MetadataRejection.Unavailable, $"The MDQ service answered {(int)response.StatusCode}."),
+            };
+            lock (_statusLock)
+            {
+                _lastAnswer = now;
             }
+
+            return answer;
         }
         catch (Exception ex) when (ex is MetadataRejectedException or HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
             var rejection = ex as MetadataRejectedException ?? new MetadataRejectedException(MetadataRejection.Unavailable, ex.Message, ex);
             var now = _time.GetUtcNow();
             var keep = cached?.Entity is not null && cached.ValidUntil > now;
-            FederationLog.MdqQueryFailed(_logger, entityId, rejection, keep);
+            lock (_statusLock)
+            {
+                _lastFailure = now;
+                _lastError = rejection.Message;
+            }
+
+            FederationLog.MdqQueryFailed(_logger, _options.Name, entityId, rejection, keep);
             // Keep a still-valid answer; otherwise remember the failure briefly so a broken service is not hammered.
             return keep
                 ? cached! with { FreshUntil = now + _options.NegativeCacheDuration }
