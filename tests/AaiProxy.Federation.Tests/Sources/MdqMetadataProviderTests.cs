@@ -1,3 +1,4 @@
+using AaiProxy.Tests.Shared;
 using AaiProxy.Federation.Generation;
 using System.Net;
 using System.Security.Cryptography;

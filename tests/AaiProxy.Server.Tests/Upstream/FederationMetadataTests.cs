@@ -109,7 +109,7 @@ public sealed class FederationMetadataTests(ProxyFixture fixture) : IClassFixtur
         var failure = Assert.ThrowsAny<Exception>(() => factory.Server);
 
         var validation = Assert.IsType<OptionsValidationException>(failure is AggregateException aggregate ? aggregate.InnerException : failure);
-        Assert.Contains("AaiProxy:Saml:Federations:0: set exactly one of AggregateFile and AggregateUrl", validation.Message);
+        Assert.Contains("AaiProxy:Saml:Federations:0: set exactly one of AggregateFile, AggregateUrl and MdqBaseUrl", validation.Message);
     }
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
