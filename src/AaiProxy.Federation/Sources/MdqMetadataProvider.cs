@@ -27,11 +27,13 @@ public sealed class MdqMetadataProvider : IIdentityProviderMetadataProvider
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, CachedAnswer> _cache = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Task<CachedAnswer>> _inFlight = new(StringComparer.Ordinal);
+    private const int MaxEntityIdLength = 1024;
     private readonly Lock _statusLock = new();
     private int _version;
     private DateTimeOffset? _lastAnswer;
     private DateTimeOffset? _lastFailure;
     private string? _lastError;
+    private bool _failing;
 
     public MdqMetadataProvider(HttpClient http, MdqOptions options, TimeProvider time, ILogger<MdqMetadataProvider> logger)
     {
@@ -75,15 +77,21 @@ public sealed class MdqMetadataProvider : IIdentityProviderMetadataProvider
             lock (_statusLock)
             {
                 return new MdqStatus(answers.Count(a => a.Entity is not null && a.ValidUntil > now),
-                    answers.Count(a => a.Entity is null && a.FreshUntil > now), _lastAnswer, _lastFailure, _lastError);
+                    answers.Count(a => a.Entity is null && a.FreshUntil > now), _lastAnswer, _lastFailure, _lastError, _failing);
             }
         }
     }
 
-    /// <summary>The IdP, from the cache while fresh, else from the service; null when unknown or unusable.</summary>
+    /// <summary>The IdP, from the cache while fresh, else from the service; null when unknown or unusable. An entity ID
+    /// that is not an absolute URI of at most 1024 characters (SAML Core 8.3.6) is never asked for.</summary>
     public async Task<FederationEntity?> FindEntityAsync(string entityId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(entityId);
+        if (entityId.Length > MaxEntityIdLength || !Uri.TryCreate(entityId, UriKind.Absolute, out _))
+        {
+            return null;
+        }
+
         var now = _time.GetUtcNow();
         _cache.TryGetValue(entityId, out var cached);
         if (cached is not null && now < cached.FreshUntil)
@@ -110,7 +118,11 @@ public sealed class MdqMetadataProvider : IIdentityProviderMetadataProvider
         try
         {
             var answer = await QueryAsync(entityId, cached, CancellationToken.None).ConfigureAwait(false);
-            _cache[entityId] = answer;
+            if (answer.Entity is not null || cached is not null || HasRoomForUnknown())
+            {
+                _cache[entityId] = answer;
+            }
+
             if (!ReferenceEquals(cached?.Entity, answer.Entity))
             {
                 Interlocked.Increment(ref _version);
@@ -124,6 +136,27 @@ public sealed class MdqMetadataProvider : IIdentityProviderMetadataProvider
             _inFlight.TryRemove(inFlight);
             completion.SetException(ex);
         }
+    }
+
+    // Unknown entity IDs are whatever requests name: when the cache is full, expired unknown ones make room, and a new
+    // unknown one is remembered only if that was enough.
+    private bool HasRoomForUnknown()
+    {
+        if (_cache.Count < _options.MaxEntries)
+        {
+            return true;
+        }
+
+        var now = _time.GetUtcNow();
+        foreach (var (entityId, answer) in _cache)
+        {
+            if (answer.Entity is null && answer.FreshUntil <= now)
+            {
+                _cache.TryRemove(new KeyValuePair<string, CachedAnswer>(entityId, answer));
+            }
+        }
+
+        return _cache.Count < _options.MaxEntries;
     }
 
     /// <summary>The request path for an entity ID (MDQ 2.1: URL-encoded, or the {sha1} transform).</summary>
@@ -161,6 +194,7 @@ public sealed class MdqMetadataProvider : IIdentityProviderMetadataProvider
             lock (_statusLock)
             {
                 _lastAnswer = now;
+                _failing = false;
             }
 
             return answer;
@@ -174,6 +208,7 @@ public sealed class MdqMetadataProvider : IIdentityProviderMetadataProvider
             {
                 _lastFailure = now;
                 _lastError = rejection.Message;
+                _failing = true;
             }
 
             FederationLog.MdqQueryFailed(_logger, _options.Name, entityId, rejection, keep);

@@ -29,6 +29,10 @@ public sealed record MdqOptions
 
     public EntityFilter Filter { get; init; } = EntityFilter.All;
 
+    /// <summary>Entity IDs cached, known or unknown, beyond which a new "unknown" is not remembered (after expired
+    /// unknown ones are dropped): requests can name any number of made-up IDs. IdPs the service knows are always kept.</summary>
+    public int MaxEntries { get; init; } = 20_000;
+
     /// <summary>One entity per answer: the single-entity limits; validUntil required by default.</summary>
     public MetadataReadOptions ReadOptions { get; init; } = MetadataReadOptions.MdqAnswer;
 
@@ -38,6 +42,11 @@ public sealed record MdqOptions
         if (!BaseUrl.IsAbsoluteUri || BaseUrl.Scheme is not ("https" or "http"))
         {
             throw new ArgumentException($"MDQ BaseUrl '{BaseUrl}' must be an absolute http(s) URL.", nameof(BaseUrl));
+        }
+
+        if (MaxEntries < 0)
+        {
+            throw new ArgumentException("MDQ MaxEntries must not be negative.", nameof(MaxEntries));
         }
 
         if (DefaultCacheDuration <= TimeSpan.Zero || MaxCacheDuration < DefaultCacheDuration || NegativeCacheDuration <= TimeSpan.Zero)
@@ -52,8 +61,6 @@ public sealed record MdqOptions
 /// <param name="Unknown">Entity IDs remembered as unknown or unusable (the negative cache).</param>
 /// <param name="LastAnswer">When the service last answered (200, 304 or 404).</param>
 /// <param name="LastFailure">When a query last failed (unreachable, an error status, an answer refused).</param>
-public sealed record MdqStatus(int IdentityProviders, int Unknown, DateTimeOffset? LastAnswer, DateTimeOffset? LastFailure, string? LastError)
-{
-    /// <summary>The latest query failed: the service is down or its answers cannot be trusted.</summary>
-    public bool IsFailing => LastFailure is { } failure && (LastAnswer is not { } answer || failure > answer);
-}
+/// <param name="IsFailing">The latest query failed: the service is down or its answers cannot be trusted.</param>
+public sealed record MdqStatus(int IdentityProviders, int Unknown, DateTimeOffset? LastAnswer, DateTimeOffset? LastFailure, string? LastError,
+    bool IsFailing);

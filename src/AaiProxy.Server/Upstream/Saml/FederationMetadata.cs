@@ -89,7 +89,8 @@ internal static class FederationMetadata
                 NegativeCacheDuration = federation.MdqNegativeCacheDuration,
                 Filter = Filter(federation.Filter),
                 ReadOptions = MetadataReadOptions.MdqAnswer with { RequireValidUntil = federation.RequireValidUntil },
-            }, time, logger), federation.MdqPrefetchEntityIds, federation.RefreshInterval))], time);
+            }, time, logger), federation.MdqPrefetchEntityIds, federation.RefreshInterval))], time,
+            services.GetRequiredService<ILogger<MdqFederations>>());
     }
 
     /// <summary>The per-IdP policy rules of <c>AaiProxy:Saml:PolicyRules</c>, in order.</summary>

@@ -13,7 +13,7 @@ internal sealed record MdqFederation(string Name, MdqMetadataProvider Provider, 
 /// remembered for the service's negative-cache duration. Prefetched IdPs are asked for at start-up and again on a
 /// timer of the injected <see cref="TimeProvider"/>.
 /// </summary>
-internal sealed class MdqFederations(IReadOnlyList<MdqFederation> services, TimeProvider time) : IDisposable
+internal sealed class MdqFederations(IReadOnlyList<MdqFederation> services, TimeProvider time, ILogger<MdqFederations> logger) : IDisposable
 {
     private readonly List<ITimer> _timers = [];
 
@@ -79,11 +79,19 @@ internal sealed class MdqFederations(IReadOnlyList<MdqFederation> services, Time
         }
     }
 
-    private static async Task PrefetchAsync(MdqFederation service, CancellationToken cancellationToken)
+    // Refused and unknown answers are the provider's to log and cache; anything else must not stop the start or the timer.
+    private async Task PrefetchAsync(MdqFederation service, CancellationToken cancellationToken)
     {
         foreach (var entityId in service.Prefetch)
         {
-            await service.Provider.FindEntityAsync(entityId, cancellationToken);
+            try
+            {
+                await service.Provider.FindEntityAsync(entityId, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                SamlLog.MdqPrefetchFailed(logger, service.Name, entityId, ex);
+            }
         }
     }
 
