@@ -42,6 +42,14 @@ internal sealed class GeneratedFederationFiles : IDisposable
 
     public string AnchorFile => Path.Combine(_directory, "signer.pem");
 
+    /// <summary>Another certificate beside the aggregate (e.g. a wrong trust anchor); returns its file.</summary>
+    public string WriteCertificate(X509Certificate2 certificate)
+    {
+        var path = Path.Combine(_directory, Guid.NewGuid().ToString("N") + ".pem");
+        File.WriteAllText(path, certificate.ExportCertificatePem());
+        return path;
+    }
+
     /// <summary>The keys of <c>AaiProxy:Saml:Federations:{index}</c> naming this aggregate.</summary>
     public Dictionary<string, string> Settings(int index = 0, string name = "generated-federation") => new()
     {
