@@ -24,11 +24,11 @@ internal static partial class FederationLog
     public static partial void LastGoodExpired(ILogger logger, string source, DateTimeOffset? validUntil);
 
     [LoggerMessage(EventId = 6004, Level = LogLevel.Warning,
-        Message = "MDQ query for {EntityId} failed ({Rejection}): {Reason}. Still-valid cached answer kept: {Kept}.")]
-    private static partial void MdqQueryFailedCore(ILogger logger, string entityId, MetadataRejection rejection, string reason, bool kept);
+        Message = "MDQ source {Source}: query for {EntityId} failed ({Rejection}): {Reason}. Still-valid cached answer kept: {Kept}.")]
+    private static partial void MdqQueryFailedCore(ILogger logger, string source, string entityId, MetadataRejection rejection, string reason, bool kept);
 
-    public static void MdqQueryFailed(ILogger logger, string entityId, MetadataRejectedException rejection, bool kept) =>
-        MdqQueryFailedCore(logger, Clean(entityId), rejection.Reason, Clean(rejection.Message), kept);
+    public static void MdqQueryFailed(ILogger logger, string source, string entityId, MetadataRejectedException rejection, bool kept) =>
+        MdqQueryFailedCore(logger, source, Clean(entityId), rejection.Reason, Clean(rejection.Message), kept);
 
     [LoggerMessage(EventId = 6005, Level = LogLevel.Error,
         Message = "Metadata source {Source}: the scheduled refresh failed unexpectedly; the last good set stays and the next refresh is scheduled.")]

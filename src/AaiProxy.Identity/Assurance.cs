@@ -31,8 +31,16 @@ public sealed class AssuranceIssuerOptions
     /// <summary>Believe the REFEDS Assurance Framework values it releases (identity proofing is by nature its word).</summary>
     public bool TrustAssurance { get; set; }
 
-    /// <summary>The issuer's organisation is Sirtfi-compliant (REFEDS RAF's conformance value needs it).</summary>
+    /// <summary>The issuer's organisation is Sirtfi-compliant (REFEDS RAF's conformance value needs it). Unset, a SAML
+    /// IdP is still taken as Sirtfi-compliant when its federation metadata asserts Sirtfi (<see cref="ISirtfiMetadata"/>).</summary>
     public bool Sirtfi { get; set; }
+}
+
+/// <summary>Whether an upstream issuer's own metadata asserts Sirtfi (the <c>assurance-certification</c> entity
+/// attribute <c>https://refeds.org/sirtfi</c> of a SAML IdP in federation metadata).</summary>
+public interface ISirtfiMetadata
+{
+    ValueTask<bool> AssertsSirtfiAsync(string issuer, CancellationToken cancellationToken);
 }
 
 public sealed class AssuranceOptions
@@ -48,31 +56,38 @@ public sealed class AssuranceOptions
 /// <item>the IdP's RAF values are kept only when its issuer is trusted for assurance (configured), and never its profiles;</item>
 /// <item><c>ID/unique</c> always: the community id is unique, persistent and never reassigned;</item>
 /// <item><c>IAP/low</c> always: every account is at least self-asserted (social and OIDC logins stay there unless trusted);</item>
-/// <item>the conformance value <c>https://refeds.org/assurance</c> only for a trusted, Sirtfi-compliant issuer;</item>
+/// <item>the conformance value <c>https://refeds.org/assurance</c> only for a trusted, Sirtfi-compliant issuer (by
+/// configuration, or for a SAML IdP by its federation metadata);</item>
 /// <item><c>profile/cappuccino</c> when conformance, ID/unique, IAP/medium and ATP/ePA-1m all hold;
 /// <c>profile/espresso</c> when, besides, IAP/high holds and this login was REFEDS MFA.</item>
 /// </list>
 /// Runs after <see cref="UpstreamAttributeEnricher"/>, which copies (and filters) the upstream values it replaces.
 /// </summary>
-public sealed class AssuranceEnricher(AssuranceOptions options) : IClaimsEnricher
+public sealed class AssuranceEnricher(AssuranceOptions options, ISirtfiMetadata metadata) : IClaimsEnricher
 {
     public int Order => ClaimsEnricherOrder.Assurance;
 
-    public ValueTask EnrichAsync(ResolvedIdentity identity, ClaimsRecipient recipient, CommunityClaimSet claims, CancellationToken cancellationToken)
+    public async ValueTask EnrichAsync(ResolvedIdentity identity, ClaimsRecipient recipient, CommunityClaimSet claims, CancellationToken cancellationToken)
     {
         var released = claims.Values(CommunityClaims.EduPersonAssurance);
-        var computed = Compute(released, options.Find(identity.Upstream.Issuer), identity.Upstream.Authentication.ContextClass);
+        var upstream = identity.Upstream;
+        var issuer = options.Find(upstream.Issuer);
+        // Metadata is asked only where it can change the outcome: a trusted SAML issuer not configured as Sirtfi.
+        var sirtfiInMetadata = issuer is { TrustAssurance: true, Sirtfi: false } && upstream.Protocol == UpstreamProtocols.Saml2
+            && await metadata.AssertsSirtfiAsync(upstream.Issuer, cancellationToken);
+        var computed = Compute(released, issuer, upstream.Authentication.ContextClass, sirtfiInMetadata);
         claims.Remove(CommunityClaims.EduPersonAssurance);
         claims.Add(CommunityClaims.EduPersonAssurance, computed);
-        return ValueTask.CompletedTask;
     }
 
     /// <param name="released">The issuer's RAF values (already limited to <c>https://refeds.org/assurance</c>).</param>
-    public static IReadOnlyList<string> Compute(IReadOnlyList<string> released, AssuranceIssuerOptions? issuer, string? contextClass)
+    /// <param name="sirtfiInMetadata">The issuer's federation metadata asserts Sirtfi.</param>
+    public static IReadOnlyList<string> Compute(IReadOnlyList<string> released, AssuranceIssuerOptions? issuer, string? contextClass,
+        bool sirtfiInMetadata = false)
     {
         var trusted = issuer?.TrustAssurance == true;
         var values = new List<string>();
-        if (trusted && issuer!.Sirtfi)
+        if (trusted && (issuer!.Sirtfi || sirtfiInMetadata))
         {
             values.Add(RefedsAssurance.Conformance);
         }

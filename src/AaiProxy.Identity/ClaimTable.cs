@@ -70,7 +70,7 @@ public static class ClaimTable
         new(CommunityClaims.EduPersonScopedAffiliation, ClaimJsonType.StringArray, [CommunityClaims.EduPersonScopedAffiliation], ClaimDestinations.All,
             "Affiliations at the home organisation, scope-checked upstream."),
         new(CommunityClaims.EduPersonAssurance, ClaimJsonType.StringArray, [CommunityClaims.EduPersonAssurance], ClaimDestinations.All,
-            "REFEDS RAF per login: `ID/unique` and `IAP/low` always; the IdP's RAF values only from an issuer trusted for assurance (`Assurance:Issuers`), the conformance value only if it is also Sirtfi; `profile/cappuccino` and `profile/espresso` derived when all their parts hold."),
+            "REFEDS RAF per login: `ID/unique` and `IAP/low` always; the IdP's RAF values only from an issuer trusted for assurance (`Assurance:Issuers`), the conformance value only if it is also Sirtfi (configured, or in its federation metadata); `profile/cappuccino` and `profile/espresso` derived when all their parts hold."),
         new(CommunityClaims.SchacHomeOrganization, ClaimJsonType.String, [CommunityClaims.SchacHomeOrganization], ClaimDestinations.All,
             "The home organisation's domain."),
         new(CommunityClaims.VoPersonExternalAffiliation, ClaimJsonType.StringArray, [CommunityClaims.VoPersonExternalAffiliation], ClaimDestinations.All,

@@ -13,4 +13,7 @@ public sealed record MetadataReadOptions(SafeXmlLimits Limits, bool RequireValid
     public static MetadataReadOptions Aggregate { get; } = new(AggregateLimits, RequireValidUntil: true);
 
     public static MetadataReadOptions LocalEntity { get; } = new(SafeXmlLimits.EntityMetadata, RequireValidUntil: false);
+
+    /// <summary>One entity per MDQ answer: the single-entity limits; validUntil required.</summary>
+    public static MetadataReadOptions MdqAnswer { get; } = new(SafeXmlLimits.EntityMetadata, RequireValidUntil: true);
 }

@@ -20,6 +20,9 @@ public sealed record EntityFilter
     public IReadOnlySet<string> IncludeEntityIds { get; init; } = Empty;
     public IReadOnlySet<string> ExcludeEntityIds { get; init; } = Empty;
 
+    /// <summary><c>assurance-certification</c> values (e.g. Sirtfi, an IGTF profile).</summary>
+    public IReadOnlySet<string> IncludeAssuranceCertifications { get; init; } = Empty;
+
     /// <summary>Only IdPs that assert Sirtfi (REFEDS security incident response trust framework).</summary>
     public bool RequireSirtfi { get; init; }
 
@@ -30,6 +33,7 @@ public sealed record EntityFilter
         return Includes(IncludeRegistrationAuthorities, [authority])
                && Includes(IncludeEntityCategories, entity.EntityCategories)
                && Includes(IncludeEntityIds, [entity.EntityId])
+               && Includes(IncludeAssuranceCertifications, entity.AssuranceCertifications)
                && (!RequireSirtfi || entity.HasSirtfi)
                && !ExcludeRegistrationAuthorities.Contains(authority)
                && !entity.EntityCategories.Any(ExcludeEntityCategories.Contains)

@@ -27,6 +27,13 @@ public sealed class MdqMetadataProvider : IIdentityProviderMetadataProvider
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, CachedAnswer> _cache = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Task<CachedAnswer>> _inFlight = new(StringComparer.Ordinal);
+    private const int MaxEntityIdLength = 1024;
+    private readonly Lock _statusLock = new();
+    private int _version;
+    private DateTimeOffset? _lastAnswer;
+    private DateTimeOffset? _lastFailure;
+    private string? _lastError;
+    private bool _failing;
 
     public MdqMetadataProvider(HttpClient http, MdqOptions options, TimeProvider time, ILogger<MdqMetadataProvider> logger)
     {
@@ -41,20 +48,50 @@ public sealed class MdqMetadataProvider : IIdentityProviderMetadataProvider
     public async ValueTask<IdentityProviderMetadata?> FindAsync(string entityId, CancellationToken cancellationToken = default) =>
         (await FindEntityAsync(entityId, cancellationToken).ConfigureAwait(false))?.ToIdentityProviderMetadata();
 
-    public ValueTask<IReadOnlyList<IdentityProviderMetadata>> ListAsync(CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyList<IdentityProviderMetadata>> ListAsync(CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult<IReadOnlyList<IdentityProviderMetadata>>([.. CachedEntities().Select(entity => entity.ToIdentityProviderMetadata())]);
+
+    /// <summary>The IdPs answered for so far and still within their validUntil.</summary>
+    public IEnumerable<FederationEntity> CachedEntities()
     {
         var now = _time.GetUtcNow();
-        IReadOnlyList<IdentityProviderMetadata> seen = _cache.Values
-            .Where(a => a.Entity is not null && a.ValidUntil > now)
-            .Select(a => a.Entity!.ToIdentityProviderMetadata())
-            .ToList();
-        return ValueTask.FromResult(seen);
+        return _cache.Values.Where(a => a.Entity is not null && a.ValidUntil > now).Select(a => a.Entity!);
     }
 
-    /// <summary>The IdP, from the cache while fresh, else from the service; null when unknown or unusable.</summary>
+    /// <summary>Changes whenever an identity provider joins, leaves or changes in the cache (lists built from
+    /// <see cref="ListAsync"/> can be kept until it changes).</summary>
+    public int Version => Volatile.Read(ref _version);
+
+    /// <summary>The IdP as cached, without asking the service: its answer may be due for revalidation but is
+    /// still within its validUntil. Null when not cached, unknown or expired.</summary>
+    public FederationEntity? FindCached(string entityId) =>
+        _cache.TryGetValue(entityId, out var cached) && cached.Entity is not null && cached.ValidUntil > _time.GetUtcNow() ? cached.Entity : null;
+
+    /// <summary>What the cache holds and how the service answered lately, for readiness and operators.</summary>
+    public MdqStatus Status
+    {
+        get
+        {
+            var now = _time.GetUtcNow();
+            var answers = _cache.Values.ToList();
+            lock (_statusLock)
+            {
+                return new MdqStatus(answers.Count(a => a.Entity is not null && a.ValidUntil > now),
+                    answers.Count(a => a.Entity is null && a.FreshUntil > now), _lastAnswer, _lastFailure, _lastError, _failing);
+            }
+        }
+    }
+
+    /// <summary>The IdP, from the cache while fresh, else from the service; null when unknown or unusable. An entity ID
+    /// that is not an absolute URI of at most 1024 characters (SAML Core 8.3.6) is never asked for.</summary>
     public async Task<FederationEntity?> FindEntityAsync(string entityId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(entityId);
+        if (entityId.Length > MaxEntityIdLength || !Uri.TryCreate(entityId, UriKind.Absolute, out _))
+        {
+            return null;
+        }
+
         var now = _time.GetUtcNow();
         _cache.TryGetValue(entityId, out var cached);
         if (cached is not null && now < cached.FreshUntil)
@@ -81,7 +118,16 @@ public sealed class MdqMetadataProvider : IIdentityProviderMetadataProvider
         try
         {
             var answer = await QueryAsync(entityId, cached, CancellationToken.None).ConfigureAwait(false);
-            _cache[entityId] = answer;
+            if (answer.Entity is not null || cached is not null || HasRoomForUnknown())
+            {
+                _cache[entityId] = answer;
+            }
+
+            if (!ReferenceEquals(cached?.Entity, answer.Entity))
+            {
+                Interlocked.Increment(ref _version);
+            }
+
             _inFlight.TryRemove(inFlight);
             completion.SetResult(answer);
         }
@@ -90,6 +136,27 @@ public sealed class MdqMetadataProvider : IIdentityProviderMetadataProvider
             _inFlight.TryRemove(inFlight);
             completion.SetException(ex);
         }
+    }
+
+    // Unknown entity IDs are whatever requests name: when the cache is full, expired unknown ones make room, and a new
+    // unknown one is remembered only if that was enough.
+    private bool HasRoomForUnknown()
+    {
+        if (_cache.Count < _options.MaxEntries)
+        {
+            return true;
+        }
+
+        var now = _time.GetUtcNow();
+        foreach (var (entityId, answer) in _cache)
+        {
+            if (answer.Entity is null && answer.FreshUntil <= now)
+            {
+                _cache.TryRemove(new KeyValuePair<string, CachedAnswer>(entityId, answer));
+            }
+        }
+
+        return _cache.Count < _options.MaxEntries;
     }
 
     /// <summary>The request path for an entity ID (MDQ 2.1: URL-encoded, or the {sha1} transform).</summary>
@@ -115,25 +182,36 @@ public sealed class MdqMetadataProvider : IIdentityProviderMetadataProvider
         {
             using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
             var now = _time.GetUtcNow();
-            switch (response.StatusCode)
+            var answer = response.StatusCode switch
             {
-                case HttpStatusCode.NotModified when cached?.Entity is not null && cached.ValidUntil > now:
-                    return cached with { FreshUntil = FreshUntil(now, cached.CacheDuration, cached.ValidUntil) };
-                case HttpStatusCode.NotFound:
-                    return new CachedAnswer(null, now + _options.NegativeCacheDuration, DateTimeOffset.MaxValue, null, null);
-                case HttpStatusCode.OK:
-                    var bytes = await MetadataHttp.ReadBoundedAsync(response, _options.ReadOptions, cancellationToken).ConfigureAwait(false);
-                    return Accept(entityId, bytes, response.Headers.ETag, now);
-                default:
-                    throw new MetadataRejectedException(MetadataRejection.Unavailable, $"The MDQ service answered {(int)response.StatusCode}.");
+                HttpStatusCode.NotModified when cached?.Entity is not null && cached.ValidUntil > now =>
+                    cached with { FreshUntil = FreshUntil(now, cached.CacheDuration, cached.ValidUntil) },
+                HttpStatusCode.NotFound => new CachedAnswer(null, now + _options.NegativeCacheDuration, DateTimeOffset.MaxValue, null, null),
+                HttpStatusCode.OK => Accept(entityId,
+                    await MetadataHttp.ReadBoundedAsync(response, _options.ReadOptions, cancellationToken).ConfigureAwait(false), response.Headers.ETag, now),
+                _ => throw new MetadataRejectedException(MetadataRejection.Unavailable, $"The MDQ service answered {(int)response.StatusCode}."),
+            };
+            lock (_statusLock)
+            {
+                _lastAnswer = now;
+                _failing = false;
             }
+
+            return answer;
         }
         catch (Exception ex) when (ex is MetadataRejectedException or HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
             var rejection = ex as MetadataRejectedException ?? new MetadataRejectedException(MetadataRejection.Unavailable, ex.Message, ex);
             var now = _time.GetUtcNow();
             var keep = cached?.Entity is not null && cached.ValidUntil > now;
-            FederationLog.MdqQueryFailed(_logger, entityId, rejection, keep);
+            lock (_statusLock)
+            {
+                _lastFailure = now;
+                _lastError = rejection.Message;
+                _failing = true;
+            }
+
+            FederationLog.MdqQueryFailed(_logger, _options.Name, entityId, rejection, keep);
             // Keep a still-valid answer; otherwise remember the failure briefly so a broken service is not hammered.
             return keep
                 ? cached! with { FreshUntil = now + _options.NegativeCacheDuration }

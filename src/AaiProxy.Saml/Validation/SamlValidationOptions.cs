@@ -15,8 +15,12 @@ public sealed class SamlValidationOptions
 
     public IdentityProviderPolicy DefaultPolicy { get; init; } = new();
 
+    /// <summary>Policies decided elsewhere (e.g. by rules on an IdP's federation metadata), asked for an IdP that
+    /// <see cref="Policies"/> does not name; null from it means <see cref="DefaultPolicy"/>.</summary>
+    public Func<string, IdentityProviderPolicy?>? PolicySource { get; init; }
+
     public IdentityProviderPolicy PolicyFor(string entityId) =>
-        Policies.TryGetValue(entityId, out var policy) ? policy : DefaultPolicy;
+        Policies.TryGetValue(entityId, out var policy) ? policy : PolicySource?.Invoke(entityId) ?? DefaultPolicy;
 }
 
 /// <param name="AllowUnsolicitedResponses">Accept IdP-initiated responses (no InResponseTo).</param>

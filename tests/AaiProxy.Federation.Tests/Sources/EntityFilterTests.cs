@@ -32,6 +32,13 @@ public sealed class EntityFilterTests
     }
 
     [Fact]
+    public void Includes_only_entities_with_an_assurance_certification()
+    {
+        Assert.Equal(Expected(AggregateGenerator.HasSirtfi),
+            Kept(new EntityFilter { IncludeAssuranceCertifications = Set(FederationUris.Sirtfi) }));
+    }
+
+    [Fact]
     public void Includes_only_entities_of_a_category()
     {
         Assert.Equal(Expected(AggregateGenerator.IsResearchAndScholarship),

@@ -1,3 +1,4 @@
+using AaiProxy.Tests.Shared;
 using System.Net;
 using AaiProxy.Federation.Reading;
 using AaiProxy.Federation.Sources;

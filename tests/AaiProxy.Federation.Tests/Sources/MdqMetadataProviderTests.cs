@@ -1,3 +1,4 @@
+using AaiProxy.Tests.Shared;
 using AaiProxy.Federation.Generation;
 using System.Net;
 using System.Security.Cryptography;
@@ -24,8 +25,8 @@ public sealed class MdqMetadataProviderTests : IDisposable
         _server.Dispose();
     }
 
-    private MdqMetadataProvider Provider(bool sha1 = false) => new(_http,
-        new MdqOptions { BaseUrl = _server.BaseUrl, Anchor = Fixtures.Anchor, UseSha1Identifiers = sha1 },
+    private MdqMetadataProvider Provider(bool sha1 = false, int maxEntries = 20_000) => new(_http,
+        new MdqOptions { BaseUrl = _server.BaseUrl, Anchor = Fixtures.Anchor, UseSha1Identifiers = sha1, MaxEntries = maxEntries },
         _time, NullLogger<MdqMetadataProvider>.Instance);
 
     private static string Answer(int index) => Fixtures.SignedEntityDocument(index, Fixtures.Now.AddDays(7), CacheDuration);
@@ -104,6 +105,51 @@ public sealed class MdqMetadataProviderTests : IDisposable
         _time.Advance(TimeSpan.FromMinutes(10));
         Assert.Null(await provider.FindAsync("https://unknown.example/idp"));
         Assert.Equal(2, _server.Requests.Count);
+    }
+
+    [Fact]
+    public async Task Never_asks_for_an_entity_id_that_is_not_an_absolute_uri_of_at_most_1024_characters()
+    {
+        var provider = Provider();
+
+        Assert.Null(await provider.FindAsync("not an entity id"));
+        Assert.Null(await provider.FindAsync("https://idp.example.org/" + new string('a', 1024)));
+        Assert.Empty(_server.Requests);
+    }
+
+    [Fact]
+    public async Task A_full_cache_remembers_no_more_unknown_entities_until_expired_ones_make_room()
+    {
+        var provider = Provider(maxEntries: 1);
+
+        await provider.FindAsync("https://first.unknown.example/idp");
+        await provider.FindAsync("https://second.unknown.example/idp");
+        await provider.FindAsync("https://second.unknown.example/idp");
+        _time.Advance(TimeSpan.FromMinutes(10));
+        await provider.FindAsync("https://third.unknown.example/idp");
+        await provider.FindAsync("https://third.unknown.example/idp");
+
+        Assert.Equal(2, _server.Requests.Count(r => r.Path.Contains("second", StringComparison.Ordinal)));
+        Assert.Equal(1, _server.Requests.Count(r => r.Path.Contains("third", StringComparison.Ordinal)));
+        Assert.Equal(1, provider.Status.Unknown);
+    }
+
+    [Fact]
+    public async Task Status_counts_cached_and_unknown_entities_and_says_when_the_latest_query_failed()
+    {
+        Publish(Uri.EscapeDataString(IdP0), Answer(0));
+        var provider = Provider();
+        await provider.FindAsync(IdP0);
+        await provider.FindAsync("https://unknown.example/idp");
+        var answering = provider.Status;
+
+        _server.Failure = HttpStatusCode.BadGateway;
+        await provider.FindAsync("https://other.unknown.example/idp");
+        var failing = provider.Status;
+
+        Assert.Equal((1, 1, false), (answering.IdentityProviders, answering.Unknown, answering.IsFailing));
+        Assert.True(failing.IsFailing);
+        Assert.Contains("502", failing.LastError, StringComparison.Ordinal);
     }
 
     [Fact]

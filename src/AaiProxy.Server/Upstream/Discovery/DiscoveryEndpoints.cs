@@ -36,7 +36,11 @@ internal static class DiscoveryEndpoints
                 client.Timeout = LogoCache.FetchTimeout;
                 client.DefaultRequestHeaders.UserAgent.ParseAdd("AaiProxy-discovery-logos/1");
             })
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false });
+            // Straight to the logo's host (no HTTP proxy), and only if it is a public address.
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                AllowAutoRedirect = false, UseCookies = false, UseProxy = false, ConnectCallback = PublicAddresses.ConnectAsync,
+            });
         return services;
     }
 

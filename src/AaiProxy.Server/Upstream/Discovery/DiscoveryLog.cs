@@ -11,6 +11,13 @@ internal static partial class DiscoveryLog
     public static void LogoUnavailable(ILogger logger, string url, string failure) =>
         LogoUnavailableCore(logger, LogText.Untrusted(url), failure);
 
+    public static void LogoAddressRefused(ILogger logger, string url, string reason) =>
+        LogoAddressRefusedCore(logger, LogText.Untrusted(url), LogText.Untrusted(reason));
+
+    [LoggerMessage(EventId = 3203, Level = LogLevel.Warning,
+        Message = "Identity provider logo {Url} not fetched: {Reason} Logos are fetched from public addresses only")]
+    private static partial void LogoAddressRefusedCore(ILogger logger, string? url, string? reason);
+
     [LoggerMessage(EventId = 3201, Level = LogLevel.Information,
         Message = "Identity provider logo {Url} not used: status {Status}, type {ContentType}, or larger than allowed")]
     private static partial void LogoRefusedCore(ILogger logger, string? url, int status, string? contentType);

@@ -13,8 +13,8 @@ internal sealed record LogoImage(string ContentType, byte[] Bytes);
 /// Identity providers' logos, served by the proxy from a size-capped memory cache, never linked: the person's
 /// browser never contacts a logo's host (no tracking, no mixed content, no broken page when a host is down).
 /// A logo is named by the hash of its URL; only URLs the proxy has itself shown are served. <c>data:</c> URLs are
-/// decoded, https ones fetched once with size and time limits, without redirects; a failure is remembered for a
-/// while and shows no logo.
+/// decoded, https ones fetched once with size and time limits, without redirects, and only from public addresses
+/// (<see cref="PublicAddresses"/>); a failure is remembered for a while and shows no logo.
 /// </summary>
 internal sealed class LogoCache : IDisposable
 {
@@ -136,6 +136,11 @@ internal sealed class LogoCache : IDisposable
             }
 
             return buffer.Length > 0 ? new LogoImage(type, buffer.ToArray()) : null;
+        }
+        catch (HttpRequestException ex) when (ex.InnerException is NonPublicAddressException refused)
+        {
+            DiscoveryLog.LogoAddressRefused(_logger, url, refused.Message);
+            return null;
         }
         catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {

@@ -63,4 +63,8 @@ internal static partial class SamlLog
         Message = "SAML login from {Issuer} refused by the adapter: {Refusal}: {Reason} (correlation {CorrelationId})")]
     public static partial void IdentityRefused(ILogger logger, string issuer, AaiProxy.Upstream.UpstreamRefusal refusal, string reason,
         string correlationId);
+
+    [LoggerMessage(EventId = 3017, Level = LogLevel.Error,
+        Message = "MDQ source {Source}: prefetching {EntityId} failed unexpectedly; the other prefetched identity providers are still asked for")]
+    public static partial void MdqPrefetchFailed(ILogger logger, string source, string entityId, Exception exception);
 }

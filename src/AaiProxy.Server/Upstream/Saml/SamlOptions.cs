@@ -31,9 +31,13 @@ public sealed class SamlOptions
     /// <summary>Identity providers read from metadata files (a federation feed comes later).</summary>
     public List<SamlIdentityProviderOptions> IdentityProviders { get; set; } = [];
 
-    /// <summary>Federation metadata aggregates (eduGAIN, a national federation), each verified against its own
-    /// trust anchor before anything in it is used; their IdPs join those of <see cref="IdentityProviders"/>.</summary>
+    /// <summary>Federation metadata (eduGAIN, a national federation): signed aggregates and MDQ services, each verified
+    /// against its own trust anchor before anything in it is used; their IdPs join those of <see cref="IdentityProviders"/>.</summary>
     public List<SamlFederationOptions> Federations { get; set; } = [];
+
+    /// <summary>Per-IdP policy of federation IdPs, by their metadata or entity ID: every matching rule applies in order,
+    /// a later rule's setting overriding an earlier one's (IdPs of <see cref="IdentityProviders"/> keep their own entry's).</summary>
+    public List<SamlPolicyRuleOptions> PolicyRules { get; set; } = [];
 
     /// <summary>What our published metadata says about the service.</summary>
     public SamlMetadataOptions Metadata { get; set; } = new();
@@ -62,7 +66,8 @@ public sealed class SamlIdentityProviderOptions
     public string? DisplayName { get; set; }
 }
 
-/// <summary>One signed metadata aggregate (<c>EntitiesDescriptor</c>) and the key it must be signed with.</summary>
+/// <summary>One federation metadata source — a signed aggregate (<c>EntitiesDescriptor</c>) or an MDQ service — and the
+/// key it must be signed with.</summary>
 public sealed class SamlFederationOptions
 {
     /// <summary>A unique name, for logs and status.</summary>
@@ -71,8 +76,28 @@ public sealed class SamlFederationOptions
     /// <summary>The aggregate in a local file (kept fresh by another process) …</summary>
     public string? AggregateFile { get; set; }
 
-    /// <summary>… or fetched from this URL (conditional GET with ETag / If-Modified-Since).</summary>
+    /// <summary>… or fetched from this URL (conditional GET with ETag / If-Modified-Since) …</summary>
     public Uri? AggregateUrl { get; set; }
+
+    /// <summary>… or an MDQ service (<c>GET {MdqBaseUrl}/entities/{entityID}</c>) asked for one IdP at a time when a
+    /// login names it; https (http only to a loopback address, e.g. a local MDQ cache).</summary>
+    public Uri? MdqBaseUrl { get; set; }
+
+    /// <summary>MDQ: ask by the <c>{sha1}</c> form of the entity ID instead of the URL-encoded entity ID.</summary>
+    public bool MdqUseSha1Identifiers { get; set; }
+
+    /// <summary>MDQ: how long an answer without <c>cacheDuration</c> is used before it is asked again.</summary>
+    public TimeSpan MdqCacheDuration { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>MDQ: the longest any answer is used before it is asked again, whatever its <c>cacheDuration</c>.</summary>
+    public TimeSpan MdqMaxCacheDuration { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>MDQ: how long "unknown" (404), or a failed or refused answer, is remembered.</summary>
+    public TimeSpan MdqNegativeCacheDuration { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>MDQ: IdPs fetched at start-up and again every <see cref="RefreshInterval"/>, so that they are listed on
+    /// the discovery page (MDQ cannot list a federation; any other IdP of the service is reached by a hint).</summary>
+    public List<string> MdqPrefetchEntityIds { get; set; } = [];
 
     /// <summary>The signer's certificate (PEM or DER file) …</summary>
     public string? TrustAnchorCertificateFile { get; set; }
@@ -80,10 +105,11 @@ public sealed class SamlFederationOptions
     /// <summary>… or its SHA-256 fingerprint (hex, colons allowed, as <c>openssl x509 -fingerprint -sha256</c> prints it).</summary>
     public string? TrustAnchorSha256Fingerprint { get; set; }
 
-    /// <summary>Refuse an aggregate without <c>validUntil</c> (the eduGAIN MAPS requires one).</summary>
+    /// <summary>Refuse an aggregate (or an MDQ answer) without <c>validUntil</c> (the eduGAIN MAPS requires one).</summary>
     public bool RequireValidUntil { get; set; } = true;
 
-    /// <summary>How often the aggregate is read again (a shorter <c>cacheDuration</c> in it wins).</summary>
+    /// <summary>How often the aggregate is read again (a shorter <c>cacheDuration</c> in it wins); for MDQ, how often the
+    /// prefetched IdPs are asked for again.</summary>
     public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>Which of the aggregate's IdPs are used; unset: all.</summary>
@@ -108,8 +134,27 @@ public sealed class SamlFederationFilterOptions
 
     public List<string> ExcludeEntityIds { get; set; } = [];
 
+    /// <summary><c>assurance-certification</c> entity attribute values (e.g. an IGTF profile).</summary>
+    public List<string> IncludeAssuranceCertifications { get; set; } = [];
+
     /// <summary>Only IdPs that assert Sirtfi.</summary>
     public bool RequireSirtfi { get; set; }
+}
+
+/// <summary><c>Saml:PolicyRules[]</c>: the federation IdPs a rule applies to (<see cref="Match"/>, the keys of a
+/// federation's filter: all set conditions must hold; empty: every federation IdP) and the settings it decides
+/// (unset: left to earlier rules or the default).</summary>
+public sealed class SamlPolicyRuleOptions
+{
+    public SamlFederationFilterOptions Match { get; set; } = new();
+
+    public bool? AllowUnsolicitedResponses { get; set; }
+
+    public bool? AllowSha1 { get; set; }
+
+    public bool? RequireEncryptedAssertions { get; set; }
+
+    public bool? AllowTripleDes { get; set; }
 }
 
 /// <summary>The service description in our SP metadata (mdui, organization, contacts).</summary>

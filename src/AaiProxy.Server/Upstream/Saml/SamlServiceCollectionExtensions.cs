@@ -31,13 +31,24 @@ internal static class SamlServiceCollectionExtensions
         services.AddSingleton<ConfiguredIdentityProviders>();
         services.AddHttpClient(FederationMetadata.HttpClientName);
         services.AddSingleton(FederationMetadata.Create);
+        services.AddSingleton(FederationMetadata.CreateMdq);
+        services.AddSingleton<FederationEntities>();
+        services.AddSingleton<FederationPolicies>();
+        services.AddSingleton<AaiProxy.Identity.ISirtfiMetadata, FederationSirtfi>();
         services.AddHostedService<FederationMetadataRefresh>();
         services.AddHealthChecks().AddCheck<FederationMetadataHealthCheck>("federation-metadata", tags: [HealthEndpoints.ReadyTag]);
         services.AddSingleton<IIdentityProviderMetadataProvider, TrustedIdentityProviders>();
-        services.AddSingleton(provider => new SamlValidationOptions
+        services.AddSingleton(provider =>
         {
-            ClockSkew = provider.GetRequiredService<IOptions<SamlOptions>>().Value.ClockSkew,
-            Policies = provider.GetRequiredService<ConfiguredIdentityProviders>().Policies,
+            var federationPolicies = provider.GetRequiredService<FederationPolicies>();
+            var defaults = new IdentityProviderPolicy();
+            return new SamlValidationOptions
+            {
+                ClockSkew = provider.GetRequiredService<IOptions<SamlOptions>>().Value.ClockSkew,
+                Policies = provider.GetRequiredService<ConfiguredIdentityProviders>().Policies,
+                DefaultPolicy = defaults,
+                PolicySource = entityId => federationPolicies.PolicyFor(entityId, defaults),
+            };
         });
         services.AddSingleton<ISamlReplayCache>(provider => provider.GetService<IConnectionMultiplexer>() is { } redis
             ? new RedisSamlReplayCache(redis, provider.GetRequiredService<TimeProvider>())

@@ -1,4 +1,3 @@
-using AaiProxy.Federation;
 using AaiProxy.Federation.Discovery;
 using AaiProxy.Federation.Model;
 using AaiProxy.Saml.Metadata;
@@ -7,21 +6,22 @@ namespace AaiProxy.Server.Upstream.Saml;
 
 /// <summary>The trusted SAML identity providers as upstream choices: a federation IdP with its MDUI (names per
 /// language, keywords, logo), DiscoHints domains and hide-from-discovery. The list is built once per metadata
-/// set (a federation refresh swaps the set, and with it the list), so a search never rebuilds 6,000 choices.</summary>
-internal sealed class SamlUpstreamChoices(IIdentityProviderMetadataProvider identityProviders, FederationMetadataProvider federations)
+/// set (a federation refresh swaps the set, an MDQ answer adds to it, and with it the list changes), so a search
+/// never rebuilds 6,000 choices.</summary>
+internal sealed class SamlUpstreamChoices(IIdentityProviderMetadataProvider identityProviders, FederationEntities federations)
     : IUpstreamChoiceSource
 {
     private Built? _built;
 
     public async ValueTask<IReadOnlyList<UpstreamChoice>> ListAsync(CancellationToken cancellationToken)
     {
-        // The IdPs named one by one are read once at start: only a federation refresh changes the list.
-        var index = federations.Index;
+        // The IdPs named one by one are read once at start: only federation metadata changes the list.
+        var version = federations.Version;
         var built = Volatile.Read(ref _built);
-        if (built is null || !ReferenceEquals(built.Index, index))
+        if (built is null || !ReferenceEquals(built.Version.Index, version.Index) || built.Version.Mdq != version.Mdq)
         {
             var all = await identityProviders.ListAsync(cancellationToken);
-            built = new Built(index, [.. all.Select(idp => Choice(idp, index.Find(idp.EntityId)))]);
+            built = new Built(version, [.. all.Select(idp => Choice(idp, federations.Find(idp.EntityId)))]);
             Volatile.Write(ref _built, built);
         }
 
@@ -29,7 +29,7 @@ internal sealed class SamlUpstreamChoices(IIdentityProviderMetadataProvider iden
     }
 
     public async ValueTask<UpstreamChoice?> FindAsync(string provider, CancellationToken cancellationToken) =>
-        await identityProviders.FindAsync(provider, cancellationToken) is { } idp ? Choice(idp, federations.Index.Find(idp.EntityId)) : null;
+        await identityProviders.FindAsync(provider, cancellationToken) is { } idp ? Choice(idp, federations.Find(idp.EntityId)) : null;
 
     /// <param name="entity">The IdP's federation entry, when it came from an aggregate.</param>
     internal static UpstreamChoice Choice(IdentityProviderMetadata idp, FederationEntity? entity)
@@ -55,5 +55,5 @@ internal sealed class SamlUpstreamChoices(IIdentityProviderMetadataProvider iden
     private static MetadataLogo? ListLogo(IReadOnlyList<MetadataLogo> logos) =>
         logos.Where(logo => logo.Height >= 32).OrderBy(logo => logo.Height).FirstOrDefault() ?? logos.MaxBy(logo => logo.Height);
 
-    private sealed record Built(FederationIndex Index, IReadOnlyList<UpstreamChoice> Choices);
+    private sealed record Built((FederationIndex Index, int Mdq) Version, IReadOnlyList<UpstreamChoice> Choices);
 }

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace AaiProxy.Federation.Tests.Sources;
+namespace AaiProxy.Tests.Shared;
 
 /// <summary>A tiny metadata server on 127.0.0.1 (an MDQ service, an aggregate feed): answers paths
 /// below its base URL from a table, with ETags and conditional GET.</summary>
