@@ -148,6 +148,18 @@ internal sealed class ProxyOptionsValidator(IHostEnvironment environment) : IVal
             }
         }
 
+        if (client.BackChannelLogoutUri is { } logoutUri &&
+            (!Uri.TryCreate(logoutUri, UriKind.Absolute, out var logout) ||
+             logout.Scheme is not ("https" or "http") || logout.Fragment.Length > 0))
+        {
+            yield return $"{label}: BackChannelLogoutUri '{logoutUri}' is not an absolute http(s) URI without a fragment (Back-Channel Logout 1.0 §2.2).";
+        }
+
+        if (client.BackChannelLogoutSessionRequired && client.BackChannelLogoutUri is null)
+        {
+            yield return $"{label}: BackChannelLogoutSessionRequired is set without a BackChannelLogoutUri.";
+        }
+
         foreach (var scope in client.AllowedScopes.Where(scope => !ClaimTable.Scopes.Contains(scope) && !AaiProxy.Groups.Management.ApiScopes.All.Contains(scope)))
         {
             yield return $"{label}: scope '{scope}' is unknown; known scopes: {string.Join(' ', ClaimTable.Scopes.Concat(AaiProxy.Groups.Management.ApiScopes.All))}.";
