@@ -8,8 +8,8 @@ namespace AaiProxy.Server.Logout;
 /// <summary>
 /// Delivers logout tokens (Back-Channel Logout 1.0 §2.5): each queued notice is POSTed as the <c>logout_token</c>
 /// form field to the client's endpoint, in the background so that nobody's sign-out waits on a client. Each attempt
-/// has <see cref="AttemptTimeout"/>; a failed one (no 2xx, timeout, connection refused) is tried again after
-/// <see cref="RetryDelays"/>, then given up and logged. The queue is in memory: notices of a node that stops
+/// has <see cref="AttemptTimeout"/>; a failed one (no 2xx, timeout, connection refused) is tried again, with a new
+/// token, after <see cref="RetryDelays"/>, then given up and logged. The queue is in memory: notices of a node that stops
 /// before delivering them are lost (the client's session then ends at its own expiry).
 /// </summary>
 public sealed class BackChannelLogoutSender(IHttpClientFactory httpClients, IOptionsMonitor<OpenIddictServerOptions> server,
@@ -37,21 +37,18 @@ public sealed class BackChannelLogoutSender(IHttpClientFactory httpClients, IOpt
 
     private async Task DeliverAsync(string issuer, LogoutNotice notice, CancellationToken stoppingToken)
     {
-        string token;
-        try
+        // Signed like the ID tokens: OpenIddict's first asymmetric signing key.
+        var credentials = server.CurrentValue.SigningCredentials.FirstOrDefault(candidate => candidate.Key is AsymmetricSecurityKey);
+        if (credentials is null)
         {
-            // Signed like the ID tokens: OpenIddict's first asymmetric signing key.
-            var credentials = server.CurrentValue.SigningCredentials.First(candidate => candidate.Key is AsymmetricSecurityKey);
-            token = LogoutToken.Write(LogoutToken.Describe(issuer, notice, time.GetUtcNow(), Guid.NewGuid().ToString("N"), credentials));
-        }
-        catch (Exception exception) when (exception is InvalidOperationException or SecurityTokenException)
-        {
-            Log.BackChannelLogoutGivenUp(logger, notice.ClientId, notice.Endpoint.GetLeftPart(UriPartial.Path), 0, exception.Message);
+            Log.BackChannelLogoutGivenUp(logger, notice.ClientId, notice.Endpoint.GetLeftPart(UriPartial.Path), 0, "no asymmetric signing key");
             return;
         }
 
         for (var attempt = 1; ; attempt++)
         {
+            // A fresh token (jti, iat) per attempt: a client that saw an earlier one may keep its jti against replay (§2.6).
+            var token = LogoutToken.Write(LogoutToken.Describe(issuer, notice, time.GetUtcNow(), Guid.NewGuid().ToString("N"), credentials));
             var failure = await PostAsync(notice.Endpoint, token, stoppingToken);
             if (failure is null)
             {
