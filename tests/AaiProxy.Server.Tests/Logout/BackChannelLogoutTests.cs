@@ -1,6 +1,9 @@
 using System.Net;
 using System.Text.Json;
 using AaiProxy.Identity;
+using AaiProxy.Saml;
+using AaiProxy.Saml.Bindings;
+using AaiProxy.Server.Demo.IdentityProvider;
 using AaiProxy.Server.Accounts;
 using AaiProxy.Server.Logout;
 using AaiProxy.Server.Tests.Infrastructure;
@@ -15,7 +18,8 @@ namespace AaiProxy.Server.Tests.Logout;
 /// <summary>
 /// Issue 19, must show 5: signing out at the proxy delivers a valid logout token (Back-Channel Logout 1.0) to each
 /// client that received tokens in the session, checked at that client's endpoint (<see cref="LogoutTokenReceiver"/>)
-/// against the proxy's JWKS. The demo portal (public) and two confidential web apps register endpoints.
+/// against the proxy's JWKS. The demo portal (public) and two confidential web apps register endpoints; the demo IdP
+/// signs without encrypting, so a test can name the SAML session in an IdP-initiated LogoutRequest.
 /// </summary>
 public sealed class BackChannelLogoutTests(BackChannelLogoutTests.Fixture fixture) : IClassFixture<BackChannelLogoutTests.Fixture>
 {
@@ -54,6 +58,31 @@ public sealed class BackChannelLogoutTests(BackChannelLogoutTests.Fixture fixtur
         }
 
         Assert.DoesNotContain(fixture.Receiver.Received, token => SessionOf(token) == otherSession.GetClaim("sid").Value);
+    }
+
+    [Fact]
+    public async Task Single_logout_started_by_the_identity_provider_tells_the_clients_of_the_session()
+    {
+        var client = new OidcTestClient(fixture.Factory);
+        var browser = fixture.Factory.CreateBrowser();
+        var form = await Saml.SamlBrowserSteps.ObtainResponseAsync(browser, "bob");
+        using (var consumed = await UpstreamLogin.PostToAcsAsync(browser, form))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, consumed.StatusCode);
+        }
+
+        var idToken = new JsonWebToken((await client.CodeFlowAsync("bob", "openid profile", browser)).GetProperty("id_token").GetString());
+        var (nameId, sessionIndex) = Saml.SamlBrowserSteps.SubjectOf(form);
+        var idp = fixture.Factory.Services.GetRequiredService<DemoIdentityProvider>();
+        var serviceProvider = fixture.Factory.Services.GetRequiredService<ServiceProviderSettings>();
+
+        using var answer = await browser.GetAsync(HttpRedirectBinding.Encode(serviceProvider.SingleLogoutServiceUrl, SamlMessageKind.Request,
+            Saml.SamlBrowserSteps.IdentityProviderLogoutRequest(idp, serviceProvider, nameId, sessionIndex, out _), "relay", idp.SigningCertificate));
+
+        Assert.Equal(HttpStatusCode.Redirect, answer.StatusCode);
+        Assert.StartsWith(idp.SingleLogoutUrl.AbsoluteUri, answer.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        var received = Assert.Single(await fixture.Receiver.WaitForAsync(token => SessionOf(token) == idToken.GetClaim("sid").Value, count: 1));
+        await AssertValidLogoutTokenAsync(client, received, idToken);
     }
 
     [Fact]
@@ -183,6 +212,7 @@ public sealed class BackChannelLogoutTests(BackChannelLogoutTests.Fixture fixtur
             Database = await TestDatabase.CreateAsync();
             Factory = new ProxyFactory(Database, overrides: new Dictionary<string, string>
             {
+                ["AaiProxy:Demo:EncryptAssertions"] = "false",
                 ["AaiProxy:Clients:0:BackChannelLogoutUri"] = Receiver.EndpointOf(OidcTestClient.PortalClientId),
                 ["AaiProxy:Clients:2:BackChannelLogoutUri"] = Receiver.EndpointOf(ProxyFactory.WebAppClientId),
                 ["AaiProxy:Clients:2:BackChannelLogoutSessionRequired"] = "true",
