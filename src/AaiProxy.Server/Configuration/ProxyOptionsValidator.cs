@@ -148,11 +148,13 @@ internal sealed class ProxyOptionsValidator(IHostEnvironment environment) : IVal
             }
         }
 
-        if (client.BackChannelLogoutUri is { } logoutUri &&
-            (!Uri.TryCreate(logoutUri, UriKind.Absolute, out var logout) ||
-             logout.Scheme is not ("https" or "http") || logout.Fragment.Length > 0))
+        foreach (var (key, logoutUri) in new[] { ("BackChannelLogoutUri", client.BackChannelLogoutUri), ("FrontChannelLogoutUri", client.FrontChannelLogoutUri) })
         {
-            yield return $"{label}: BackChannelLogoutUri '{logoutUri}' is not an absolute http(s) URI without a fragment (Back-Channel Logout 1.0 §2.2).";
+            if (logoutUri is not null && (!Uri.TryCreate(logoutUri, UriKind.Absolute, out var logout) ||
+                                          logout.Scheme is not ("https" or "http") || logout.Fragment.Length > 0))
+            {
+                yield return $"{label}: {key} '{logoutUri}' is not an absolute http(s) URI without a fragment.";
+            }
         }
 
         if (client.BackChannelLogoutSessionRequired && client.BackChannelLogoutUri is null)

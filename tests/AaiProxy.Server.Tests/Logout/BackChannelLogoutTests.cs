@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using AaiProxy.Identity;
 using AaiProxy.Saml;
 using AaiProxy.Saml.Bindings;
@@ -21,17 +22,21 @@ namespace AaiProxy.Server.Tests.Logout;
 /// against the proxy's JWKS. The demo portal (public) and two confidential web apps register endpoints; the demo IdP
 /// signs without encrypting, so a test can name the SAML session in an IdP-initiated LogoutRequest.
 /// </summary>
-public sealed class BackChannelLogoutTests(BackChannelLogoutTests.Fixture fixture) : IClassFixture<BackChannelLogoutTests.Fixture>
+public sealed partial class BackChannelLogoutTests(BackChannelLogoutTests.Fixture fixture) : IClassFixture<BackChannelLogoutTests.Fixture>
 {
     private const string SlowClientId = "test-slow";
+    private const string FrontChannelClientId = "test-frontchannel";
+    private const string FrontChannelUri = "https://frontchannel.example.org/logout";
 
     [Fact]
-    public async Task Discovery_advertises_back_channel_logout_with_session_ids()
+    public async Task Discovery_advertises_back_and_front_channel_logout_with_session_ids()
     {
         using var discovery = JsonDocument.Parse(await fixture.Factory.CreateClient().GetStringAsync("/.well-known/openid-configuration"));
 
         Assert.True(discovery.RootElement.GetProperty("backchannel_logout_supported").GetBoolean());
         Assert.True(discovery.RootElement.GetProperty("backchannel_logout_session_supported").GetBoolean());
+        Assert.True(discovery.RootElement.GetProperty("frontchannel_logout_supported").GetBoolean());
+        Assert.True(discovery.RootElement.GetProperty("frontchannel_logout_session_supported").GetBoolean());
     }
 
     [Fact]
@@ -83,6 +88,32 @@ public sealed class BackChannelLogoutTests(BackChannelLogoutTests.Fixture fixtur
         Assert.StartsWith(idp.SingleLogoutUrl.AbsoluteUri, answer.Headers.Location!.OriginalString, StringComparison.Ordinal);
         var received = Assert.Single(await fixture.Receiver.WaitForAsync(token => SessionOf(token) == idToken.GetClaim("sid").Value, count: 1));
         await AssertValidLogoutTokenAsync(client, received, idToken);
+    }
+
+    [Fact]
+    public async Task A_client_with_only_a_front_channel_uri_is_loaded_in_an_iframe_before_the_session_ends()
+    {
+        var client = new OidcTestClient(fixture.Factory);
+        var browser = fixture.Factory.CreateBrowser();
+        var portalIdToken = new JsonWebToken((await client.CodeFlowAsync("alice", "openid profile", browser)).GetProperty("id_token").GetString());
+        await WebAppIdTokenAsync(client, browser, FrontChannelClientId, "alice");
+        var sid = portalIdToken.GetClaim("sid").Value;
+
+        using var page = await browser.GetAsync(QueryHelpers.AddQueryString("/connect/logout", "id_token_hint", portalIdToken.EncodedToken));
+
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        var html = await page.Content.ReadAsStringAsync();
+        var frame = WebUtility.HtmlDecode(Assert.Single(FrontChannelFrame().Matches(html)).Groups[1].Value);
+        Assert.Equal(FrontChannelUri + "?iss=" + Uri.EscapeDataString(ProxyFactory.Origin + "/") + "&sid=" + sid, frame);
+        Assert.True(await Saml.SamlBrowserSteps.IsSignedInAsync(browser));
+
+        using var continued = await PostAsync(browser, html, "/connect/logout", ("frontchannel_shown", "yes"));
+
+        Assert.Equal(HttpStatusCode.Redirect, continued.StatusCode);
+        Assert.False(await Saml.SamlBrowserSteps.IsSignedInAsync(browser));
+        await AssertValidLogoutTokenAsync(client,
+            Assert.Single(await fixture.Receiver.WaitForAsync(token => SessionOf(token) == sid, count: 1)), portalIdToken);
+        Assert.DoesNotContain(fixture.Receiver.Received, token => token.ClientId == FrontChannelClientId);
     }
 
     [Fact]
@@ -166,6 +197,9 @@ public sealed class BackChannelLogoutTests(BackChannelLogoutTests.Fixture fixtur
     private static string? SessionOf(ReceivedLogout received) =>
         new JsonWebToken(received.Token).TryGetPayloadValue<string>("sid", out var sid) ? sid : null;
 
+    [GeneratedRegex("<iframe hidden src=\"([^\"]+)\"[^>]*data-frontchannel-logout")]
+    private static partial Regex FrontChannelFrame();
+
     private static string SubjectOf(ReceivedLogout received) => new JsonWebToken(received.Token).Subject;
 
     /// <summary>The code flow of a confidential web app (<see cref="ProxyFactory.WebAppClientId"/>'s settings) in <paramref name="browser"/>.</summary>
@@ -197,7 +231,8 @@ public sealed class BackChannelLogoutTests(BackChannelLogoutTests.Fixture fixtur
     }
 
     /// <summary>The proxy with back-channel logout endpoints at the receiver: the demo portal (client 0), the test web
-    /// app (client 2, requiring sid) and a third web app whose endpoint a test holds (client 3).</summary>
+    /// app (client 2, requiring sid) and a third web app whose endpoint a test holds (client 3); a fourth web app has a
+    /// front-channel logout URI only (client 4).</summary>
     public sealed class Fixture : IAsyncLifetime
     {
         public LogoutTokenReceiver Receiver { get; private set; } = null!;
@@ -225,6 +260,14 @@ public sealed class BackChannelLogoutTests(BackChannelLogoutTests.Fixture fixtur
                 ["AaiProxy:Clients:3:AllowedScopes:0"] = "openid",
                 ["AaiProxy:Clients:3:AllowedScopes:1"] = "profile",
                 ["AaiProxy:Clients:3:BackChannelLogoutUri"] = Receiver.EndpointOf(SlowClientId),
+                ["AaiProxy:Clients:4:ClientId"] = FrontChannelClientId,
+                ["AaiProxy:Clients:4:Type"] = "Confidential",
+                ["AaiProxy:Clients:4:ClientSecret"] = ProxyFactory.WebAppSecret,
+                ["AaiProxy:Clients:4:RedirectUris:0"] = ProxyFactory.WebAppRedirectUri,
+                ["AaiProxy:Clients:4:AllowedGrants:0"] = "authorization_code",
+                ["AaiProxy:Clients:4:AllowedScopes:0"] = "openid",
+                ["AaiProxy:Clients:4:AllowedScopes:1"] = "profile",
+                ["AaiProxy:Clients:4:FrontChannelLogoutUri"] = FrontChannelUri,
             });
             _ = Factory.Server;
         }

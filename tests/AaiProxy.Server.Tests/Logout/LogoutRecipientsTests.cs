@@ -64,6 +64,23 @@ public sealed class LogoutRecipientsTests
     }
 
     [Fact]
+    public void Front_channel_logout_loads_each_client_of_the_ended_session_once_with_iss_and_sid()
+    {
+        SessionGrant[] grants =
+        [
+            new("wiki", "sub-1", "session-a"),
+            new("wiki", "sub-1", "session-a"),
+            new("wiki", "sub-1", "session-b"),
+            new("other", "sub-1", "session-a"),
+        ];
+        var endpoints = new Dictionary<string, Uri> { ["wiki"] = new("https://wiki.example.org/logout?lang=en") };
+
+        var frames = LogoutRecipients.FrontChannel(grants, endpoints, "https://aai.example.org/", "session-a");
+
+        Assert.Equal([new Uri("https://wiki.example.org/logout?lang=en&iss=https%3A%2F%2Faai.example.org%2F&sid=session-a")], frames);
+    }
+
+    [Fact]
     public void A_grant_without_a_session_is_not_part_of_an_ended_session()
     {
         SessionGrant[] grants = [new("portal", "sub-1", null)];
