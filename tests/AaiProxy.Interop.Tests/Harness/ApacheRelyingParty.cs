@@ -15,6 +15,7 @@ internal sealed class ApacheRelyingParty : IAsyncDisposable
     private readonly ITestOutputHelper output;
     private readonly string directory;
     private bool started;
+    private bool passed;
 
     public ApacheRelyingParty(ITestOutputHelper output, string directory)
     {
@@ -71,11 +72,23 @@ internal sealed class ApacheRelyingParty : IAsyncDisposable
         started = true;
     }
 
+    /// <summary>The scenario succeeded: Apache's state directory is removed at disposal (else kept for diagnosis).</summary>
+    public void MarkPassed() => passed = true;
+
     public async ValueTask DisposeAsync()
     {
         if (started)
         {
             await PeerScript.RunAsync(output, "apache-oidc.sh", "stop", directory);
+        }
+
+        if (passed)
+        {
+            System.IO.Directory.Delete(directory, recursive: true);
+        }
+        else
+        {
+            output.WriteLine($"Kept Apache's state for diagnosis: {directory}");
         }
     }
 }
