@@ -37,6 +37,9 @@ public sealed class PairwiseSubjects
     public string SubjectFor(string accountId, string clientId) =>
         _sectorByClient.TryGetValue(clientId, out var sector) ? ForSector(accountId, sector) : accountId;
 
+    /// <summary>Every <c>sub</c> a client may know the account by: the account id and its pairwise one in each sector.</summary>
+    public IEnumerable<string> SubjectsOf(string accountId) => [accountId, .. Sectors.Select(sector => ForSector(accountId, sector))];
+
     public string ForSector(string accountId, string sector)
     {
         var mac = HMACSHA256.HashData(_secret, Encoding.UTF8.GetBytes(sector + "\n" + accountId));

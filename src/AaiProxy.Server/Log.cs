@@ -49,4 +49,16 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 6000, Level = LogLevel.Warning, Message = "Group claims for client {ClientId} cut to the byte budget ({ByteBudget} bytes): account {AccountId} keeps {KeptGrants} group(s), {OmittedGrants} left out.")]
     public static partial void GroupClaimsTruncated(ILogger logger, string clientId, string accountId, int keptGrants, int omittedGrants, int byteBudget);
+
+    [LoggerMessage(EventId = 2100, Level = LogLevel.Information, Message = "Back-channel logout of account {AccountId}, session {SessionId}: {Count} logout token(s) queued.")]
+    public static partial void BackChannelLogoutQueued(ILogger logger, string accountId, string sessionId, int count);
+
+    [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "Logout token delivered to client {ClientId} at {Endpoint} (attempt {Attempt}).")]
+    public static partial void BackChannelLogoutDelivered(ILogger logger, string clientId, string endpoint, int attempt);
+
+    [LoggerMessage(EventId = 2102, Level = LogLevel.Warning, Message = "Logout token for client {ClientId} at {Endpoint} not accepted (attempt {Attempt}): {Reason}; trying again.")]
+    public static partial void BackChannelLogoutAttemptFailed(ILogger logger, string clientId, string endpoint, int attempt, string reason);
+
+    [LoggerMessage(EventId = 2103, Level = LogLevel.Error, Message = "Logout token for client {ClientId} at {Endpoint} given up after {Attempt} attempt(s): {Reason}.")]
+    public static partial void BackChannelLogoutGivenUp(ILogger logger, string clientId, string endpoint, int attempt, string reason);
 }

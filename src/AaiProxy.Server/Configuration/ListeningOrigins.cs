@@ -5,7 +5,7 @@ namespace AaiProxy.Server.Configuration;
 /// <see cref="DefaultUrl"/>), used to expand <see cref="ClientOptions.OriginPlaceholder"/> in declared
 /// redirect URIs so that each registered URI still matches exactly.
 /// </summary>
-internal sealed class ListeningOrigins(IConfiguration configuration)
+public sealed class ListeningOrigins(IConfiguration configuration)
 {
     public const string DefaultUrl = "http://localhost:5000";
 

@@ -235,6 +235,19 @@ public sealed class ClientOptions
 
     public List<string> PostLogoutRedirectUris { get; set; } = [];
 
+    /// <summary>OpenID Connect Back-Channel Logout 1.0: where the proxy POSTs a logout token when a session in which
+    /// this client received tokens ends. Absolute http(s) URI without a fragment.</summary>
+    public string? BackChannelLogoutUri { get; set; }
+
+    /// <summary>The client needs <c>sid</c> in its logout tokens (<c>backchannel_logout_session_required</c>): a
+    /// sign-out that names no session of this client (e.g. one from before sessions had ids) is not sent to it.</summary>
+    public bool BackChannelLogoutSessionRequired { get; set; }
+
+    /// <summary>OpenID Connect Front-Channel Logout 1.0, for a client without <see cref="BackChannelLogoutUri"/>: when the
+    /// person signs out at the end-session endpoint, the sign-out page loads this URI (with <c>iss</c> and <c>sid</c>)
+    /// in a hidden iframe. Absolute http(s) URI without a fragment.</summary>
+    public string? FrontChannelLogoutUri { get; set; }
+
     /// <summary>authorization_code, refresh_token, client_credentials.</summary>
     public List<string> AllowedGrants { get; set; } = [];
 

@@ -148,6 +148,20 @@ internal sealed class ProxyOptionsValidator(IHostEnvironment environment) : IVal
             }
         }
 
+        foreach (var (key, logoutUri) in new[] { ("BackChannelLogoutUri", client.BackChannelLogoutUri), ("FrontChannelLogoutUri", client.FrontChannelLogoutUri) })
+        {
+            if (logoutUri is not null && (!Uri.TryCreate(logoutUri, UriKind.Absolute, out var logout) ||
+                                          logout.Scheme is not ("https" or "http") || logout.Fragment.Length > 0))
+            {
+                yield return $"{label}: {key} '{logoutUri}' is not an absolute http(s) URI without a fragment.";
+            }
+        }
+
+        if (client.BackChannelLogoutSessionRequired && client.BackChannelLogoutUri is null)
+        {
+            yield return $"{label}: BackChannelLogoutSessionRequired is set without a BackChannelLogoutUri.";
+        }
+
         foreach (var scope in client.AllowedScopes.Where(scope => !ClaimTable.Scopes.Contains(scope) && !AaiProxy.Groups.Management.ApiScopes.All.Contains(scope)))
         {
             yield return $"{label}: scope '{scope}' is unknown; known scopes: {string.Join(' ', ClaimTable.Scopes.Concat(AaiProxy.Groups.Management.ApiScopes.All))}.";

@@ -6,6 +6,7 @@ using AaiProxy.Server.Admin;
 using AaiProxy.Server.Mail;
 using AaiProxy.Server.Groups.Api;
 using AaiProxy.Server.Groups.Scim;
+using AaiProxy.Server.Logout;
 using AaiProxy.Server.Demo.IdentityProvider;
 using AaiProxy.Server.Oidc;
 using AaiProxy.Server.Operations;
@@ -70,6 +71,7 @@ internal static class ProxyHostExtensions
         services.AddProxySaml(configuration);
         services.AddProxyOpenIdConnectProviders(configuration);
         services.AddProxyOpenIdProvider();
+        services.AddProxyClientLogout();
         services.AddProxyGroups();
         services.AddProxyGroupAdmin();
         services.AddProxyGroupApi();

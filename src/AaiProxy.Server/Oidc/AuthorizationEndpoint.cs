@@ -62,8 +62,8 @@ internal static class AuthorizationEndpoint
             return await StartUpstreamLoginAsync(httpContext, request, requirement, fresh, loginStart);
         }
 
-        var principal = await principals.CreateAsync(identity, request.ClientId!, request.GetScopes(), httpContext.RequestAborted);
-        principal.SetClaim(Claims.AuthenticationTime, session!.Authentication.AuthenticatedAt.ToUnixTimeSeconds());
+        var principal = await principals.CreateAsync(identity, request.ClientId!, request.GetScopes(), session!.SessionId, httpContext.RequestAborted);
+        principal.SetClaim(Claims.AuthenticationTime, session.Authentication.AuthenticatedAt.ToUnixTimeSeconds());
         principal.SetDestinations(claim => claim.Type == Claims.AuthenticationTime ? [Destinations.IdentityToken] : claim.GetDestinations());
         return Results.SignIn(principal, authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }

@@ -9,12 +9,14 @@ namespace AaiProxy.Server.Oidc;
 /// Remembers, on the OpenIddict authorization (the grant) created at the authorization endpoint, which
 /// upstream link the person signed in with. Access tokens carry the authorization id (<c>oi_au_id</c>),
 /// not the link, so userinfo finds the link here and computes the claims from that login's attributes,
-/// as a refresh does.
+/// as a refresh does. It also keeps the proxy session (<c>sid</c>) the grant was made in: the grants of a
+/// session are the clients to notify when it ends (<see cref="Logout.ClientLogout"/>).
 /// </summary>
 internal sealed class AuthorizationLink(IOpenIddictAuthorizationManager authorizations) : IOpenIddictServerHandler<ProcessSignInContext>
 {
     private const string LinkProperty = "aaiproxy_link";
     private const string AccountProperty = "aaiproxy_account";
+    private const string SessionProperty = "aaiproxy_sid";
 
     public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
         OpenIddictServerHandlerDescriptor.CreateBuilder<ProcessSignInContext>()
@@ -37,8 +39,17 @@ internal sealed class AuthorizationLink(IOpenIddictAuthorizationManager authoriz
         await authorizations.PopulateAsync(descriptor, authorization, context.CancellationToken);
         descriptor.Properties[LinkProperty] = JsonSerializer.SerializeToElement(linkId);
         descriptor.Properties[AccountProperty] = JsonSerializer.SerializeToElement(accountId);
+        if (principal.GetClaim(CommunityPrincipalFactory.SessionIdClaim) is { } sessionId)
+        {
+            descriptor.Properties[SessionProperty] = JsonSerializer.SerializeToElement(sessionId);
+        }
+
         await authorizations.UpdateAsync(authorization, descriptor, context.CancellationToken);
     }
+
+    /// <summary>The proxy session a grant was made in, or null (grants from before sessions had ids).</summary>
+    public static string? SessionIdOf(IReadOnlyDictionary<string, JsonElement> properties) =>
+        properties.TryGetValue(SessionProperty, out var sessionId) && sessionId.ValueKind == JsonValueKind.String ? sessionId.GetString() : null;
 
     /// <summary>The account and upstream link of a grant, or null (a client's own token has no grant of a person).
     /// Grants from before the account was stored name it by their subject.</summary>

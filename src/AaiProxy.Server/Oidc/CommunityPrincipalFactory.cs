@@ -22,10 +22,16 @@ internal sealed class CommunityPrincipalFactory(CommunityClaimsComputer claimsCo
     /// <summary>Private claim: the community account id, which a pairwise <c>sub</c> does not reveal.</summary>
     public const string AccountIdClaim = "aaiproxy_account";
 
-    /// <summary>A principal for a new authorization.</summary>
-    public async Task<ClaimsPrincipal> CreateAsync(ResolvedIdentity identity, string clientId, IEnumerable<string> scopes, CancellationToken cancellationToken)
+    /// <summary>The proxy session the grant was made in (<c>sid</c>): in ID tokens only.</summary>
+    public const string SessionIdClaim = SessionClaims.SessionId;
+
+    /// <summary>A principal for a new authorization in the proxy session <paramref name="sessionId"/>.</summary>
+    public async Task<ClaimsPrincipal> CreateAsync(ResolvedIdentity identity, string clientId, IEnumerable<string> scopes, string sessionId,
+        CancellationToken cancellationToken)
     {
-        var principal = new ClaimsPrincipal(NewIdentity());
+        var claimsIdentity = NewIdentity();
+        claimsIdentity.AddClaim(new Claim(SessionIdClaim, sessionId));
+        var principal = new ClaimsPrincipal(claimsIdentity);
         principal.SetScopes(scopes);
         await AddCommunityClaimsAsync(principal, identity, clientId, cancellationToken);
         return principal;
@@ -33,13 +39,13 @@ internal sealed class CommunityPrincipalFactory(CommunityClaimsComputer claimsCo
 
     /// <summary>
     /// A principal for a refresh-token grant: OpenIddict's private claims (authorization id, scopes,
-    /// presenters, …) are kept, every person claim is computed afresh (memberships included).
+    /// presenters, …) and the session id are kept, every person claim is computed afresh (memberships included).
     /// </summary>
     public async Task<ClaimsPrincipal> RefreshAsync(ClaimsPrincipal previous, ResolvedIdentity identity, string clientId, CancellationToken cancellationToken)
     {
         var claimsIdentity = NewIdentity();
         claimsIdentity.AddClaims(previous.Claims
-            .Where(claim => claim.Type.StartsWith("oi_", StringComparison.Ordinal))
+            .Where(claim => claim.Type.StartsWith("oi_", StringComparison.Ordinal) || claim.Type == SessionIdClaim)
             .Select(claim => claim.Clone(claimsIdentity)));
         var principal = new ClaimsPrincipal(claimsIdentity);
         await AddCommunityClaimsAsync(principal, identity, clientId, cancellationToken);
@@ -67,7 +73,8 @@ internal sealed class CommunityPrincipalFactory(CommunityClaimsComputer claimsCo
 
         claimsIdentity.AddClaim(new Claim(LinkIdClaim, identity.LinkId));
         claimsIdentity.AddClaim(new Claim(AccountIdClaim, identity.Account.Id));
-        principal.SetDestinations(claim => released.TryGetValue(claim.Type, out var definition) ? ReleasedClaims.DestinationsOf(definition) : []);
+        principal.SetDestinations(claim => claim.Type == SessionIdClaim ? [Destinations.IdentityToken]
+            : released.TryGetValue(claim.Type, out var definition) ? ReleasedClaims.DestinationsOf(definition) : []);
     }
 
     private static ClaimsIdentity NewIdentity() =>

@@ -1,10 +1,12 @@
 using System.Security.Claims;
+using System.Security.Cryptography;
 using AaiProxy.Identity;
 using AaiProxy.Server.Configuration;
 using AaiProxy.Server.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace AaiProxy.Server.Session;
@@ -32,10 +34,14 @@ public static class SessionClaims
 
     /// <summary>The authentication context class the upstream provider stated for this session's login.</summary>
     public const string ContextClass = "acr";
+
+    /// <summary>This login session's id: the <c>sid</c> of every ID token issued in it, to every client (OpenID Connect
+    /// Front-Channel Logout 1.0 §3), and what a logout token names (Back-Channel Logout 1.0 §2.4).</summary>
+    public const string SessionId = "sid";
 }
 
-/// <summary>Reading the proxy's session: who, through which upstream, and how they authenticated.</summary>
-public sealed record ProxySession(string AccountId, string LinkId, string UpstreamScheme, UpstreamAuthentication Authentication)
+/// <summary>Reading the proxy's session: who, through which upstream, how they authenticated, and the session's id.</summary>
+public sealed record ProxySession(string AccountId, string LinkId, string UpstreamScheme, UpstreamAuthentication Authentication, string SessionId)
 {
     /// <summary>AuthenticationProperties item: when the upstream provider authenticated the person (round-trip
     /// format). The cookie's own IssuedUtc is when this session started, which bounds its lifetime.</summary>
@@ -52,6 +58,7 @@ public sealed record ProxySession(string AccountId, string LinkId, string Upstre
         if (principal?.FindFirst(SessionClaims.AccountId)?.Value is not { } accountId ||
             principal.FindFirst(SessionClaims.LinkId)?.Value is not { } linkId ||
             principal.FindFirst(SessionClaims.UpstreamScheme)?.Value is not { } scheme ||
+            principal.FindFirst(SessionClaims.SessionId)?.Value is not { } sessionId ||
             properties?.Items.TryGetValue(AuthenticatedAtItem, out var authenticatedAt) != true ||
             !DateTimeOffset.TryParse(authenticatedAt, null, System.Globalization.DateTimeStyles.RoundtripKind, out var instant))
         {
@@ -59,7 +66,7 @@ public sealed record ProxySession(string AccountId, string LinkId, string Upstre
         }
 
         return new ProxySession(accountId, linkId, scheme,
-            new UpstreamAuthentication(instant, principal.FindFirst(SessionClaims.ContextClass)?.Value));
+            new UpstreamAuthentication(instant, principal.FindFirst(SessionClaims.ContextClass)?.Value), sessionId);
     }
 
     /// <summary>The session principal and properties for a person who just signed in upstream. The session's
@@ -72,6 +79,8 @@ public sealed record ProxySession(string AccountId, string LinkId, string Upstre
         identity.AddClaim(new Claim(SessionClaims.AccountId, accountId));
         identity.AddClaim(new Claim(SessionClaims.LinkId, linkId));
         identity.AddClaim(new Claim(SessionClaims.UpstreamScheme, upstreamScheme));
+        // Random, unguessable and opaque (it goes to every client of the session): 128 bits.
+        identity.AddClaim(new Claim(SessionClaims.SessionId, Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(16))));
         if (authentication.ContextClass is { } contextClass)
         {
             identity.AddClaim(new Claim(SessionClaims.ContextClass, contextClass));

@@ -1,3 +1,4 @@
+using AaiProxy.Server.Logout;
 using AaiProxy.Server.Session;
 using Microsoft.AspNetCore.Authentication;
 
@@ -13,8 +14,9 @@ public interface IUpstreamLogout
     Task<IResult?> TryStartAsync(HttpContext httpContext, ProxySession session, string returnUrl);
 }
 
-/// <summary>Ends the proxy session the way its upstream protocol wants: the one entry point for sign-out.</summary>
-public sealed class UpstreamLogout(IEnumerable<IUpstreamLogout> protocols)
+/// <summary>Ends the proxy session the way its upstream protocol wants: the one entry point for sign-out. The clients
+/// that received tokens in the session are told first (<see cref="ClientLogout"/>): the upstream logout and theirs are one sign-out.</summary>
+public sealed class UpstreamLogout(IEnumerable<IUpstreamLogout> protocols, ClientLogout clientLogout)
 {
     private readonly Dictionary<string, IUpstreamLogout> _byScheme = protocols.ToDictionary(protocol => protocol.Scheme, StringComparer.Ordinal);
 
@@ -22,6 +24,11 @@ public sealed class UpstreamLogout(IEnumerable<IUpstreamLogout> protocols)
     public async Task<IResult?> SignOutAsync(HttpContext httpContext, string returnUrl)
     {
         var session = await ProxySession.ReadAsync(httpContext);
+        if (session is not null)
+        {
+            await clientLogout.SessionEndedAsync(session, httpContext.RequestAborted);
+        }
+
         if (session is not null && _byScheme.TryGetValue(session.UpstreamScheme, out var protocol) &&
             await protocol.TryStartAsync(httpContext, session, returnUrl) is { } upstream)
         {

@@ -145,13 +145,13 @@ internal sealed class ProxyProcess : IAsyncDisposable
     }
 
     /// <summary>
-    /// Waits until the proxy's log contains <paramref name="text"/>: the console logger writes in the
-    /// background, so a line may land shortly after the browser has seen the response.
+    /// Waits until the proxy's log contains <paramref name="text"/> (at least <paramref name="occurrences"/> times):
+    /// the console logger writes in the background, so a line may land shortly after the browser has seen the response.
     /// </summary>
-    public async Task<bool> WaitForLogAsync(string text, TimeSpan timeout)
+    public async Task<bool> WaitForLogAsync(string text, TimeSpan timeout, int occurrences = 1)
     {
         var waited = Stopwatch.StartNew();
-        while (!ReadShared(LogFile).Contains(text, StringComparison.Ordinal))
+        while (ReadShared(LogFile).Split(text).Length - 1 < occurrences)
         {
             if (waited.Elapsed > timeout)
             {

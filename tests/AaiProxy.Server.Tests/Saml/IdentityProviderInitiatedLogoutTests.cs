@@ -1,8 +1,6 @@
-using System.Globalization;
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using System.Xml;
-using System.Xml.Linq;
 using AaiProxy.Saml;
 using AaiProxy.Saml.Bindings;
 using AaiProxy.Server.Demo.IdentityProvider;
@@ -19,9 +17,6 @@ namespace AaiProxy.Server.Tests.Saml;
 [Collection(PlainAssertionsProxyFixture.Collection)]
 public sealed class IdentityProviderInitiatedLogoutTests(PlainAssertionsProxyFixture fixture)
 {
-    private static readonly XNamespace Samlp = SamlNamespaces.Protocol;
-    private static readonly XNamespace Saml = SamlNamespaces.Assertion;
-
     private readonly ProxyFactory _factory = fixture.Factory;
     private readonly DemoIdentityProvider _idp = fixture.Factory.Services.GetRequiredService<DemoIdentityProvider>();
     private readonly ServiceProviderSettings _serviceProvider = fixture.Factory.Services.GetRequiredService<ServiceProviderSettings>();
@@ -102,27 +97,11 @@ public sealed class IdentityProviderInitiatedLogoutTests(PlainAssertionsProxyFix
         using var consumed = await UpstreamLogin.PostToAcsAsync(browser, form);
         Assert.Equal(HttpStatusCode.Redirect, consumed.StatusCode);
         Assert.True(await IsSignedInAsync(browser));
-
-        var assertion = form.ResponseXml();
-        var nameId = Assert.Single(assertion.GetElementsByTagName("NameID", SamlNamespaces.Assertion).Cast<XmlElement>()).InnerText;
-        var authnStatement = Assert.Single(assertion.GetElementsByTagName("AuthnStatement", SamlNamespaces.Assertion).Cast<XmlElement>());
-        return (browser, (nameId, authnStatement.GetAttribute("SessionIndex")));
+        return (browser, SubjectOf(form));
     }
 
-    private string LogoutRequest(string nameId, string sessionIndex, out string id)
-    {
-        id = "_" + Guid.NewGuid().ToString("N");
-        return new XElement(Samlp + "LogoutRequest",
-            new XAttribute(XNamespace.Xmlns + "samlp", Samlp),
-            new XAttribute(XNamespace.Xmlns + "saml", Saml),
-            new XAttribute("ID", id),
-            new XAttribute("Version", "2.0"),
-            new XAttribute("IssueInstant", DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)),
-            new XAttribute("Destination", _serviceProvider.SingleLogoutServiceUrl.AbsoluteUri),
-            new XElement(Saml + "Issuer", _idp.EntityId),
-            new XElement(Saml + "NameID", new XAttribute("Format", "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent"), nameId),
-            new XElement(Samlp + "SessionIndex", sessionIndex)).ToString(SaveOptions.DisableFormatting);
-    }
+    private string LogoutRequest(string nameId, string sessionIndex, out string id) =>
+        IdentityProviderLogoutRequest(_idp, _serviceProvider, nameId, sessionIndex, out id);
 
     private static string StatusCode(XmlDocument response) =>
         ((XmlElement)response.GetElementsByTagName("StatusCode", SamlNamespaces.Protocol)[0]!).GetAttribute("Value");

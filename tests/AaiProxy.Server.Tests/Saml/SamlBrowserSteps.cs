@@ -1,7 +1,9 @@
+using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
 using System.Security.Cryptography.X509Certificates;
 using System.Xml;
+using System.Xml.Linq;
 using AaiProxy.Saml;
 using AaiProxy.Saml.Attributes;
 using AaiProxy.Saml.IdentityProvider;
@@ -41,6 +43,35 @@ internal static partial class SamlBrowserSteps
     /// <summary>Runs a login up to the IdP's answer, which is returned unposted.</summary>
     public static async Task<AcsForm> ObtainResponseAsync(HttpClient browser, string user, string? acrValues = null) =>
         await UpstreamLogin.ObtainResponseAsync(browser, await LoginPageAsync(browser, acrValues), user);
+
+    /// <summary>The NameID and SessionIndex of an unencrypted assertion in the IdP's answer: what a LogoutRequest names.</summary>
+    public static (string NameId, string SessionIndex) SubjectOf(AcsForm form)
+    {
+        var assertion = form.ResponseXml();
+        var nameId = Assert.Single(assertion.GetElementsByTagName("NameID", SamlNamespaces.Assertion).Cast<XmlElement>()).InnerText;
+        var authnStatement = Assert.Single(assertion.GetElementsByTagName("AuthnStatement", SamlNamespaces.Assertion).Cast<XmlElement>());
+        return (nameId, authnStatement.GetAttribute("SessionIndex"));
+    }
+
+    /// <summary>An IdP-initiated LogoutRequest of the demo IdP for <paramref name="nameId"/>'s session (unsigned XML; the
+    /// HTTP-Redirect binding signs it).</summary>
+    public static string IdentityProviderLogoutRequest(DemoIdentityProvider idp, ServiceProviderSettings serviceProvider, string nameId,
+        string sessionIndex, out string id)
+    {
+        XNamespace samlp = SamlNamespaces.Protocol;
+        XNamespace saml = SamlNamespaces.Assertion;
+        id = "_" + Guid.NewGuid().ToString("N");
+        return new XElement(samlp + "LogoutRequest",
+            new XAttribute(XNamespace.Xmlns + "samlp", samlp),
+            new XAttribute(XNamespace.Xmlns + "saml", saml),
+            new XAttribute("ID", id),
+            new XAttribute("Version", "2.0"),
+            new XAttribute("IssueInstant", DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)),
+            new XAttribute("Destination", serviceProvider.SingleLogoutServiceUrl.AbsoluteUri),
+            new XElement(saml + "Issuer", idp.EntityId),
+            new XElement(saml + "NameID", new XAttribute("Format", "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent"), nameId),
+            new XElement(samlp + "SessionIndex", sessionIndex)).ToString(SaveOptions.DisableFormatting);
+    }
 
     /// <summary>Whether the browser has a proxy session: an authorization request then needs no login.</summary>
     public static async Task<bool> IsSignedInAsync(HttpClient browser)

@@ -15,7 +15,7 @@ namespace AaiProxy.Server.Tests.Upstream;
 public sealed class OidcUpstreamLogoutTests
 {
     private static readonly ProxySession Session = new("account-1", "link-1", "op",
-        new UpstreamAuthentication(new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero), null));
+        new UpstreamAuthentication(new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero), null), "session-1");
 
     [Fact]
     public async Task Provider_without_an_end_session_endpoint_leaves_sign_out_to_the_proxy()

@@ -4,6 +4,7 @@ using AaiProxy.Saml.Logout;
 using AaiProxy.Saml.Metadata;
 using AaiProxy.Saml.Requests;
 using AaiProxy.Saml.Validation;
+using AaiProxy.Server.Logout;
 using AaiProxy.Server.Session;
 using AaiProxy.Server.Web;
 using Microsoft.AspNetCore.Authentication;
@@ -36,7 +37,7 @@ internal static class SamlEndpoints
     /// session and is answered; a LogoutResponse answers the request we sent at RP-initiated logout.
     /// </summary>
     private static async Task<IResult> SingleLogoutAsync(HttpContext httpContext, LogoutRequestValidator requests,
-        LogoutResponseValidator responses, LogoutResponseWriter answers, PendingSamlRequests pending,
+        LogoutResponseValidator responses, LogoutResponseWriter answers, PendingSamlRequests pending, ClientLogout clientLogout,
         ILogger<SamlLoginLog> logger)
     {
         var correlationId = CorrelationId.Of(httpContext);
@@ -46,7 +47,7 @@ internal static class SamlEndpoints
             if (message.Kind == SamlMessageKind.Request)
             {
                 var request = await requests.ValidateAsync(message, httpContext.RequestAborted);
-                var status = await EndMatchingSessionAsync(httpContext, request);
+                var status = await EndMatchingSessionAsync(httpContext, request, clientLogout);
                 SamlLog.LogoutRequestHandled(logger, request.IdentityProvider.EntityId, status, correlationId);
                 return Results.Redirect(answers.Write(request, status));
             }
@@ -99,8 +100,9 @@ internal static class SamlEndpoints
             """);
 
     // Core 3.7.3.2: end the sessions of the NameID (and SessionIndex, when given) the IdP names. A
-    // front-channel request arrives in the person's own browser, so their proxy session is this one.
-    private static async Task<string> EndMatchingSessionAsync(HttpContext httpContext, ValidatedLogoutRequest request)
+    // front-channel request arrives in the person's own browser, so their proxy session is this one; the
+    // clients that received tokens in it are told (back-channel logout) as at any other sign-out.
+    private static async Task<string> EndMatchingSessionAsync(HttpContext httpContext, ValidatedLogoutRequest request, ClientLogout clientLogout)
     {
         var current = await httpContext.AuthenticateAsync(SessionDefaults.Scheme);
         var session = SamlSession.Read(current.Properties);
@@ -115,6 +117,11 @@ internal static class SamlEndpoints
         if (!matches)
         {
             return SamlStatusCodes.Requester;
+        }
+
+        if (await ProxySession.ReadAsync(httpContext) is { } ended)
+        {
+            await clientLogout.SessionEndedAsync(ended, httpContext.RequestAborted);
         }
 
         await httpContext.SignOutAsync(SessionDefaults.Scheme);
