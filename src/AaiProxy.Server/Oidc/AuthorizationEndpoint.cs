@@ -97,7 +97,8 @@ internal static class AuthorizationEndpoint
                ?? Forbid(Errors.TemporarilyUnavailable, "No upstream identity provider is configured.");
     }
 
-    // prompt=login is met by the login about to start (kept, it would never end); other values (consent) still apply after it.
+    // prompt=login is met by the login about to start, so it is dropped (kept, the login would never end); other values
+    // (consent) still apply after it.
     private static StringValues WithoutLogin(StringValues prompt) =>
         string.Join(' ', prompt.ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(value => value != PromptValues.Login)) is { Length: > 0 } rest
             ? rest
