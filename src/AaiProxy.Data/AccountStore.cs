@@ -12,6 +12,12 @@ public sealed record LinkedIdentity(string LinkId, UpstreamIdentity Upstream, Da
 /// <summary>An account with everything linked to it.</summary>
 public sealed record AccountDetails(CommunityAccount Account, IReadOnlyList<LinkedIdentity> Links, DateTimeOffset? SessionsValidAfter);
 
+/// <summary>One group membership of an account, as the account's export and the admin page show it.</summary>
+public sealed record AccountMembership(string? GroupPath, string Roles, string Status);
+
+/// <summary>An account found by an administrator's search.</summary>
+public sealed record AccountSummary(string Id, string PreferredUsername, string? DisplayName, AccountStatus Status);
+
 /// <summary>What became of a request to link an upstream identity to an account.</summary>
 public enum LinkOutcome
 {
@@ -242,8 +248,7 @@ public sealed class AccountStore
             return null;
         }
 
-        var memberships = await db.Memberships.AsNoTracking().Include(membership => membership.Group)
-            .Where(membership => membership.AccountId == accountId).ToListAsync(cancellationToken);
+        var memberships = await MembershipsAsync(accountId, cancellationToken);
         var account = details.Account;
         return new JsonObject
         {
@@ -267,8 +272,36 @@ public sealed class AccountStore
                 ["last_released_attributes"] = JsonSerializer.SerializeToNode(link.Upstream.Attributes),
             })]),
             ["memberships"] = new JsonArray([.. memberships.Select(membership => (JsonNode)new JsonObject
-                { ["group"] = membership.Group?.Path, ["roles"] = membership.Roles, ["status"] = membership.Status })]),
+                { ["group"] = membership.GroupPath, ["roles"] = membership.Roles, ["status"] = membership.Status })]),
         };
+    }
+
+    /// <summary>The account's group memberships, by group path.</summary>
+    public async Task<IReadOnlyList<AccountMembership>> MembershipsAsync(string accountId, CancellationToken cancellationToken) =>
+        await db.Memberships.AsNoTracking().Where(membership => membership.AccountId == accountId)
+            .OrderBy(membership => membership.Group!.Path)
+            .Select(membership => new AccountMembership(membership.Group!.Path, membership.Roles, membership.Status))
+            .ToListAsync(cancellationToken);
+
+    /// <summary>
+    /// Accounts an administrator looks for by one text: the community id or a linked identity's upstream subject (exact),
+    /// an e-mail address (exact, any case), or part of the username or display name (any case). At most
+    /// <paramref name="limit"/>, by username.
+    /// </summary>
+    public async Task<IReadOnlyList<AccountSummary>> SearchAsync(string text, int limit, CancellationToken cancellationToken)
+    {
+        var term = text.Trim();
+        var lowered = term.ToLowerInvariant();
+        return await db.CommunityAccounts.AsNoTracking()
+            .Where(account => account.Id == term
+                              || account.Links.Any(link => link.Subject == term)
+                              || account.Emails.Any(email => email.Address.ToLower() == lowered)
+                              || account.PreferredUsername.ToLower().Contains(lowered)
+                              || (account.DisplayName != null && account.DisplayName.ToLower().Contains(lowered)))
+            .OrderBy(account => account.PreferredUsername)
+            .Take(limit)
+            .Select(account => new AccountSummary(account.Id, account.PreferredUsername, account.DisplayName, account.Status))
+            .ToListAsync(cancellationToken);
     }
 
     /// <summary>

@@ -27,6 +27,12 @@ public static class AuditActions
     public const string AccountSignedOutEverywhere = "account.signed_out_everywhere";
     public const string AccountMerged = "account.merged";
     public const string AccountDeleted = "account.deleted";
+
+    /// <summary>A person allowed a client (not facility-internal) to receive their claims for these scopes (target: the account).</summary>
+    public const string ConsentGranted = "consent.granted";
+
+    /// <summary>A person withdrew a client's consent at <c>/account</c>; the client's authorizations and tokens were revoked with it.</summary>
+    public const string ConsentRevoked = "consent.revoked";
 }
 
 public static class AuditActors

@@ -26,6 +26,15 @@ internal static partial class Log
     [LoggerMessage(EventId = 2004, Level = LogLevel.Information, Message = "End-session request without an id_token_hint for this session: the person is asked to confirm; correlation id {CorrelationId}.")]
     public static partial void LogoutConfirmationAsked(ILogger logger, string correlationId);
 
+    [LoggerMessage(EventId = 2020, Level = LogLevel.Information, Message = "Account {AccountId} allowed client {ClientId} the scopes {Scopes}.")]
+    public static partial void ConsentGranted(ILogger logger, string clientId, string accountId, string scopes);
+
+    [LoggerMessage(EventId = 2021, Level = LogLevel.Information, Message = "Account {AccountId} denied client {ClientId} the release of its information.")]
+    public static partial void ConsentDenied(ILogger logger, string clientId, string accountId);
+
+    [LoggerMessage(EventId = 2022, Level = LogLevel.Information, Message = "Account {AccountId} withdrew its consent {AuthorizationId}.")]
+    public static partial void ConsentRevoked(ILogger logger, string accountId, string authorizationId);
+
     [LoggerMessage(EventId = 3015, Level = LogLevel.Warning, Message = "Sign-in refused: community account {AccountId} is {Status}.")]
     public static partial void SignInRefusedInactiveAccount(ILogger logger, string accountId, string status);
 

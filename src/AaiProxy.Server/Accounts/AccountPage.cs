@@ -26,6 +26,7 @@ internal static class AccountPage
     public const string SignOutEverywherePath = Path + "/sign-out-everywhere";
     public const string ExportPath = Path + "/export";
     public const string DeletePath = Path + "/delete";
+    public const string RevokeConsentPath = Path + "/consents/revoke";
 
     public static IEndpointRouteBuilder MapAccountPage(this IEndpointRouteBuilder endpoints)
     {
@@ -35,12 +36,13 @@ internal static class AccountPage
         endpoints.MapPost(UnlinkPath, UnlinkAsync).DisableAntiforgery();
         endpoints.MapPost(SignOutEverywherePath, SignOutEverywhereAsync).DisableAntiforgery();
         endpoints.MapPost(DeletePath, DeleteAsync).DisableAntiforgery();
+        endpoints.MapPost(RevokeConsentPath, RevokeConsentAsync).DisableAntiforgery();
         return endpoints;
     }
 
     private static async Task<IResult> ShowAsync(HttpContext httpContext, AccountStore store, UpstreamChoices choices, IAntiforgery antiforgery,
         AccountAdministration administration, IOpenIddictAuthorizationManager authorizations, IOpenIddictApplicationManager applications,
-        LoginRequests loginRequests, IOptions<AccountsOptions> options, string? notice)
+        Consents consents, LoginRequests loginRequests, IOptions<AccountsOptions> options, string? notice)
     {
         var message = notice is null ? null : Notices.GetValueOrDefault(notice);
         if (await SignedInAsync(httpContext, store) is not var (session, details))
@@ -108,12 +110,37 @@ internal static class AccountPage
             html.Append("<li>Version ").Append(HtmlPage.Encode(acceptance.Version)).Append(", accepted ").Append(Time(acceptance.AcceptedAt)).Append("</li>");
         }
 
-        html.Append("</ul><h2>Services you signed in to</h2><table><tr><th>service</th><th>since</th><th>scopes</th></tr>");
+        html.Append("</ul><h2>Services you allowed</h2>");
+        var allowed = await consents.ListAsync(account.Id, httpContext.RequestAborted);
+        if (allowed.Count == 0)
+        {
+            html.Append("<p>You have not allowed any service outside the facility to receive your information.</p>");
+        }
+        else
+        {
+            html.Append("<p>These services receive the information of the listed scopes whenever you sign in to them. Withdrawing ends their access")
+                .Append(" on your behalf at once; they ask you again at your next sign-in.</p>")
+                .Append("<table><tr><th scope=\"col\">service</th><th scope=\"col\">allowed</th><th scope=\"col\">scopes</th><th scope=\"col\"></th></tr>");
+            foreach (var consent in allowed)
+            {
+                html.Append("<tr data-consent=\"").Append(HtmlPage.Encode(consent.ClientId)).Append("\"><td>").Append(HtmlPage.Encode(consent.ClientName))
+                    .Append("</td><td>").Append(consent.GrantedAt is { } at ? Time(at) : "").Append("</td><td>")
+                    .Append(HtmlPage.Encode(string.Join(' ', consent.Scopes))).Append("</td><td>")
+                    .Append($"""<form method="post" action="{RevokeConsentPath}">{antiforgeryField}<input type="hidden" name="consent" value="{HtmlPage.Encode(consent.AuthorizationId)}"><button type="submit" aria-label="Withdraw {HtmlPage.Encode(consent.ClientName)}">Withdraw</button></form>""")
+                    .Append("</td></tr>");
+            }
+
+            html.Append("</table>");
+        }
+
+        html.Append("<h2>Services you signed in to</h2><table><tr><th>service</th><th>since</th><th>scopes</th></tr>");
         foreach (var subject in administration.SubjectsOf(account.Id))
         {
             await foreach (var authorization in authorizations.FindBySubjectAsync(subject, httpContext.RequestAborted))
             {
-                if (await authorizations.GetStatusAsync(authorization, httpContext.RequestAborted) != OpenIddictConstants.Statuses.Valid)
+                // Consents are listed above.
+                if (await authorizations.GetStatusAsync(authorization, httpContext.RequestAborted) != OpenIddictConstants.Statuses.Valid ||
+                    await authorizations.GetTypeAsync(authorization, httpContext.RequestAborted) == OpenIddictConstants.AuthorizationTypes.Permanent)
                 {
                     continue;
                 }
@@ -225,11 +252,31 @@ internal static class AccountPage
             """);
     }
 
+    private static async Task<IResult> RevokeConsentAsync(HttpContext httpContext, AccountStore store, IAntiforgery antiforgery, Consents consents,
+        ILogger<Consents> logger)
+    {
+        if (await PostedAsync(httpContext, store, antiforgery) is not var (session, _, form))
+        {
+            return Refused(httpContext);
+        }
+
+        var authorizationId = form["consent"].ToString();
+        if (!await consents.RevokeAsync(session.AccountId, authorizationId, httpContext.RequestAborted))
+        {
+            return Results.Redirect(Path + "?notice=consent-unknown");
+        }
+
+        Log.ConsentRevoked(logger, session.AccountId, authorizationId);
+        return Results.Redirect(Path + "?notice=consent-revoked");
+    }
+
     // What a redirect back to the page says: fixed texts, so that no link can put words on this page.
     private static readonly Dictionary<string, string> Notices = new(StringComparer.Ordinal)
     {
         ["unlink-refused"] = "That identity was not unlinked: an account keeps at least one, and the one you are signed in with stays.",
         ["delete-unconfirmed"] = "Your account was not deleted: please tick the confirmation first.",
+        ["consent-revoked"] = "The service's access was withdrawn: it asks you again at your next sign-in.",
+        ["consent-unknown"] = "Nothing was withdrawn: that service's access had already ended.",
     };
 
     private static string Time(DateTimeOffset instant) =>

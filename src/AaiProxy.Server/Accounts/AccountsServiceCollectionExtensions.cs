@@ -23,6 +23,7 @@ internal static class AccountsServiceCollectionExtensions
             provider.GetRequiredService<IOptions<ProxyOptions>>().Value, provider.GetRequiredService<IOptions<AccountsOptions>>().Value));
         services.AddScoped<IClaimsEnricher, AssuranceEnricher>();
         services.AddScoped<AccountAdministration>();
+        services.AddScoped<Consents>();
         services.AddScoped<RegistrationPages>();
         services.AddSingleton<VerificationLinks>();
         services.AddSingleton<RetentionService>();

@@ -29,6 +29,20 @@ internal sealed class AdminGate(SignedInPerson signedIn, IAntiforgery antiforger
         return (ManagementActor.Person(session.AccountId), null);
     }
 
+    /// <summary>The door of the account pages: <see cref="EnterAsync"/>, and then only for the proxy's administrators
+    /// (<c>AaiProxy:Groups:PlatformAdmins</c>).</summary>
+    /// <returns>The administrator's account id, or the response that ends the request.</returns>
+    public async Task<(string? AccountId, IResult? Response)> EnterAsAdministratorAsync(HttpContext httpContext, string page)
+    {
+        var (actor, response) = await EnterAsync(httpContext, page);
+        if (actor is null)
+            return (null, response);
+        if (!options.Value.Groups.IsPlatformAdmin(actor.AccountId))
+            return (null, AdminHtml.Problem(httpContext, StatusCodes.Status403Forbidden, "Not allowed",
+                "Only the proxy's administrators (AaiProxy:Groups:PlatformAdmins) manage accounts.", GroupLinks.AdminBasePath));
+        return (actor.AccountId, null);
+    }
+
     /// <summary>The hidden antiforgery field every form of a page carries.</summary>
     public string AntiforgeryField(HttpContext httpContext)
     {
@@ -55,13 +69,16 @@ internal static class AdminHtml
         ["embargo"] = "The embargo end has been changed.",
         ["requested"] = "Your request has been sent to the group's managers.",
         ["left"] = "You have left the group.",
+        ["account-suspended"] = "The account is suspended: its sessions ended and its tokens were revoked.",
+        ["account-reactivated"] = "The account is active again.",
+        ["accounts-merged"] = "The accounts have been merged into this one.",
     };
 
     public static string Notice(string? done) =>
         done is not null && Notices.TryGetValue(done, out var text) ? $"<p role=\"status\" data-testid=\"notice\"><strong>{HtmlPage.Encode(text)}</strong></p>" : "";
 
     public static string Navigation =>
-        $"""<nav aria-label="Group administration"><a href="{GroupLinks.AdminBasePath}">My groups and proposals</a> · <a href="{GroupLinks.AdminBasePath}/people">Find a person</a> · <a href="{GroupLinks.AdminBasePath}/audit">Audit log</a></nav>""";
+        $"""<nav aria-label="Group administration"><a href="{GroupLinks.AdminBasePath}">My groups and proposals</a> · <a href="{GroupLinks.AdminBasePath}/people">Find a person</a> · <a href="{GroupLinks.AdminBasePath}/audit">Audit log</a> · <a href="{GroupLinks.AdminBasePath}/accounts">Accounts</a></nav>""";
 
     public static IResult Page(string title, string body) => HtmlPage.Render(title, Navigation + body);
 

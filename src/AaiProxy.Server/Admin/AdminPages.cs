@@ -26,6 +26,7 @@ internal static partial class AdminPages
         admin.MapGet("/audit", AuditAsync);
         MapGroupPages(admin);
         MapProposalPages(admin);
+        MapAccountPages(admin);
         return endpoints;
     }
 

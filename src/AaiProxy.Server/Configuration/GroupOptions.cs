@@ -22,8 +22,11 @@ public sealed class GroupsOptions
     /// <summary>How often the reminder service looks for memberships that are due.</summary>
     public TimeSpan ExpiryReminderInterval { get; set; } = TimeSpan.FromHours(1);
 
-    /// <summary>Community ids (account ids, the <c>sub</c>) of the platform admins: they may manage every group, proposal and facility.</summary>
+    /// <summary>Community ids (account ids, the <c>sub</c>) of the platform admins: they may manage every group, proposal and facility,
+    /// and they are the proxy's administrators of accounts (<c>/admin/accounts</c>: suspend, reactivate, merge).</summary>
     public List<string> PlatformAdmins { get; set; } = [];
+
+    public bool IsPlatformAdmin(string? accountId) => accountId is not null && PlatformAdmins.Contains(accountId, StringComparer.Ordinal);
 }
 
 /// <summary>The group management API (<c>AaiProxy:Api</c>).</summary>

@@ -253,6 +253,14 @@ public sealed class ClientOptions
 
     public List<string> AllowedScopes { get; set; } = [];
 
+    /// <summary>
+    /// A service the operator runs for the facility itself: its logins release claims without asking (implicit consent).
+    /// False (default): at the first authorization, and whenever it asks for a scope not yet allowed, the person sees
+    /// the release notice (what the client will receive) and allows or denies it (explicit consent, stored until revoked
+    /// at <c>/account</c>).
+    /// </summary>
+    public bool FacilityInternal { get; set; }
+
     /// <summary>Every login for this client must be multi-factor (REFEDS MFA), as if it asked for it as essential.</summary>
     public bool RequireMfa { get; set; }
 

@@ -5,6 +5,7 @@ using AaiProxy.Server.Upstream;
 using AaiProxy.Server.Web;
 using Microsoft.AspNetCore;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
 using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -22,7 +23,7 @@ internal static class AuthorizationEndpoint
     private static readonly string[] ProviderHints = ["aarc_idp_hint", "idp_hint"];
 
     public static async Task<IResult> HandleAsync(HttpContext httpContext, ICommunityAccountResolver accounts, CommunityPrincipalFactory principals,
-        UpstreamLoginStart loginStart, UpstreamErrorRelay relay, IOptions<ProxyOptions> proxy, TimeProvider time,
+        UpstreamLoginStart loginStart, UpstreamErrorRelay relay, ConsentStep consent, IOptions<ProxyOptions> proxy, TimeProvider time,
         ILogger<AuthorizationLog> logger)
     {
         var request = httpContext.GetOpenIddictServerRequest()
@@ -63,6 +64,11 @@ internal static class AuthorizationEndpoint
         }
 
         var principal = await principals.CreateAsync(identity, request.ClientId!, request.GetScopes(), session!.SessionId, httpContext.RequestAborted);
+        if (await consent.RunAsync(httpContext, request, principal, identity.Account.Id) is { } consentResponse)
+        {
+            return consentResponse;
+        }
+
         principal.SetClaim(Claims.AuthenticationTime, session.Authentication.AuthenticatedAt.ToUnixTimeSeconds());
         principal.SetDestinations(claim => claim.Type == Claims.AuthenticationTime ? [Destinations.IdentityToken] : claim.GetDestinations());
         return Results.SignIn(principal, authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
@@ -73,8 +79,11 @@ internal static class AuthorizationEndpoint
     private static async Task<IResult> StartUpstreamLoginAsync(HttpContext httpContext, OpenIddictRequest request,
         AuthenticationRequirement requirement, bool force, UpstreamLoginStart loginStart)
     {
-        var parameters = httpContext.Request.HasFormContentType ? httpContext.Request.Form.ToList() : httpContext.Request.Query.ToList();
-        parameters.RemoveAll(parameter => parameter.Key is Parameters.Prompt or UpstreamErrorRelay.Parameter);
+        var parameters = (httpContext.Request.HasFormContentType ? httpContext.Request.Form.AsEnumerable() : httpContext.Request.Query)
+            .Where(parameter => parameter.Key != UpstreamErrorRelay.Parameter)
+            .Select(parameter => parameter.Key == Parameters.Prompt ? KeyValuePair.Create(parameter.Key, WithoutLogin(parameter.Value)) : parameter)
+            .Where(parameter => !StringValues.IsNullOrEmpty(parameter.Value))
+            .ToList();
         var returnUrl = httpContext.Request.PathBase + httpContext.Request.Path + QueryString.Create(parameters);
         if (!LocalUrl.IsLocal(returnUrl))
         {
@@ -88,10 +97,18 @@ internal static class AuthorizationEndpoint
                ?? Forbid(Errors.TemporarilyUnavailable, "No upstream identity provider is configured.");
     }
 
+    // prompt=login is met by the login about to start, so it is dropped (kept, the login would never end); other values
+    // (consent) still apply after it.
+    private static StringValues WithoutLogin(StringValues prompt) =>
+        string.Join(' ', prompt.ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(value => value != PromptValues.Login)) is { Length: > 0 } rest
+            ? rest
+            : StringValues.Empty;
+
     private static bool MaxAgeExceeded(OpenIddictRequest request, ProxySession? session, TimeProvider time) =>
         request.MaxAge is { } maxAge && session is not null && time.GetUtcNow() - session.Authentication.AuthenticatedAt > TimeSpan.FromSeconds(maxAge);
 
-    private static IResult Forbid(string error, string description) =>
+    /// <summary>An OAuth error the client hears at its redirect URI.</summary>
+    internal static IResult Forbid(string error, string description) =>
         Results.Forbid(OidcErrorProperties.For(error, description), [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
 }
 

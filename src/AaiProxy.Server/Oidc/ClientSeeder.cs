@@ -81,7 +81,8 @@ internal sealed class ClientSeeder(
             DisplayName = client.DisplayName ?? client.ClientId,
             ClientType = client.Type == ClientType.Public ? ClientTypes.Public : ClientTypes.Confidential,
             ClientSecret = client.Type == ClientType.Public ? null : ReadSecret(client),
-            ConsentType = ConsentTypes.Implicit,
+            // The authorization endpoint asks for consent by this (ConsentStep), not by the configuration.
+            ConsentType = client.FacilityInternal ? ConsentTypes.Implicit : ConsentTypes.Explicit,
         };
 
         foreach (var uri in client.RedirectUris.SelectMany(origins.Expand))

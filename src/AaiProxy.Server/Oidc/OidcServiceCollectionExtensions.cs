@@ -78,6 +78,7 @@ internal static class OidcServiceCollectionExtensions
         services.AddHealthChecks().AddCheck<SigningKeyHealthCheck>("signing-keys", tags: [HealthEndpoints.ReadyTag]);
         services.AddScoped<ClientSeeder>();
         services.AddScoped<CommunityPrincipalFactory>();
+        services.AddScoped<ConsentStep>();
         services.AddScoped<CommunityClaimsComputer>();
         services.AddScoped<IClaimsEnricher, CommunityIdentifierEnricher>();
         services.AddScoped<IClaimsEnricher, UpstreamAttributeEnricher>();

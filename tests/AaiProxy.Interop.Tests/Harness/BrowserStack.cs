@@ -27,6 +27,17 @@ internal abstract class BrowserStack(ITestOutputHelper output, string directory)
 
     protected string ProxyLogFile => Path.Combine(Directory, "proxy.log");
 
+    /// <summary>
+    /// Stops the proxy and starts it again on the same port and data directory (database, keys: sessions survive) with
+    /// <paramref name="configuration"/>, logging to <paramref name="logFile"/>: for settings that name what a first run created.
+    /// </summary>
+    protected async Task ReplaceProxyAsync(ProxyConfiguration configuration, string logFile)
+    {
+        started.Remove(Proxy);
+        await Proxy.DisposeAsync();
+        Proxy = Track(await ProxyProcess.StartAsync(configuration, logFile));
+    }
+
     /// <summary>Starts Chromium with one page; call last.</summary>
     protected async Task OpenBrowserAsync()
     {

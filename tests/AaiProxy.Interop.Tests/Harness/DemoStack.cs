@@ -19,4 +19,11 @@ internal sealed class DemoStack : BrowserStack
             await stack.OpenBrowserAsync();
         });
     }
+
+    /// <summary>Restarts the proxy on its port and data with these settings added (e.g. a platform admin who signed in on the first run).</summary>
+    public Task RestartProxyAsync(IReadOnlyDictionary<string, string> settings) =>
+        ReplaceProxyAsync(Proxy.Configuration with
+        {
+            Settings = new Dictionary<string, string>((Proxy.Configuration.Settings ?? new Dictionary<string, string>()).Concat(settings)),
+        }, Path.Combine(Directory, "proxy-restarted.log"));
 }

@@ -30,6 +30,8 @@ internal sealed record ProxyConfiguration(
             ["AaiProxy__DataDirectory"] = DataDirectory,
             // The embedded demo: its data portal (/demo/portal) is the OIDC client the browser uses.
             ["AaiProxy__Demo__Enabled"] = "true",
+            // The demo portal as a facility-internal client: no release notice (consent page) unless a test's settings ask for it.
+            ["AaiProxy__Clients__0__FacilityInternal"] = "true",
             // Without the demo's generated federation unless a test's settings ask for it.
             ["AaiProxy__Demo__GeneratedFederation__Entities"] = "0",
             ["Logging__LogLevel__Default"] = "Information",

@@ -32,6 +32,14 @@ public class ProxyFactory(TestDatabase database, string environment = "Developme
         ["AaiProxy:Clients:2:AllowedScopes:0"] = "profile",
     };
 
+    /// <summary>The code-flow clients tests use without expecting a release notice (the demo portal, the web app):
+    /// facility-internal, so they never ask for consent. Consent tests override it.</summary>
+    private static readonly Dictionary<string, string> FacilityInternalClients = new()
+    {
+        ["AaiProxy:Clients:0:FacilityInternal"] = "true",
+        ["AaiProxy:Clients:2:FacilityInternal"] = "true",
+    };
+
     public CapturedLogs Logs { get; } = new();
 
     /// <summary>A browser: keeps cookies, does not follow redirects (tests follow them step by step).</summary>
@@ -51,7 +59,7 @@ public class ProxyFactory(TestDatabase database, string environment = "Developme
         // The demo IdP alone (the authorization endpoint goes straight to it); tests that want the generated
         // federation of config/demo.json say so in their overrides.
         builder.UseSetting("AaiProxy:Demo:GeneratedFederation:Entities", "0");
-        foreach (var (key, value) in WebAppClient)
+        foreach (var (key, value) in WebAppClient.Concat(FacilityInternalClients))
         {
             builder.UseSetting(key, value);
         }

@@ -304,7 +304,7 @@ public sealed partial class GroupAdministration(
     private async Task<ManagementRights> RightsAsync(ManagementActor actor, CancellationToken cancellationToken)
     {
         var person = actor.AccountId is { } accountId ? await reader.LoadPersonAsync(accountId, cancellationToken) : null;
-        var isPlatformAdmin = actor.AccountId is { } id && options.Value.Groups.PlatformAdmins.Contains(id, StringComparer.Ordinal);
+        var isPlatformAdmin = options.Value.Groups.IsPlatformAdmin(actor.AccountId);
         return new ManagementRights(actor, person, isPlatformAdmin, facilities, time.GetUtcNow());
     }
 
