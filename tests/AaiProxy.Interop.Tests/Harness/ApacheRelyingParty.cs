@@ -53,6 +53,8 @@ internal sealed class ApacheRelyingParty : IAsyncDisposable
             [prefix + "ClientId"] = ClientId,
             [prefix + "DisplayName"] = "Apache httpd (mod_auth_openidc)",
             [prefix + "Type"] = "Confidential",
+            // A facility's own web server: no release notice, so the browser goes straight back to Apache.
+            [prefix + "FacilityInternal"] = "true",
             [prefix + "ClientSecretFile"] = SecretFile,
             [prefix + "RedirectUris:0"] = RedirectUri.ToString(),
             [prefix + "PostLogoutRedirectUris:0"] = LoggedOutUrl.ToString(),
