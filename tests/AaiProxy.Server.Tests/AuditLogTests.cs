@@ -4,6 +4,7 @@ using AaiProxy.Data.Entities;
 using AaiProxy.Identity;
 using AaiProxy.Server.Configuration;
 using AaiProxy.Server.Tests.Infrastructure;
+using AaiProxy.Tests.Shared;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -69,7 +70,7 @@ public sealed class AuditLogTests(ProxyFixture fixture) : IClassFixture<ProxyFix
         }
 
         const string newRedirectUri = "https://webapp.example.org/new-callback";
-        await using var changed = new ProxyFactory(database, overrides: new Dictionary<string, string> { ["AaiProxy:Clients:2:RedirectUris:0"] = newRedirectUri });
+        await using var changed = new ProxyFactory(database, overrides: new Dictionary<string, string> { [ConfiguredClients.Key(0, "RedirectUris:0")] = newRedirectUri });
         _ = changed.Server;
 
         var updated = Assert.Single(await EventsAsync(changed), auditEvent => auditEvent.Action == AuditActions.ClientUpdated);
@@ -88,7 +89,7 @@ public sealed class AuditLogTests(ProxyFixture fixture) : IClassFixture<ProxyFix
         }
 
         const string newSecret = "rotated-webapp-secret-4711";
-        await using var changed = new ProxyFactory(database, overrides: new Dictionary<string, string> { ["AaiProxy:Clients:2:ClientSecret"] = newSecret });
+        await using var changed = new ProxyFactory(database, overrides: new Dictionary<string, string> { [ConfiguredClients.Key(0, "ClientSecret")] = newSecret });
         _ = changed.Server;
 
         var updated = Assert.Single(await EventsAsync(changed), auditEvent => auditEvent.Action == AuditActions.ClientUpdated);

@@ -1,4 +1,5 @@
 using AaiProxy.Server.Tests.Infrastructure;
+using AaiProxy.Tests.Shared;
 using Microsoft.Extensions.Options;
 
 namespace AaiProxy.Server.Tests;
@@ -11,8 +12,8 @@ public sealed class ClaimsConfigurationTests(ProxyFixture fixture) : IClassFixtu
     {
         var failure = await StartupFailureAsync(new()
         {
-            ["AaiProxy:Clients:2:Resources:0"] = "data-catalogue",
-            ["AaiProxy:Clients:2:DefaultResource"] = "https://elsewhere.example.org/",
+            [ConfiguredClients.Key(0, "Resources:0")] = "data-catalogue",
+            [ConfiguredClients.Key(0, "DefaultResource")] = "https://elsewhere.example.org/",
         });
 
         Assert.Contains("resource 'data-catalogue' is not an absolute URI", failure.Message);

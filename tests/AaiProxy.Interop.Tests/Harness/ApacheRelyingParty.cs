@@ -1,4 +1,5 @@
 using System.Globalization;
+using AaiProxy.Tests.Shared;
 
 namespace AaiProxy.Interop.Tests.Harness;
 
@@ -43,11 +44,11 @@ internal sealed class ApacheRelyingParty : IAsyncDisposable
 
     public string ErrorLog => Path.Combine(directory, "error.log");
 
-    /// <summary>The proxy's client for this Apache (configuration index <paramref name="index"/>): code flow with PKCE
+    /// <summary>The proxy's client for this Apache (the first test client after the demo's): code flow with PKCE
     /// (Apache sends S256), the demo facility's group claims, Apache's logout page, its back-channel logout endpoint.</summary>
-    public IReadOnlyDictionary<string, string> ClientSettings(int index)
+    public IReadOnlyDictionary<string, string> ClientSettings()
     {
-        var prefix = $"AaiProxy:Clients:{index.ToString(CultureInfo.InvariantCulture)}:";
+        var prefix = ConfiguredClients.Key(0, "");
         return new Dictionary<string, string>
         {
             [prefix + "ClientId"] = ClientId,

@@ -24,7 +24,7 @@ public sealed class ApacheModAuthOpenIdcTests(ITestOutputHelper output)
     public async Task A_member_of_the_proposal_reads_the_page_a_non_member_gets_403_and_either_side_ending_the_session_ends_both()
     {
         await using var apache = new ApacheRelyingParty(output, Path.Combine(Path.GetTempPath(), $"aaiproxy-apache-{Guid.NewGuid():N}"));
-        await using var stack = await DemoStack.StartAsync(output, apache.ClientSettings(index: 2));
+        await using var stack = await DemoStack.StartAsync(output, apache.ClientSettings());
         await apache.StartAsync(stack.Proxy.BaseUrl, ProposalMembership);
         await stack.RunAsync(nameof(A_member_of_the_proposal_reads_the_page_a_non_member_gets_403_and_either_side_ending_the_session_ends_both), async page =>
         {

@@ -1,5 +1,6 @@
 using System.Net;
 using AaiProxy.Server.Demo;
+using AaiProxy.Tests.Shared;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.Mvc.Testing.Handlers;
@@ -20,16 +21,16 @@ public class ProxyFactory(TestDatabase database, string environment = "Developme
     public const string WebAppSecret = "test-webapp-secret";
     public const string WebAppRedirectUri = "https://webapp.example.org/callback";
 
-    /// <summary>A confidential code-flow client besides the demo clients (index 2 after demo.json's two).</summary>
+    /// <summary>A confidential code-flow client besides the demo clients (the first test client after config/demo.json's own).</summary>
     private static readonly Dictionary<string, string> WebAppClient = new()
     {
-        ["AaiProxy:Clients:2:ClientId"] = WebAppClientId,
-        ["AaiProxy:Clients:2:Type"] = "Confidential",
-        ["AaiProxy:Clients:2:ClientSecret"] = WebAppSecret,
-        ["AaiProxy:Clients:2:RedirectUris:0"] = WebAppRedirectUri,
-        ["AaiProxy:Clients:2:AllowedGrants:0"] = "authorization_code",
-        ["AaiProxy:Clients:2:AllowedGrants:1"] = "refresh_token",
-        ["AaiProxy:Clients:2:AllowedScopes:0"] = "profile",
+        [ConfiguredClients.Key(0, "ClientId")] = WebAppClientId,
+        [ConfiguredClients.Key(0, "Type")] = "Confidential",
+        [ConfiguredClients.Key(0, "ClientSecret")] = WebAppSecret,
+        [ConfiguredClients.Key(0, "RedirectUris:0")] = WebAppRedirectUri,
+        [ConfiguredClients.Key(0, "AllowedGrants:0")] = "authorization_code",
+        [ConfiguredClients.Key(0, "AllowedGrants:1")] = "refresh_token",
+        [ConfiguredClients.Key(0, "AllowedScopes:0")] = "profile",
     };
 
     /// <summary>The code-flow clients tests use without expecting a release notice (the demo portal, the web app):
@@ -37,7 +38,7 @@ public class ProxyFactory(TestDatabase database, string environment = "Developme
     private static readonly Dictionary<string, string> FacilityInternalClients = new()
     {
         ["AaiProxy:Clients:0:FacilityInternal"] = "true",
-        ["AaiProxy:Clients:2:FacilityInternal"] = "true",
+        [ConfiguredClients.Key(0, "FacilityInternal")] = "true",
     };
 
     public CapturedLogs Logs { get; } = new();

@@ -1,7 +1,8 @@
+using AaiProxy.Tests.Shared;
 namespace AaiProxy.Server.Tests.Infrastructure;
 
 /// <summary>
-/// The proxy with two more confidential clients (after demo.json's two and the test web app): the demo
+/// The proxy with two more confidential clients (test clients 1 and 2, after the test web app): the demo
 /// data catalogue as a resource server (its client id is its resource indicator, so it may introspect
 /// tokens issued for it), and a machine client without resources.
 /// </summary>
@@ -15,11 +16,11 @@ public sealed class ResourceServerProxyFixture : ProxyFixture
 
     protected override IReadOnlyDictionary<string, string> Overrides { get; } = new Dictionary<string, string>
     {
-        ["AaiProxy:Clients:3:ClientId"] = CatalogueResource,
-        ["AaiProxy:Clients:3:ClientSecret"] = CatalogueSecret,
-        ["AaiProxy:Clients:3:AllowedGrants:0"] = "client_credentials",
-        ["AaiProxy:Clients:4:ClientId"] = ResourcelessClientId,
-        ["AaiProxy:Clients:4:ClientSecret"] = ResourcelessSecret,
-        ["AaiProxy:Clients:4:AllowedGrants:0"] = "client_credentials",
+        [ConfiguredClients.Key(1, "ClientId")] = CatalogueResource,
+        [ConfiguredClients.Key(1, "ClientSecret")] = CatalogueSecret,
+        [ConfiguredClients.Key(1, "AllowedGrants:0")] = "client_credentials",
+        [ConfiguredClients.Key(2, "ClientId")] = ResourcelessClientId,
+        [ConfiguredClients.Key(2, "ClientSecret")] = ResourcelessSecret,
+        [ConfiguredClients.Key(2, "AllowedGrants:0")] = "client_credentials",
     };
 }

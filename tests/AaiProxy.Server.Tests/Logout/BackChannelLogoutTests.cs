@@ -4,10 +4,11 @@ using System.Text.RegularExpressions;
 using AaiProxy.Identity;
 using AaiProxy.Saml;
 using AaiProxy.Saml.Bindings;
-using AaiProxy.Server.Demo.IdentityProvider;
 using AaiProxy.Server.Accounts;
+using AaiProxy.Server.Demo.IdentityProvider;
 using AaiProxy.Server.Logout;
 using AaiProxy.Server.Tests.Infrastructure;
+using AaiProxy.Tests.Shared;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -249,27 +250,27 @@ public sealed partial class BackChannelLogoutTests(BackChannelLogoutTests.Fixtur
             {
                 ["AaiProxy:Demo:EncryptAssertions"] = "false",
                 ["AaiProxy:Clients:0:BackChannelLogoutUri"] = Receiver.EndpointOf(OidcTestClient.PortalClientId),
-                ["AaiProxy:Clients:2:BackChannelLogoutUri"] = Receiver.EndpointOf(ProxyFactory.WebAppClientId),
-                ["AaiProxy:Clients:2:BackChannelLogoutSessionRequired"] = "true",
-                ["AaiProxy:Clients:2:AllowedScopes:1"] = "openid",
-                ["AaiProxy:Clients:3:ClientId"] = SlowClientId,
-                ["AaiProxy:Clients:3:Type"] = "Confidential",
-                ["AaiProxy:Clients:3:FacilityInternal"] = "true",
-                ["AaiProxy:Clients:3:ClientSecret"] = ProxyFactory.WebAppSecret,
-                ["AaiProxy:Clients:3:RedirectUris:0"] = ProxyFactory.WebAppRedirectUri,
-                ["AaiProxy:Clients:3:AllowedGrants:0"] = "authorization_code",
-                ["AaiProxy:Clients:3:AllowedScopes:0"] = "openid",
-                ["AaiProxy:Clients:3:AllowedScopes:1"] = "profile",
-                ["AaiProxy:Clients:3:BackChannelLogoutUri"] = Receiver.EndpointOf(SlowClientId),
-                ["AaiProxy:Clients:4:ClientId"] = FrontChannelClientId,
-                ["AaiProxy:Clients:4:Type"] = "Confidential",
-                ["AaiProxy:Clients:4:FacilityInternal"] = "true",
-                ["AaiProxy:Clients:4:ClientSecret"] = ProxyFactory.WebAppSecret,
-                ["AaiProxy:Clients:4:RedirectUris:0"] = ProxyFactory.WebAppRedirectUri,
-                ["AaiProxy:Clients:4:AllowedGrants:0"] = "authorization_code",
-                ["AaiProxy:Clients:4:AllowedScopes:0"] = "openid",
-                ["AaiProxy:Clients:4:AllowedScopes:1"] = "profile",
-                ["AaiProxy:Clients:4:FrontChannelLogoutUri"] = FrontChannelUri,
+                [ConfiguredClients.Key(0, "BackChannelLogoutUri")] = Receiver.EndpointOf(ProxyFactory.WebAppClientId),
+                [ConfiguredClients.Key(0, "BackChannelLogoutSessionRequired")] = "true",
+                [ConfiguredClients.Key(0, "AllowedScopes:1")] = "openid",
+                [ConfiguredClients.Key(1, "ClientId")] = SlowClientId,
+                [ConfiguredClients.Key(1, "Type")] = "Confidential",
+                [ConfiguredClients.Key(1, "FacilityInternal")] = "true",
+                [ConfiguredClients.Key(1, "ClientSecret")] = ProxyFactory.WebAppSecret,
+                [ConfiguredClients.Key(1, "RedirectUris:0")] = ProxyFactory.WebAppRedirectUri,
+                [ConfiguredClients.Key(1, "AllowedGrants:0")] = "authorization_code",
+                [ConfiguredClients.Key(1, "AllowedScopes:0")] = "openid",
+                [ConfiguredClients.Key(1, "AllowedScopes:1")] = "profile",
+                [ConfiguredClients.Key(1, "BackChannelLogoutUri")] = Receiver.EndpointOf(SlowClientId),
+                [ConfiguredClients.Key(2, "ClientId")] = FrontChannelClientId,
+                [ConfiguredClients.Key(2, "Type")] = "Confidential",
+                [ConfiguredClients.Key(2, "FacilityInternal")] = "true",
+                [ConfiguredClients.Key(2, "ClientSecret")] = ProxyFactory.WebAppSecret,
+                [ConfiguredClients.Key(2, "RedirectUris:0")] = ProxyFactory.WebAppRedirectUri,
+                [ConfiguredClients.Key(2, "AllowedGrants:0")] = "authorization_code",
+                [ConfiguredClients.Key(2, "AllowedScopes:0")] = "openid",
+                [ConfiguredClients.Key(2, "AllowedScopes:1")] = "profile",
+                [ConfiguredClients.Key(2, "FrontChannelLogoutUri")] = FrontChannelUri,
             });
             _ = Factory.Server;
         }
