@@ -60,6 +60,10 @@ public sealed class DeploymentManifestTests(ITestOutputHelper output)
         Assert.Equal("PostgreSql", settings.RootElement.GetProperty("AaiProxy").GetProperty("Database").GetProperty("Provider").GetString());
         Assert.False(settings.RootElement.GetProperty("AaiProxy").TryGetProperty("Demo", out _));
         Assert.DoesNotMatch("(?i)password\"\\s*:", settingsText);
+        // Every pod derives the same pairwise subjects: the secret comes from the mounted Secret, not each pod's data directory.
+        var secretsMount = List(container, "volumeMounts").Select(mount => mount.As<Dictionary<object, object>>()).Single(mount => Text(mount, "name") == "secrets");
+        Assert.StartsWith(Text(secretsMount, "mountPath") + "/",
+            settings.RootElement.GetProperty("AaiProxy").GetProperty("Accounts").GetProperty("PairwiseSecretFile").GetString());
         var configVolume = List(pod, "spec", "volumes").Select(volume => volume.As<Dictionary<object, object>>()).Single(volume => Text(volume, "name") == "config");
         Assert.Equal(Text(configMap, "metadata", "name"), Text(configVolume, "configMap", "name"));
     }

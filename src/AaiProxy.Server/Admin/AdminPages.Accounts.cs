@@ -121,32 +121,41 @@ internal static partial class AdminPages
         return AdminHtml.Page($"Account {account.PreferredUsername}", body.ToString());
     }
 
-    private static async Task<IResult> SuspendAccountAsync(HttpContext httpContext, AdminGate gate, AccountStore store, AccountAdministration accounts, string accountId)
+    private static Task<IResult> SuspendAccountAsync(HttpContext httpContext, AdminGate gate, AccountStore store, AccountAdministration accounts, string accountId) =>
+        ChangeAccountStatusAsync(httpContext, gate, store, accountId, AccountStatus.Active, "Only an active account can be suspended.",
+            async (admin, aborted) =>
+            {
+                if (admin == accountId)
+                    return "You cannot suspend your own account.";
+                await accounts.SuspendAsync(accountId, AuditActors.Person(admin), aborted);
+                return null;
+            },
+            "account-suspended");
+
+    private static Task<IResult> ReactivateAccountAsync(HttpContext httpContext, AdminGate gate, AccountStore store, AccountAdministration accounts, string accountId) =>
+        ChangeAccountStatusAsync(httpContext, gate, store, accountId, AccountStatus.Suspended, "Only a suspended account can be reactivated.",
+            async (admin, aborted) =>
+            {
+                await accounts.ReactivateAsync(accountId, AuditActors.Person(admin), aborted);
+                return null;
+            },
+            "account-reactivated");
+
+    /// <summary>Suspend or reactivate: an administrator, the account in the status the change starts from, then the
+    /// change, which answers why it refuses (or null once done).</summary>
+    private static async Task<IResult> ChangeAccountStatusAsync(HttpContext httpContext, AdminGate gate, AccountStore store, string accountId,
+        AccountStatus requiredStatus, string wrongStatus, Func<string, CancellationToken, Task<string?>> change, string done)
     {
         var page = AccountPath(accountId);
         var (admin, response) = await gate.EnterAsAdministratorAsync(httpContext, page);
         if (admin is null)
             return response!;
-        if (await store.GetAsync(accountId, httpContext.RequestAborted) is not { Account.Status: AccountStatus.Active })
-            return AdminHtml.Problem(httpContext, StatusCodes.Status409Conflict, "Not possible now", "Only an active account can be suspended.", page);
-        if (accountId == admin)
-            return AdminHtml.Problem(httpContext, StatusCodes.Status409Conflict, "Not possible", "You cannot suspend your own account.", page);
+        if (await store.GetAsync(accountId, httpContext.RequestAborted) is not { } found || found.Account.Status != requiredStatus)
+            return AdminHtml.Problem(httpContext, StatusCodes.Status409Conflict, "Not possible now", wrongStatus, page);
+        if (await change(admin, httpContext.RequestAborted) is { } refusal)
+            return AdminHtml.Problem(httpContext, StatusCodes.Status409Conflict, "Not possible", refusal, page);
 
-        await accounts.SuspendAsync(accountId, AuditActors.Person(admin), httpContext.RequestAborted);
-        return AdminHtml.Done(page, "account-suspended");
-    }
-
-    private static async Task<IResult> ReactivateAccountAsync(HttpContext httpContext, AdminGate gate, AccountStore store, AccountAdministration accounts, string accountId)
-    {
-        var page = AccountPath(accountId);
-        var (admin, response) = await gate.EnterAsAdministratorAsync(httpContext, page);
-        if (admin is null)
-            return response!;
-        if (await store.GetAsync(accountId, httpContext.RequestAborted) is not { Account.Status: AccountStatus.Suspended })
-            return AdminHtml.Problem(httpContext, StatusCodes.Status409Conflict, "Not possible now", "Only a suspended account can be reactivated.", page);
-
-        await accounts.ReactivateAsync(accountId, AuditActors.Person(admin), httpContext.RequestAborted);
-        return AdminHtml.Done(page, "account-reactivated");
+        return AdminHtml.Done(page, done);
     }
 
     // Two steps: without confirm=yes the page shows what will happen and asks; with it, the merge is done.

@@ -152,6 +152,29 @@ public sealed class AccountAdminPageTests(AccountAdminFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task An_administrator_cannot_suspend_their_own_account_nor_reactivate_an_active_one()
+    {
+        var suzy = await SignInOnceAsync("suzy");
+        var admin = new GroupPagesBrowser(fixture.Factory);
+        var own = await admin.PageAsync(AdminPages.AccountPath(fixture.AdministratorId), AccountAdminFixture.Administrator);
+
+        using (var refused = await admin.SubmitAsync(own, AdminPages.AccountPath(fixture.AdministratorId) + "/suspend"))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+            Assert.Contains("You cannot suspend your own account.", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        using (var refused = await admin.SubmitAsync(own, AdminPages.AccountPath(suzy) + "/reactivate"))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+            Assert.Contains("Only a suspended account can be reactivated.", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(AccountStatus.Active, await StatusAsync(fixture.AdministratorId));
+        Assert.Equal(AccountStatus.Active, await StatusAsync(suzy));
+    }
+
+    [Fact]
     public async Task Merging_asks_for_confirmation_then_moves_the_identity_to_the_kept_account_and_is_audited()
     {
         var mo = await SignInOnceAsync("mo");
