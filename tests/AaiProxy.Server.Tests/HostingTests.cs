@@ -26,6 +26,17 @@ public sealed class HostingTests(ProxyFixture fixture) : IClassFixture<ProxyFixt
     }
 
     [Fact]
+    public void Startup_MigratesAndSeedsBeforeAnyBackgroundServiceStarts()
+    {
+        // Hosts start hosted services in registration order and wait for each StartAsync: the initializer must be first,
+        // or retention, reminders and metadata refresh query tables a fresh database does not have yet.
+        var hosted = fixture.Factory.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().ToList();
+
+        Assert.IsType<Hosting.StartupInitializer>(hosted[0]);
+        Assert.Contains(hosted, service => service is Accounts.RetentionService);
+    }
+
+    [Fact]
     public async Task Startup_ProductionWithoutIssuer_FailsNamingTheKey()
     {
         // Before: iss followed the Host header of each request.

@@ -55,6 +55,9 @@ internal static class ProxyHostExtensions
         services.AddHttpClient(DemoPortalEndpoints.HttpClientName);
 
         services.AddProxyStorage(configuration);
+        // First of the hosted services: hosts start them in registration order, so the database is migrated and the
+        // declared clients seeded before any background service (retention, reminders, metadata refresh) reads them.
+        services.AddHostedService<StartupInitializer>();
         services.AddProxyMail();
         services.AddProxyTelemetry(configuration);
         services.AddProxySession();
@@ -92,7 +95,6 @@ internal static class ProxyHostExtensions
                 forwarded.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
             }
         });
-        services.AddHostedService<StartupInitializer>();
         return builder;
     }
 
