@@ -32,8 +32,13 @@ public sealed class HostingTests(ProxyFixture fixture) : IClassFixture<ProxyFixt
         // or retention, reminders and metadata refresh query tables a fresh database does not have yet.
         var hosted = fixture.Factory.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().ToList();
 
-        Assert.IsType<Hosting.StartupInitializer>(hosted[0]);
-        Assert.Contains(hosted, service => service is Accounts.RetentionService);
+        var initializer = hosted.FindIndex(service => service is AaiProxy.Server.Hosting.StartupInitializer);
+        var ours = hosted.Where(service => service.GetType().Assembly == typeof(AaiProxy.Server.Hosting.StartupInitializer).Assembly).ToList();
+
+        Assert.True(initializer >= 0, "StartupInitializer is not registered");
+        Assert.Contains(ours, service => service is AaiProxy.Server.Accounts.RetentionService);
+        Assert.All(ours.Where(service => service is not AaiProxy.Server.Hosting.StartupInitializer),
+            service => Assert.True(hosted.IndexOf(service) > initializer, $"{service.GetType().Name} starts before the start-up initializer"));
     }
 
     [Fact]
