@@ -285,6 +285,15 @@ public sealed class ClientOptions
     public string DefaultAudience => DefaultResource ?? (Resources.Count > 0 ? Resources[0] : ClientId);
 
     /// <summary>
+    /// OAuth 2.0 Token Exchange (RFC 8693): the services (resource indicators, absolute URIs) for which this client may
+    /// exchange a person's access token it holds, naming them as <c>audience</c> or <c>resource</c>. The exchanged token
+    /// is for those services only, with at most the original scopes, and names this client as its actor
+    /// (<c>act.sub</c>). Empty (default): the client may not exchange tokens (<c>unauthorized_client</c>); a target
+    /// not listed is <c>invalid_target</c>.
+    /// </summary>
+    public List<string> TokenExchangeAudiences { get; set; } = [];
+
+    /// <summary>
     /// False: the access tokens of this client's client-credentials grant are not stored (no database write
     /// per token), so they cannot be revoked or introspected as revoked: they only expire. Default true.
     /// </summary>

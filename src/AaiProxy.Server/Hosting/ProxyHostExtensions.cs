@@ -1,3 +1,4 @@
+using AaiProxy.Server.Gate;
 using AaiProxy.Server.Configuration;
 using AaiProxy.Server.Accounts;
 using AaiProxy.Server.Demo;
@@ -78,6 +79,7 @@ internal static class ProxyHostExtensions
         services.AddProxyGroups();
         services.AddProxyGroupAdmin();
         services.AddProxyGroupApi();
+        services.AddProxyGate();
         services.AddProxyWeb();
         services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<ProxyOptions>>((forwarded, options) =>
         {
@@ -120,6 +122,7 @@ internal static class ProxyHostExtensions
         app.MapErrorPage();
         app.MapConnectEndpoints();
         app.MapProxyGroupApi();
+        app.MapProxyGate();
         app.MapProxyScim();
         app.MapLoginPage();
         app.MapProxyGroupAdmin();
