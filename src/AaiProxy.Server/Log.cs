@@ -35,6 +35,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 2022, Level = LogLevel.Information, Message = "Account {AccountId} withdrew its consent {AuthorizationId}.")]
     public static partial void ConsentRevoked(ILogger logger, string accountId, string authorizationId);
 
+    [LoggerMessage(EventId = 2030, Level = LogLevel.Information, Message = "Token exchange: client {ClientId} received an access token of account {AccountId} for {Targets} with the scopes '{Scopes}' (act.sub = the client).")]
+    public static partial void TokenExchanged(ILogger logger, string clientId, string accountId, string targets, string scopes);
+
+    [LoggerMessage(EventId = 2031, Level = LogLevel.Warning, Message = "Token exchange by client {ClientId} refused: the subject token (sub {Subject}) is no person's access token from a valid grant, or the account is not active.")]
+    public static partial void TokenExchangeRefused(ILogger logger, string clientId, string subject);
+
     [LoggerMessage(EventId = 3015, Level = LogLevel.Warning, Message = "Sign-in refused: community account {AccountId} is {Status}.")]
     public static partial void SignInRefusedInactiveAccount(ILogger logger, string accountId, string status);
 

@@ -173,6 +173,11 @@ internal sealed class ProxyOptionsValidator(IHostEnvironment environment) : IVal
             yield return $"{label}: resource '{resource}' is not an absolute URI without a fragment (RFC 8707).";
         }
 
+        foreach (var audience in client.TokenExchangeAudiences.Where(audience => !Uri.TryCreate(audience, UriKind.Absolute, out var parsed) || parsed.Fragment.Length > 0))
+        {
+            yield return $"{label}: TokenExchangeAudiences has '{audience}', which is not an absolute URI without a fragment (the target service's resource indicator).";
+        }
+
         if (client.DefaultResource is { } defaultResource && !client.Resources.Contains(defaultResource))
         {
             yield return $"{label}: DefaultResource '{defaultResource}' is not one of its Resources.";

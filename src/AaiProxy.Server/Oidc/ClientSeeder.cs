@@ -121,6 +121,15 @@ internal sealed class ClientSeeder(
 
         descriptor.AddResourcePermissions([.. client.Resources]);
 
+        // RFC 8693: the grant and its targets, named as audience or resource (TokenExchangeTargets decides which client may
+        // use which; it runs before OpenIddict's own permission checks and answers invalid_target).
+        if (client.TokenExchangeAudiences.Count > 0)
+        {
+            descriptor.Permissions.Add(Permissions.GrantTypes.TokenExchange);
+            descriptor.AddAudiencePermissions([.. client.TokenExchangeAudiences]);
+            descriptor.AddResourcePermissions([.. client.TokenExchangeAudiences.Except(client.Resources, StringComparer.Ordinal)]);
+        }
+
         if (client.RequirePkce || client.Type == ClientType.Public)
         {
             descriptor.Requirements.Add(Requirements.Features.ProofKeyForCodeExchange);

@@ -52,6 +52,20 @@ internal sealed class CommunityPrincipalFactory(CommunityClaimsComputer claimsCo
         return principal;
     }
 
+    /// <summary>
+    /// A principal for an exchanged token (RFC 8693, <see cref="TokenExchange"/>): the person's claims computed afresh for
+    /// the exchanging client and <paramref name="scopes"/>, in the grant <paramref name="authorizationId"/> of the subject token.
+    /// </summary>
+    public async Task<ClaimsPrincipal> ExchangeAsync(ResolvedIdentity identity, string clientId, IEnumerable<string> scopes, string authorizationId,
+        CancellationToken cancellationToken)
+    {
+        var principal = new ClaimsPrincipal(NewIdentity());
+        principal.SetScopes(scopes);
+        principal.SetAuthorizationId(authorizationId);
+        await AddCommunityClaimsAsync(principal, identity, clientId, cancellationToken);
+        return principal;
+    }
+
     /// <summary>Reads the account and link ids a principal (session cookie or refresh token) carries.</summary>
     public static (string AccountId, string LinkId)? ReadAccount(ClaimsPrincipal principal) =>
         (principal.GetClaim(AccountIdClaim) ?? principal.GetClaim(Claims.Subject)) is { } accountId && principal.GetClaim(LinkIdClaim) is { } linkId

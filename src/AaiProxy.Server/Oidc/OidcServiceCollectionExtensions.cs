@@ -33,7 +33,8 @@ internal static class OidcServiceCollectionExtensions
 
                 server.AllowAuthorizationCodeFlow()
                     .AllowRefreshTokenFlow()
-                    .AllowClientCredentialsFlow();
+                    .AllowClientCredentialsFlow()
+                    .AllowTokenExchangeFlow();
 
                 // Discovery's scopes_supported and claims_supported: the claim table's.
                 server.RegisterScopes([.. ClaimTable.Scopes]);
@@ -53,6 +54,7 @@ internal static class OidcServiceCollectionExtensions
                     OpenIddictServerHandlers.Authentication.ValidatePushedResourcePermissions.Descriptor));
                 server.AddEventHandler(ClientResourcesOnly<ValidateTokenRequestContext>.Before(
                     OpenIddictServerHandlers.Exchange.ValidateResourcePermissions.Descriptor));
+                server.AddEventHandler(TokenExchangeTargets.Descriptor);
                 server.AddEventHandler(GrantResources.Descriptor);
                 server.AddEventHandler(NarrowAccessTokenAudience.Descriptor);
                 server.AddEventHandler(AuthorizationLink.Descriptor);
@@ -78,6 +80,7 @@ internal static class OidcServiceCollectionExtensions
         services.AddHealthChecks().AddCheck<SigningKeyHealthCheck>("signing-keys", tags: [HealthEndpoints.ReadyTag]);
         services.AddScoped<ClientSeeder>();
         services.AddScoped<CommunityPrincipalFactory>();
+        services.AddScoped<TokenExchange>();
         services.AddScoped<ConsentStep>();
         services.AddScoped<CommunityClaimsComputer>();
         services.AddScoped<IClaimsEnricher, CommunityIdentifierEnricher>();

@@ -31,7 +31,14 @@ internal sealed class OpenIddictServerOptionsSetup(
         options.Issuer = proxy.Issuer;
 
         // RFC 8707: a resource indicator is valid if some client may ask for it (and then only that client).
-        options.Resources.UnionWith(proxy.Clients.SelectMany(client => client.Resources).Select(resource => new Uri(resource, UriKind.Absolute)));
+        options.Resources.UnionWith(proxy.Clients.SelectMany(client => client.Resources.Concat(client.TokenExchangeAudiences))
+            .Select(resource => new Uri(resource, UriKind.Absolute)));
+
+        // RFC 8693: the targets some client may exchange tokens for; only a person's access token is exchanged, and
+        // no actor token is taken (the exchanging client is the actor).
+        options.Audiences.UnionWith(proxy.Clients.SelectMany(client => client.TokenExchangeAudiences));
+        options.SubjectTokenTypes.IntersectWith([TokenTypeIdentifiers.AccessToken]);
+        options.ActorTokenTypes.Clear();
         options.AccessTokenLifetime = proxy.Tokens.AccessTokenLifetime;
         options.IdentityTokenLifetime = proxy.Tokens.IdentityTokenLifetime;
         options.AuthorizationCodeLifetime = proxy.Tokens.AuthorizationCodeLifetime;

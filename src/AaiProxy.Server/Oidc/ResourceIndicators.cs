@@ -57,6 +57,12 @@ internal sealed class ClientResourcesOnly<TContext>(IOptions<ProxyOptions> optio
     public ValueTask HandleAsync(TContext context)
     {
         var request = context.Transaction.Request!;
+        // A token exchange names its targets among the client's TokenExchangeAudiences: TokenExchangeTargets decides.
+        if (request.IsTokenExchangeGrantType())
+        {
+            return default;
+        }
+
         var allowed = request.ClientId is { } clientId ? ConfiguredClient.Find(options.Value, clientId)?.Resources ?? [] : [];
         if (request.GetResources().Any(resource => !allowed.Contains(resource, StringComparer.Ordinal)))
         {
@@ -89,8 +95,9 @@ internal sealed class NarrowAccessTokenAudience : IOpenIddictServerHandler<Proce
 
     public ValueTask HandleAsync(ProcessSignInContext context)
     {
+        // Client credentials and token exchange (TokenExchange) choose their audiences themselves.
         if (context.EndpointType != OpenIddictServerEndpointType.Token || context.AccessTokenPrincipal is not { } accessToken ||
-            context.Request.IsClientCredentialsGrantType())
+            context.Request.IsClientCredentialsGrantType() || context.Request.IsTokenExchangeGrantType())
         {
             return default;
         }

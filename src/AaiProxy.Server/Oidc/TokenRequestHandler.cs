@@ -11,11 +11,13 @@ namespace AaiProxy.Server.Oidc;
 /// The token endpoint's decisions that are the proxy's own. Authorization codes are redeemed with the
 /// principal built at the authorization endpoint (OpenIddict attaches it); refresh tokens re-evaluate
 /// the person's claims from the stored account and upstream attributes; client credentials produce a
-/// principal for the client itself, never with an ID token: <c>openid</c> is refused there.
+/// principal for the client itself, never with an ID token: <c>openid</c> is refused there; a token exchange
+/// (RFC 8693) is <see cref="TokenExchange"/>'s.
 /// </summary>
 internal sealed class TokenRequestHandler(
     ICommunityAccountResolver accounts,
     CommunityPrincipalFactory principals,
+    TokenExchange exchange,
     ILogger<TokenRequestHandler> logger) : IOpenIddictServerHandler<HandleTokenRequestContext>
 {
     public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
@@ -53,6 +55,10 @@ internal sealed class TokenRequestHandler(
             var original = new UpstreamAuthentication(reloaded.Upstream.Authentication.AuthenticatedAt,
                 previous.GetClaim(CommunityClaims.AuthenticationContextClass));
             context.SignIn(await principals.RefreshAsync(previous, reloaded.WithAuthentication(original), context.Request.ClientId!, context.CancellationToken));
+        }
+        else if (context.Request.IsTokenExchangeGrantType() && context.SubjectTokenPrincipal is not null)
+        {
+            await exchange.HandleAsync(context);
         }
     }
 
