@@ -33,6 +33,9 @@ public static class AuditActions
 
     /// <summary>A person withdrew a client's consent at <c>/account</c>; the client's authorizations and tokens were revoked with it.</summary>
     public const string ConsentRevoked = "consent.revoked";
+
+    /// <summary>A client exchanged a person's token for one for another audience (RFC 8693; actor: the client, target: the subject).</summary>
+    public const string TokenExchanged = "token.exchanged";
 }
 
 public static class AuditActors
@@ -48,6 +51,9 @@ public static class AuditActors
 
     /// <summary>The person acting on their own account.</summary>
     public static string Person(string accountId) => "account:" + accountId;
+
+    /// <summary>A client acting on its own (e.g. exchanging a token).</summary>
+    public static string Client(string clientId) => "client:" + clientId;
 }
 
 /// <summary>The append-only audit log. The time of each event comes from the injected <see cref="TimeProvider"/>.</summary>

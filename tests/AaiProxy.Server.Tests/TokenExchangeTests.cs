@@ -1,29 +1,23 @@
 using System.Net;
 using System.Text.Json;
+using AaiProxy.Data;
+using AaiProxy.Identity;
 using AaiProxy.Server.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace AaiProxy.Server.Tests;
 
 /// <summary>
-/// The proxy where the demo portal may exchange a person's access token (RFC 8693) for the download service, and the
-/// test web app (confidential) may not exchange at all.
+/// OAuth 2.0 Token Exchange (RFC 8693) at the token endpoint: the demo portal (config/demo.json) obtains a narrower token
+/// for the demo download service; the test web app (confidential) may not exchange at all.
 /// </summary>
-public sealed class TokenExchangeProxyFixture : ProxyFixture
+public sealed class TokenExchangeTests(ProxyFixture fixture) : IClassFixture<ProxyFixture>
 {
-    public const string DownloadResource = "https://download.test.aaiproxy.example.org/";
+    /// <summary>demo-download's resource, which demo-portal may exchange for (config/demo.json).</summary>
+    public const string Download = "https://download.demo.aaiproxy.example.org/";
 
-    protected override IReadOnlyDictionary<string, string> Overrides { get; } = new Dictionary<string, string>
-    {
-        // config/demo.json's first client is the demo portal.
-        ["AaiProxy:Clients:0:TokenExchangeAudiences:0"] = DownloadResource,
-    };
-}
-
-/// <summary>OAuth 2.0 Token Exchange (RFC 8693) at the token endpoint: a portal obtains a narrower token for another service.</summary>
-public sealed class TokenExchangeTests(TokenExchangeProxyFixture fixture) : IClassFixture<TokenExchangeProxyFixture>
-{
-    private const string Download = TokenExchangeProxyFixture.DownloadResource;
     private const string AccessTokenType = "urn:ietf:params:oauth:token-type:access_token";
     private readonly OidcTestClient _oidc = new(fixture.Factory);
 
@@ -129,16 +123,35 @@ public sealed class TokenExchangeTests(TokenExchangeProxyFixture fixture) : ICla
     }
 
     [Fact]
-    public async Task Exchange_is_logged_with_client_account_and_target()
+    public async Task Exchange_is_logged_and_audited_with_client_account_and_target()
     {
         var tokens = await _oidc.CodeFlowAsync("bob", "openid profile");
 
-        var (status, _) = await ExchangeAsync(tokens, new() { ["audience"] = Download });
+        var (status, body) = await ExchangeAsync(tokens, new() { ["audience"] = Download });
 
         Assert.Equal(HttpStatusCode.OK, status);
+        var subject = new JsonWebToken(body.GetProperty("access_token").GetString()!).Subject;
         Assert.Contains(fixture.Factory.Logs.Lines, message =>
             message.StartsWith("Token exchange: client demo-portal received an access token of account ", StringComparison.Ordinal) &&
             message.Contains(Download, StringComparison.Ordinal));
+        await using var scope = fixture.Factory.Services.CreateAsyncScope();
+        var audited = await scope.ServiceProvider.GetRequiredService<ProxyDbContext>().AuditEvents.AsNoTracking()
+            .Where(auditEvent => auditEvent.Action == AuditActions.TokenExchanged && auditEvent.Target == subject).ToListAsync();
+        var exchange = Assert.Single(audited);
+        Assert.Equal(AuditActors.Client(OidcTestClient.PortalClientId), exchange.Actor);
+        Assert.Equal(Download, JsonSerializer.Deserialize<Dictionary<string, string>>(exchange.Details)!["audience"]);
+    }
+
+    [Fact]
+    public async Task Exchanged_token_expires_no_later_than_the_subject_token()
+    {
+        var tokens = await _oidc.CodeFlowAsync("alice", "openid profile");
+        var original = new JsonWebToken(tokens.GetProperty("access_token").GetString()!);
+
+        var (status, body) = await ExchangeAsync(tokens, new() { ["audience"] = Download });
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.True(new JsonWebToken(body.GetProperty("access_token").GetString()!).ValidTo <= original.ValidTo);
     }
 
     private Task<(HttpStatusCode Status, JsonElement Body)> ExchangeAsync(JsonElement tokens, Dictionary<string, string?> parameters,

@@ -88,12 +88,15 @@ internal sealed class TokenExchangeTargets(IOptions<ProxyOptions> options) : IOp
 /// lifetime, not revoked, this client its presenter or audience). The subject must be a person's access token from a
 /// grant: the person's claims are computed afresh for the exchanging client, as at a refresh; the token stays in the
 /// original grant (revoking the grant revokes it), is for the requested targets only, with at most the original
-/// scopes, and names the client as its actor (<c>act: {"sub": client_id}</c>). No refresh or ID token is issued.
+/// scopes, and names the client as its actor (<c>act: {"sub": client_id}</c>); it expires no later than the subject
+/// token. No refresh or ID token is issued. Each exchange is logged and audited (<see cref="AuditActions.TokenExchanged"/>).
 /// </summary>
 internal sealed class TokenExchange(
     IOpenIddictAuthorizationManager authorizations,
     ICommunityAccountResolver accounts,
     CommunityPrincipalFactory principals,
+    IAuditLog audit,
+    TimeProvider time,
     ILogger<TokenExchange> logger)
 {
     public async ValueTask HandleAsync(HandleTokenRequestContext context)
@@ -116,6 +119,19 @@ internal sealed class TokenExchange(
         var principal = await principals.ExchangeAsync(person, clientId, scopes, authorizationId!, context.CancellationToken);
         principal.SetResources(targets);
         ((ClaimsIdentity)principal.Identity!).AddClaim(TokenExchangeRules.Actor(clientId));
+        // Never outlives the token it was exchanged for.
+        if (subject.GetExpirationDate() is { } expires)
+        {
+            var remaining = expires - time.GetUtcNow();
+            principal.SetAccessTokenLifetime(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero);
+        }
+
+        await audit.RecordAsync(new AuditEvent(AuditActors.Client(clientId), AuditActions.TokenExchanged, person.Account.Id, new Dictionary<string, string>
+        {
+            ["audience"] = string.Join(' ', targets),
+            ["scope"] = string.Join(' ', scopes),
+            ["subject_client"] = subject.GetClaim(Claims.ClientId) ?? subject.GetPresenters().FirstOrDefault() ?? "",
+        }), context.CancellationToken);
         Log.TokenExchanged(logger, clientId, person.Account.Id, string.Join(' ', targets), string.Join(' ', scopes));
         context.SignIn(principal);
     }
