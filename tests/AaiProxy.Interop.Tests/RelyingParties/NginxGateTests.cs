@@ -28,13 +28,14 @@ public sealed class NginxGateTests(ITestOutputHelper output)
 
     private readonly string secret = Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
 
-    // Nothing listens here: the browser's request for the callback is answered by the test (Playwright route).
-    private readonly string redirectUri = $"http://127.0.0.1:{FreePort.Next()}/callback";
+    // The client's redirect URI: a page of nginx that does not exist (404); the test reads the code from the browser's URL.
+    private string redirectUri = "";
 
     [SkippableFact]
     public async Task Members_read_embargoed_files_others_get_403_missing_or_foreign_tokens_401_and_open_data_follows_the_anonymous_setting()
     {
         await using var nginx = new NginxGate(output, Path.Combine(Path.GetTempPath(), $"aaiproxy-nginx-{Guid.NewGuid():N}"));
+        redirectUri = new Uri(nginx.BaseUrl, "/callback").ToString();
         var embargoed = nginx.AddFile(EmbargoedFile, "raw detector frame of DEMO-2026-017");
         var open = nginx.AddFile(OpenFile, "refined structure of DEMO-2021-042");
         await using var stack = await DemoStack.StartAsync(output, Settings());
@@ -131,19 +132,12 @@ public sealed class NginxGateTests(ITestOutputHelper output)
             query["resource"] = resource;
         }
 
-        string? callback = null;
-        await page.RouteAsync(redirectUri + "?**", async route =>
-        {
-            callback = route.Request.Url;
-            await route.FulfillAsync(new RouteFulfillOptions { Status = 200, Body = "signed in" });
-        });
         await page.GotoAsync(QueryHelpers.AddQueryString(new Uri(proxy, "/connect/authorize").ToString(), query));
         var idp = new DemoIdentityProviderPage(page);
         await idp.WaitAsync();
         await idp.SignInAsAsync(user);
-        await page.WaitForURLAsync(url => url.StartsWith(redirectUri, StringComparison.Ordinal));
-        await page.UnrouteAllAsync();
-        var code = QueryHelpers.ParseQuery(new Uri(callback!).Query)["code"].ToString();
+        await page.WaitForURLAsync(url => url.StartsWith(redirectUri + "?", StringComparison.Ordinal));
+        var code = QueryHelpers.ParseQuery(new Uri(page.Url).Query)["code"].ToString();
 
         using var http = new HttpClient();
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(proxy, "/connect/token"))
