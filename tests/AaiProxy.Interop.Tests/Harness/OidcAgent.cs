@@ -66,7 +66,12 @@ internal sealed partial class OidcAgent : IAsyncDisposable
 
             lock (shown)
             {
-                shown.AppendLine(line.Data);
+                // The QR code oidc-gen draws with terminal colours says nothing the lines around it do not.
+                if (!line.Data.Contains('\u001b', StringComparison.Ordinal))
+                {
+                    shown.AppendLine(line.Data);
+                }
+
                 verificationUri ??= Uri.TryCreate(line.Data.Trim(), UriKind.Absolute, out var uri) && uri.Scheme.StartsWith("http", StringComparison.Ordinal)
                     ? line.Data.Trim()
                     : null;
