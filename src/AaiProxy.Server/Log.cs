@@ -35,6 +35,15 @@ internal static partial class Log
     [LoggerMessage(EventId = 2022, Level = LogLevel.Information, Message = "Account {AccountId} withdrew its consent {AuthorizationId}.")]
     public static partial void ConsentRevoked(ILogger logger, string accountId, string authorizationId);
 
+    [LoggerMessage(EventId = 2030, Level = LogLevel.Information, Message = "Account {AccountId} approved the device request of client {ClientId} for the scopes {Scopes}.")]
+    public static partial void DeviceApproved(ILogger logger, string clientId, string accountId, string scopes);
+
+    [LoggerMessage(EventId = 2031, Level = LogLevel.Information, Message = "Account {AccountId} denied the device request of client {ClientId}.")]
+    public static partial void DeviceDenied(ILogger logger, string clientId, string accountId);
+
+    [LoggerMessage(EventId = 2032, Level = LogLevel.Information, Message = "Account {AccountId} gave a user code that is unknown, used or expired; correlation id {CorrelationId}.")]
+    public static partial void DeviceUserCodeRejected(ILogger logger, string accountId, string correlationId);
+
     [LoggerMessage(EventId = 3015, Level = LogLevel.Warning, Message = "Sign-in refused: community account {AccountId} is {Status}.")]
     public static partial void SignInRefusedInactiveAccount(ILogger logger, string accountId, string status);
 

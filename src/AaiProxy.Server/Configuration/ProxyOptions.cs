@@ -248,7 +248,7 @@ public sealed class ClientOptions
     /// in a hidden iframe. Absolute http(s) URI without a fragment.</summary>
     public string? FrontChannelLogoutUri { get; set; }
 
-    /// <summary>authorization_code, refresh_token, client_credentials.</summary>
+    /// <summary>authorization_code, refresh_token, client_credentials, urn:ietf:params:oauth:grant-type:device_code (public clients only).</summary>
     public List<string> AllowedGrants { get; set; } = [];
 
     public List<string> AllowedScopes { get; set; } = [];

@@ -114,6 +114,11 @@ internal sealed class ClientSeeder(
             ]);
         }
 
+        if (grants.Contains(GrantTypes.DeviceCode))
+        {
+            descriptor.Permissions.Add(Permissions.Endpoints.DeviceAuthorization);
+        }
+
         descriptor.Permissions.UnionWith(grants.Select(grant => Permissions.Prefixes.GrantType + grant));
         descriptor.Permissions.UnionWith(client.AllowedScopes
             .Where(scope => scope is not (Scopes.OpenId or Scopes.OfflineAccess))

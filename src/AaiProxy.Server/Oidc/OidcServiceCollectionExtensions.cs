@@ -29,11 +29,14 @@ internal static class OidcServiceCollectionExtensions
                     .SetRevocationEndpointUris(ConnectEndpoints.Revocation)
                     .SetEndSessionEndpointUris(ConnectEndpoints.EndSession)
                     .SetPushedAuthorizationEndpointUris(ConnectEndpoints.PushedAuthorization)
+                    .SetDeviceAuthorizationEndpointUris(ConnectEndpoints.DeviceAuthorization)
+                    .SetEndUserVerificationEndpointUris(ConnectEndpoints.Verification)
                     .SetJsonWebKeySetEndpointUris(ConnectEndpoints.Jwks);
 
                 server.AllowAuthorizationCodeFlow()
                     .AllowRefreshTokenFlow()
-                    .AllowClientCredentialsFlow();
+                    .AllowClientCredentialsFlow()
+                    .AllowDeviceAuthorizationFlow();
 
                 // Discovery's scopes_supported and claims_supported: the claim table's.
                 server.RegisterScopes([.. ClaimTable.Scopes]);
@@ -53,6 +56,9 @@ internal static class OidcServiceCollectionExtensions
                     OpenIddictServerHandlers.Authentication.ValidatePushedResourcePermissions.Descriptor));
                 server.AddEventHandler(ClientResourcesOnly<ValidateTokenRequestContext>.Before(
                     OpenIddictServerHandlers.Exchange.ValidateResourcePermissions.Descriptor));
+                server.AddEventHandler(ClientResourcesOnly<ValidateDeviceAuthorizationRequestContext>.Before(
+                    OpenIddictServerHandlers.Device.ValidateScopePermissions.Descriptor));
+                server.AddEventHandler(AudienceAsResource.Descriptor);
                 server.AddEventHandler(GrantResources.Descriptor);
                 server.AddEventHandler(NarrowAccessTokenAudience.Descriptor);
                 server.AddEventHandler(AuthorizationLink.Descriptor);
@@ -65,6 +71,7 @@ internal static class OidcServiceCollectionExtensions
                     .EnableAuthorizationEndpointPassthrough()
                     .EnableUserInfoEndpointPassthrough()
                     .EnableEndSessionEndpointPassthrough()
+                    .EnableEndUserVerificationEndpointPassthrough()
                     .EnableStatusCodePagesIntegration();
             });
 
