@@ -125,6 +125,11 @@ internal sealed class ProxyOptionsValidator(IHostEnvironment environment) : IVal
             yield return $"{label} is public: it cannot use client_credentials.";
         }
 
+        if (client.Native && client.Type != ClientType.Public)
+        {
+            yield return $"{label} is Native: a program on the person's device cannot keep a secret; make it Public.";
+        }
+
         if (client.Type == ClientType.Confidential && client.AllowedGrants.Contains(OpenIddictConstants.GrantTypes.DeviceCode))
         {
             yield return $"{label} is confidential: the device grant is for public clients (command-line tools cannot keep a secret); make it Public.";
