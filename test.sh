@@ -66,7 +66,7 @@ dotnet build AaiProxy.sln -c Release -nologo -clp:ErrorsOnly
 echo "== packages"
 # Everything the suites start or call: xmlsec1 (independent signature checks), the peers, Chromium.
 packages=(xmlsec1 redis-server postgresql python3-aiosmtpd)
-[[ "$run_interop" == "true" ]] && packages+=(simplesamlphp php-cli php-xml php-curl chromium kubectl apache2 libapache2-mod-auth-openidc nginx)
+[[ "$run_interop" == "true" ]] && packages+=(simplesamlphp php-cli php-xml php-curl chromium kubectl apache2 libapache2-mod-auth-openidc nginx oidc-agent-cli)
 if ! bash tests/peers/install.sh "${packages[@]}"; then
   [[ "$ci" == "true" ]] && { echo "test.sh: could not install ${packages[*]}" >&2; exit 1; }
   echo "test.sh: some packages are missing; suites needing them report skips" >&2

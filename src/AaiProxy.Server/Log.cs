@@ -41,6 +41,15 @@ internal static partial class Log
     [LoggerMessage(EventId = 2031, Level = LogLevel.Warning, Message = "Token exchange by client {ClientId} refused: the subject token (sub {Subject}) is no person's access token from a valid grant, or the account is not active.")]
     public static partial void TokenExchangeRefused(ILogger logger, string clientId, string subject);
 
+    [LoggerMessage(EventId = 2033, Level = LogLevel.Information, Message = "Account {AccountId} approved the device request of client {ClientId} for the scopes {Scopes}.")]
+    public static partial void DeviceApproved(ILogger logger, string clientId, string accountId, string scopes);
+
+    [LoggerMessage(EventId = 2034, Level = LogLevel.Information, Message = "Account {AccountId} denied the device request of client {ClientId}.")]
+    public static partial void DeviceDenied(ILogger logger, string clientId, string accountId);
+
+    [LoggerMessage(EventId = 2035, Level = LogLevel.Information, Message = "Account {AccountId} gave a user code that is unknown, used or expired; correlation id {CorrelationId}.")]
+    public static partial void DeviceUserCodeRejected(ILogger logger, string accountId, string correlationId);
+
     [LoggerMessage(EventId = 3015, Level = LogLevel.Warning, Message = "Sign-in refused: community account {AccountId} is {Status}.")]
     public static partial void SignInRefusedInactiveAccount(ILogger logger, string accountId, string status);
 

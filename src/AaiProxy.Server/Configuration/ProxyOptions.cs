@@ -231,7 +231,13 @@ public sealed class ClientOptions
     /// <summary>A file holding the secret (trailing whitespace ignored), instead of <see cref="ClientSecret"/>.</summary>
     public string? ClientSecretFile { get; set; }
 
+    /// <summary>Matched exactly as written (a trailing slash counts); for a <see cref="Native"/> client a loopback URI
+    /// (<c>http://127.0.0.1</c>, <c>http://[::1]</c>, <c>http://localhost</c>) matches on any port (RFC 8252 §7.3).</summary>
     public List<string> RedirectUris { get; set; } = [];
+
+    /// <summary>A program on the person's own device (command-line tool, desktop application): a public client whose
+    /// loopback redirect URIs match on any port, as RFC 8252 §7.3 requires.</summary>
+    public bool Native { get; set; }
 
     public List<string> PostLogoutRedirectUris { get; set; } = [];
 
@@ -248,7 +254,7 @@ public sealed class ClientOptions
     /// in a hidden iframe. Absolute http(s) URI without a fragment.</summary>
     public string? FrontChannelLogoutUri { get; set; }
 
-    /// <summary>authorization_code, refresh_token, client_credentials.</summary>
+    /// <summary>authorization_code, refresh_token, client_credentials, urn:ietf:params:oauth:grant-type:device_code (public clients only).</summary>
     public List<string> AllowedGrants { get; set; } = [];
 
     public List<string> AllowedScopes { get; set; } = [];

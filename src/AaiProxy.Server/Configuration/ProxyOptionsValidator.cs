@@ -13,6 +13,7 @@ internal sealed class ProxyOptionsValidator(IHostEnvironment environment) : IVal
         OpenIddictConstants.GrantTypes.AuthorizationCode,
         OpenIddictConstants.GrantTypes.RefreshToken,
         OpenIddictConstants.GrantTypes.ClientCredentials,
+        OpenIddictConstants.GrantTypes.DeviceCode,
     ];
 
     public ValidateOptionsResult Validate(string? name, ProxyOptions options)
@@ -122,6 +123,16 @@ internal sealed class ProxyOptionsValidator(IHostEnvironment environment) : IVal
         if (client.Type == ClientType.Public && client.AllowedGrants.Contains(OpenIddictConstants.GrantTypes.ClientCredentials))
         {
             yield return $"{label} is public: it cannot use client_credentials.";
+        }
+
+        if (client.Native && client.Type != ClientType.Public)
+        {
+            yield return $"{label} is Native: a program on the person's device cannot keep a secret; make it Public.";
+        }
+
+        if (client.Type == ClientType.Confidential && client.AllowedGrants.Contains(OpenIddictConstants.GrantTypes.DeviceCode))
+        {
+            yield return $"{label} is confidential: the device grant is for public clients (command-line tools cannot keep a secret); make it Public.";
         }
 
         if (client.AllowedGrants.Count == 0)

@@ -38,7 +38,7 @@ internal sealed class ClientSeeder(
                 continue;
             }
 
-            var stored = new OpenIddictApplicationDescriptor();
+            var stored = new ProxyApplicationDescriptor();
             await applications.PopulateAsync(stored, existing, cancellationToken);
             var changes = ClientAuditFields.Changed(stored, descriptor, await SecretChangedAsync(existing, stored, descriptor, cancellationToken));
             if (changes.Count == 0)
@@ -73,9 +73,9 @@ internal sealed class ClientSeeder(
             (_, var secret) => !await applications.ValidateClientSecretAsync(existing, secret, cancellationToken),
         };
 
-    private OpenIddictApplicationDescriptor Describe(ClientOptions client)
+    private ProxyApplicationDescriptor Describe(ClientOptions client)
     {
-        var descriptor = new OpenIddictApplicationDescriptor
+        var descriptor = new ProxyApplicationDescriptor
         {
             ClientId = client.ClientId,
             DisplayName = client.DisplayName ?? client.ClientId,
@@ -83,11 +83,14 @@ internal sealed class ClientSeeder(
             ClientSecret = client.Type == ClientType.Public ? null : ReadSecret(client),
             // The authorization endpoint asks for consent by this (ConsentStep), not by the configuration.
             ConsentType = client.FacilityInternal ? ConsentTypes.Implicit : ConsentTypes.Explicit,
+            // A native client's loopback redirect URIs match on any port (RedirectUriMatch).
+            ApplicationType = client.Native ? ApplicationTypes.Native : ApplicationTypes.Web,
         };
 
         foreach (var uri in client.RedirectUris.SelectMany(origins.Expand))
         {
             descriptor.RedirectUris.Add(new Uri(uri));
+            descriptor.ExactRedirectUris.Add(uri);
         }
 
         foreach (var uri in client.PostLogoutRedirectUris.SelectMany(origins.Expand))
@@ -112,6 +115,11 @@ internal sealed class ClientSeeder(
                 Permissions.Endpoints.EndSession,
                 Permissions.ResponseTypes.Code,
             ]);
+        }
+
+        if (grants.Contains(GrantTypes.DeviceCode))
+        {
+            descriptor.Permissions.Add(Permissions.Endpoints.DeviceAuthorization);
         }
 
         descriptor.Permissions.UnionWith(grants.Select(grant => Permissions.Prefixes.GrantType + grant));

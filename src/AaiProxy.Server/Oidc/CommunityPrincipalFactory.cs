@@ -39,13 +39,13 @@ internal sealed class CommunityPrincipalFactory(CommunityClaimsComputer claimsCo
 
     /// <summary>
     /// A principal for a refresh-token grant: OpenIddict's private claims (authorization id, scopes,
-    /// presenters, …) and the session id are kept, every person claim is computed afresh (memberships included).
+    /// presenters, resources, …), the session id and whether the grant's resources were defaulted are kept, every person claim is computed afresh (memberships included).
     /// </summary>
     public async Task<ClaimsPrincipal> RefreshAsync(ClaimsPrincipal previous, ResolvedIdentity identity, string clientId, CancellationToken cancellationToken)
     {
         var claimsIdentity = NewIdentity();
         claimsIdentity.AddClaims(previous.Claims
-            .Where(claim => claim.Type.StartsWith("oi_", StringComparison.Ordinal) || claim.Type == SessionIdClaim)
+            .Where(claim => claim.Type.StartsWith("oi_", StringComparison.Ordinal) || claim.Type is SessionIdClaim or GrantResources.DefaultedClaim)
             .Select(claim => claim.Clone(claimsIdentity)));
         var principal = new ClaimsPrincipal(claimsIdentity);
         await AddCommunityClaimsAsync(principal, identity, clientId, cancellationToken);

@@ -23,6 +23,9 @@ internal static class ConnectEndpoints
     public const string Revocation = "/connect/revoke";
     public const string EndSession = "/connect/logout";
     public const string PushedAuthorization = "/connect/par";
+    public const string DeviceAuthorization = "/connect/device";
+    public const string Verification = "/connect/verify";
+    public const string VerificationDone = "/connect/verify/done";
     public const string Jwks = "/.well-known/jwks";
 
     public static IEndpointRouteBuilder MapConnectEndpoints(this IEndpointRouteBuilder endpoints)
@@ -31,11 +34,16 @@ internal static class ConnectEndpoints
             .DisableAntiforgery().WithRateLimitedEndpoint(RateLimitedEndpoints.Authorization);
         endpoints.MapUserInfo();
         endpoints.MapMethods(EndSession, [HttpMethods.Get, HttpMethods.Post], EndSessionEndpoint.HandleAsync).DisableAntiforgery();
+        // The verification page checks its own antiforgery token (DeviceVerificationEndpoint), as the consent page does.
+        endpoints.MapMethods(Verification, [HttpMethods.Get, HttpMethods.Post], DeviceVerificationEndpoint.HandleAsync)
+            .DisableAntiforgery().WithRateLimitedEndpoint(RateLimitedEndpoints.Verification);
+        endpoints.MapGet(VerificationDone, (string? outcome) => DeviceVerificationPage.Done(outcome));
 
         // Served by OpenIddict's own handler during authentication, before any endpoint runs; declared as
         // routes so that per-endpoint policies (rate limits) apply to whatever path routing matches to them.
         MapServedByOpenIddict(endpoints, Token, RateLimitedEndpoints.Token);
         MapServedByOpenIddict(endpoints, PushedAuthorization, RateLimitedEndpoints.PushedAuthorization);
+        MapServedByOpenIddict(endpoints, DeviceAuthorization, RateLimitedEndpoints.DeviceAuthorization);
         MapServedByOpenIddict(endpoints, Introspection, RateLimitedEndpoints.Introspection);
         MapServedByOpenIddict(endpoints, Revocation, RateLimitedEndpoints.Revocation);
         return endpoints;

@@ -26,13 +26,11 @@ internal static class ConsentPage
         IEnumerable<KeyValuePair<string, StringValues>> request, (string FieldName, string Token) antiforgery)
     {
         var client = HtmlPage.Encode(clientName);
-        var released = principal.Claims.Where(claim => claim.GetDestinations().Length > 0)
-            .Select(claim => KeyValuePair.Create(claim.Type, claim.Value));
         var html = new StringBuilder()
             .Append("<p data-consent-client>").Append(client)
             .Append(" asks to receive the information below about you. It receives it only if you allow it, and you can withdraw that later on ")
             .Append("<a href=\"").Append(AccountPage.Path).Append("\">your account page</a>.</p>")
-            .Append(HtmlPage.ClaimsTable($"Released to {clientName}", released));
+            .Append(HtmlPage.ClaimsTable($"Released to {clientName}", Released(principal)));
         if (offlineAccess)
         {
             html.Append("<p data-consent-offline-access>").Append(client)
@@ -61,6 +59,10 @@ internal static class ConsentPage
         return HtmlPage.Render($"Share your information with {clientName}?", html.ToString());
     }
 
-    private static string Hidden(string name, string? value) =>
+    /// <summary>The claim values a principal's tokens would carry: those with a destination.</summary>
+    internal static IEnumerable<KeyValuePair<string, string>> Released(ClaimsPrincipal principal) =>
+        principal.Claims.Where(claim => claim.GetDestinations().Length > 0).Select(claim => KeyValuePair.Create(claim.Type, claim.Value));
+
+    internal static string Hidden(string name, string? value) =>
         $"<input type=\"hidden\" name=\"{HtmlPage.Encode(name)}\" value=\"{HtmlPage.Encode(value)}\">";
 }

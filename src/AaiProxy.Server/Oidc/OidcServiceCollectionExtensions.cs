@@ -29,12 +29,15 @@ internal static class OidcServiceCollectionExtensions
                     .SetRevocationEndpointUris(ConnectEndpoints.Revocation)
                     .SetEndSessionEndpointUris(ConnectEndpoints.EndSession)
                     .SetPushedAuthorizationEndpointUris(ConnectEndpoints.PushedAuthorization)
+                    .SetDeviceAuthorizationEndpointUris(ConnectEndpoints.DeviceAuthorization)
+                    .SetEndUserVerificationEndpointUris(ConnectEndpoints.Verification)
                     .SetJsonWebKeySetEndpointUris(ConnectEndpoints.Jwks);
 
                 server.AllowAuthorizationCodeFlow()
                     .AllowRefreshTokenFlow()
                     .AllowClientCredentialsFlow()
-                    .AllowTokenExchangeFlow();
+                    .AllowTokenExchangeFlow()
+                    .AllowDeviceAuthorizationFlow();
 
                 // Discovery's scopes_supported and claims_supported: the claim table's.
                 server.RegisterScopes([.. ClaimTable.Scopes]);
@@ -55,6 +58,9 @@ internal static class OidcServiceCollectionExtensions
                 server.AddEventHandler(ClientResourcesOnly<ValidateTokenRequestContext>.Before(
                     OpenIddictServerHandlers.Exchange.ValidateResourcePermissions.Descriptor));
                 server.AddEventHandler(TokenExchangeTargets.Descriptor);
+                server.AddEventHandler(ClientResourcesOnly<ValidateDeviceAuthorizationRequestContext>.Before(
+                    OpenIddictServerHandlers.Device.ValidateScopePermissions.Descriptor));
+                server.AddEventHandler(AudienceAsResource.Descriptor);
                 server.AddEventHandler(GrantResources.Descriptor);
                 server.AddEventHandler(NarrowAccessTokenAudience.Descriptor);
                 server.AddEventHandler(AuthorizationLink.Descriptor);
@@ -67,6 +73,7 @@ internal static class OidcServiceCollectionExtensions
                     .EnableAuthorizationEndpointPassthrough()
                     .EnableUserInfoEndpointPassthrough()
                     .EnableEndSessionEndpointPassthrough()
+                    .EnableEndUserVerificationEndpointPassthrough()
                     .EnableStatusCodePagesIntegration();
             });
 

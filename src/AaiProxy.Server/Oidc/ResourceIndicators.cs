@@ -1,5 +1,6 @@
 using AaiProxy.Server.Configuration;
 using System.Collections.Immutable;
+using System.Security.Claims;
 using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;
@@ -13,7 +14,8 @@ namespace AaiProxy.Server.Oidc;
 /// a <c>resource</c> that is not registered or not among the client's <see cref="ClientOptions.Resources"/>
 /// (<c>invalid_target</c>). A new grant (authorization endpoint, client credentials) is for the requested
 /// resources, else the client's <see cref="ClientOptions.DefaultAudience"/>; the grant's resources travel in
-/// its code and refresh tokens, and OpenIddict makes them the access token's <c>aud</c>.
+/// its code and refresh tokens, and OpenIddict makes them the access token's <c>aud</c>. A grant that named no
+/// resource is marked (<see cref="DefaultedClaim"/>): its later token requests may name any resource of the client.
 /// </summary>
 internal sealed class GrantResources(IOptions<ProxyOptions> options) : IOpenIddictServerHandler<ProcessSignInContext>
 {
@@ -24,19 +26,40 @@ internal sealed class GrantResources(IOptions<ProxyOptions> options) : IOpenIddi
             .SetType(OpenIddictServerHandlerType.Custom)
             .Build();
 
+    /// <summary>Private claim (OpenIddict's own tokens only): the grant named no resource, so it is for the client's.</summary>
+    public const string DefaultedClaim = "aaiproxy_default_resources";
+
     public ValueTask HandleAsync(ProcessSignInContext context)
     {
         var principal = context.Principal!;
         if (principal.GetResources().IsEmpty && context.Request.ClientId is { } clientId)
         {
-            var requested = context.Request.GetResources();
-            principal.SetResources(requested.IsEmpty ? [DefaultAudience(clientId)] : requested);
+            Apply(principal, context.Request.GetResources(), options.Value, clientId);
         }
 
         return default;
     }
 
-    private string DefaultAudience(string clientId) => ConfiguredClient.Find(options.Value, clientId)?.DefaultAudience ?? clientId;
+    /// <summary>Makes a new grant of <paramref name="clientId"/> for <paramref name="requested"/>, or, when it names none, for the client's default audience.</summary>
+    private static void Apply(ClaimsPrincipal principal, ImmutableArray<string> requested, ProxyOptions options, string clientId)
+    {
+        if (!requested.IsDefaultOrEmpty)
+        {
+            principal.SetResources(requested);
+            return;
+        }
+
+        principal.SetResources([ConfiguredClient.DefaultAudience(options, clientId)]);
+        principal.SetClaim(DefaultedClaim, "true");
+    }
+
+    /// <summary>The grant made at the device authorization endpoint (its resources, defaulted or not), for the
+    /// principal the person approves at the verification endpoint.</summary>
+    public static void Inherit(ClaimsPrincipal principal, ClaimsPrincipal deviceRequest)
+    {
+        principal.SetResources(deviceRequest.GetResources());
+        principal.SetClaim(DefaultedClaim, deviceRequest.GetClaim(DefaultedClaim));
+    }
 }
 
 /// <summary>
@@ -77,12 +100,16 @@ internal static class ConfiguredClient
 {
     public static ClientOptions? Find(ProxyOptions options, string clientId) =>
         options.Clients.SingleOrDefault(client => string.Equals(client.ClientId, clientId, StringComparison.Ordinal));
+
+    /// <summary>The audience of a grant that names no resource: the client's <see cref="ClientOptions.DefaultAudience"/>.</summary>
+    public static string DefaultAudience(ProxyOptions options, string clientId) => Find(options, clientId)?.DefaultAudience ?? clientId;
 }
 
 /// <summary>
-/// RFC 8707 §2.2: a token request that redeems a code or a refresh token may name some of the grant's
+/// RFC 8707 §2.2: a token request that redeems a code, a device code or a refresh token may name some of the grant's
 /// resources; the access token is then for those only (the refresh token keeps the whole grant). A resource
-/// outside the grant is <c>invalid_target</c>.
+/// outside the grant is <c>invalid_target</c>, unless the grant named none (<see cref="GrantResources.DefaultedClaim"/>):
+/// then any resource the client may use (<see cref="ClientResourcesOnly{TContext}"/> has refused the others).
 /// </summary>
 internal sealed class NarrowAccessTokenAudience : IOpenIddictServerHandler<ProcessSignInContext>
 {
@@ -109,13 +136,44 @@ internal sealed class NarrowAccessTokenAudience : IOpenIddictServerHandler<Proce
         }
 
         var granted = context.Principal!.GetResources();
-        if (requested.Except(granted, StringComparer.Ordinal).Any())
+        if (context.Principal!.GetClaim(GrantResources.DefaultedClaim) is null && requested.Except(granted, StringComparer.Ordinal).Any())
         {
             context.Reject(Errors.InvalidTarget, "A requested resource is not part of this grant.");
             return default;
         }
 
         accessToken.SetAudiences(ImmutableArray.CreateRange(requested));
+        return default;
+    }
+}
+
+/// <summary>
+/// oidc-agent's <c>oidc-token --aud=…</c> and other command-line tools name the token's audience with <c>audience</c>
+/// (space-separated) instead of RFC 8707's <c>resource</c>. OpenIddict allows <c>audience</c> only for token exchange;
+/// on refresh-token and device-code grants it is read as the same resource indicators, before any validation, so
+/// the resource rules apply to it unchanged (<c>invalid_target</c> for one the client may not use).
+/// </summary>
+internal sealed class AudienceAsResource : IOpenIddictServerHandler<ValidateTokenRequestContext>
+{
+    public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
+        OpenIddictServerHandlerDescriptor.CreateBuilder<ValidateTokenRequestContext>()
+            .UseSingletonHandler<AudienceAsResource>()
+            .SetOrder(OpenIddictServerHandlers.Exchange.ValidateGrantType.Descriptor.Order - 1)
+            .SetType(OpenIddictServerHandlerType.Custom)
+            .Build();
+
+    public ValueTask HandleAsync(ValidateTokenRequestContext context)
+    {
+        var request = context.Request;
+        if (!(request.IsRefreshTokenGrantType() || request.IsDeviceCodeGrantType()) || request.GetParameter(Parameters.Audience) is not { } audience)
+        {
+            return default;
+        }
+
+        var audiences = (((ImmutableArray<string?>?)audience) ?? [])
+            .SelectMany(value => (value ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        request.SetParameter(Parameters.Resource, new OpenIddictParameter([.. request.GetResources().Union(audiences, StringComparer.Ordinal)]));
+        request.SetParameter(Parameters.Audience, null);
         return default;
     }
 }

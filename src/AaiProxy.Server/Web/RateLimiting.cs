@@ -11,6 +11,8 @@ public static class RateLimitedEndpoints
     public const string Token = "token";
     public const string Authorization = "authorize";
     public const string PushedAuthorization = "par";
+    public const string DeviceAuthorization = "device";
+    public const string Verification = "verify";
     public const string Introspection = "introspect";
     public const string Revocation = "revoke";
     public const string Login = "login";
