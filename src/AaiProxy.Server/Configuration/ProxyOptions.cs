@@ -223,7 +223,8 @@ public enum ClientType
 /// <summary>A downstream client declared in configuration (<c>AaiProxy:Clients</c>).</summary>
 public sealed class ClientOptions
 {
-    /// <summary>Stands, in redirect URIs, for each origin the server listens on (<c>urls</c>).</summary>
+    /// <summary>Stands, in redirect URIs, for the public origin: <see cref="ProxyOptions.Issuer"/>'s; without an issuer, each
+    /// origin the server listens on (<c>urls</c>).</summary>
     public const string OriginPlaceholder = "{origin}";
 
     public string ClientId { get; set; } = "";

@@ -85,12 +85,12 @@ internal sealed class ClientSeeder(
             ConsentType = client.FacilityInternal ? ConsentTypes.Implicit : ConsentTypes.Explicit,
         };
 
-        foreach (var uri in client.RedirectUris.SelectMany(origins.Expand))
+        foreach (var uri in client.RedirectUris.SelectMany(uri => origins.Expand(uri, options.Value)))
         {
             descriptor.RedirectUris.Add(new Uri(uri));
         }
 
-        foreach (var uri in client.PostLogoutRedirectUris.SelectMany(origins.Expand))
+        foreach (var uri in client.PostLogoutRedirectUris.SelectMany(uri => origins.Expand(uri, options.Value)))
         {
             descriptor.PostLogoutRedirectUris.Add(new Uri(uri));
         }
