@@ -64,7 +64,7 @@ proxy_runs() {
   local provider="$1" connection="$2" port
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   rm -rf "$work/data"; mkdir -p "$work/data"
-  ASPNETCORE_ENVIRONMENT=Development AaiProxy__Demo__Enabled=true AaiProxy__AllowInsecureHttp=true AaiProxy__DataDirectory="$work/data" AaiProxy__Database__Provider="$provider" \
+  ASPNETCORE_ENVIRONMENT=Development AaiProxy__Demo__Enabled=true AaiProxy__AllowInsecureHttp=true AaiProxy__DataDirectory="$work/data" AaiProxy__Database__Provider="$provider" AaiProxy__SingleNode=true \
     ConnectionStrings__AaiProxy="$connection" AaiProxy__RateLimiting__PermitLimit=100000 \
     dotnet "$server" --urls "http://127.0.0.1:$port" >"$work/proxy-$provider.log" 2>&1 &
   proxy_pid=$!

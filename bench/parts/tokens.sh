@@ -88,7 +88,7 @@ if [[ -z "${BENCH_NO_POSTGRES:-}" ]]; then
   chmod o+x "$BENCH_TMP"  # the postgres user must reach its cluster directory
   if pg="$(bash "$BENCH_ROOT/tests/peers/postgres.sh" start "$pg_dir" "$pg_port")"; then
     bench_on_exit "bash '$BENCH_ROOT/tests/peers/postgres.sh' stop '$pg_dir'"
-    on_postgres=(AaiProxy__Database__Provider=PostgreSql ConnectionStrings__AaiProxy="$pg")
+    on_postgres=(AaiProxy__Database__Provider=PostgreSql AaiProxy__SingleNode=true ConnectionStrings__AaiProxy="$pg")
     measure_proxy "PostgreSQL, PBKDF2 each request (before)" "${on_postgres[@]}" "${BEFORE[@]}"
     measure_proxy "PostgreSQL, remembered secret" "${on_postgres[@]}" "${CACHED[@]}"
     measure_proxy "PostgreSQL, remembered secret, unstored tokens" "${on_postgres[@]}" "${UNSTORED[@]}"

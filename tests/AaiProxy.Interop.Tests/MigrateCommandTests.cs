@@ -41,6 +41,7 @@ public sealed class MigrateCommandTests : IDisposable
             var exitCode = await RunMigrateAsync(new Dictionary<string, string>
             {
                 ["AaiProxy__Database__Provider"] = "PostgreSql",
+                ["AaiProxy__SingleNode"] = "true",
                 ["ConnectionStrings__AaiProxy"] = connectionString,
             });
 

@@ -39,6 +39,7 @@ public sealed class ReadinessTests(ITestOutputHelper output) : IAsyncLifetime
         await using var proxy = await ProxyProcess.StartAsync(new ProxyConfiguration(FreePort.Next(), data, Settings: new Dictionary<string, string>
         {
             ["AaiProxy:Database:Provider"] = "PostgreSql",
+            ["AaiProxy:SingleNode"] = "true",
             ["ConnectionStrings:AaiProxy"] = $"Host=127.0.0.1;Port={postgresPort};Username=postgres;Database=postgres;Timeout=3",
         }), Path.Combine(directory, "proxy.log"));
         using var http = new HttpClient { BaseAddress = proxy.BaseUrl, Timeout = TimeSpan.FromSeconds(20) };

@@ -80,6 +80,26 @@ public sealed class AuditLogTests(ProxyFixture fixture) : IClassFixture<ProxyFix
     }
 
     [Fact]
+    public async Task Nodes_listening_on_different_addresses_expand_origin_to_the_issuer_and_leave_the_stored_client_alone()
+    {
+        // Before: {origin} became each node's listening address, so every node rewrote the demo portal at start.
+        await using var database = await TestDatabase.CreateAsync();
+        Dictionary<string, string> Node(int port) => new() { ["urls"] = $"http://127.0.0.1:{port}", ["AaiProxy:Issuer"] = "https://aai.example.org/" };
+        await using (var first = new ProxyFactory(database, overrides: Node(5101)))
+        {
+            _ = first.Server;
+        }
+
+        await using var second = new ProxyFactory(database, overrides: Node(5102));
+        _ = second.Server;
+
+        var events = await EventsAsync(second);
+        Assert.DoesNotContain(events, auditEvent => auditEvent.Action == AuditActions.ClientUpdated);
+        var portal = Details(Assert.Single(events, auditEvent => auditEvent.Action == AuditActions.ClientCreated && auditEvent.Target == OidcTestClient.PortalClientId));
+        Assert.Equal("https://aai.example.org/demo/portal/callback", portal["redirect_uris"]);
+    }
+
+    [Fact]
     public async Task Restart_WithAChangedSecret_RecordsClientUpdatedWithoutTheSecretValue()
     {
         await using var database = await TestDatabase.CreateAsync();

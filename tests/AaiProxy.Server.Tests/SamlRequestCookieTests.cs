@@ -19,7 +19,8 @@ public sealed class SamlRequestCookieTests(ProxyFixture fixture) : IClassFixture
             ["AaiProxy:Issuer"] = "https://aai.example.org/",
         });
 
-        var cookie = await RequestCookieAsync(factory);
+        // {origin} in the demo portal's redirect URI is the issuer's origin.
+        var cookie = await RequestCookieAsync(factory, "https://aai.example.org");
 
         Assert.Contains("secure", cookie, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("samesite=none", cookie, StringComparison.OrdinalIgnoreCase);
@@ -31,7 +32,7 @@ public sealed class SamlRequestCookieTests(ProxyFixture fixture) : IClassFixture
     [Fact]
     public async Task Login_on_a_plain_http_demo_binds_the_request_with_a_lax_cookie()
     {
-        var cookie = await RequestCookieAsync(fixture.Factory);
+        var cookie = await RequestCookieAsync(fixture.Factory, ProxyFactory.Origin);
 
         Assert.DoesNotContain("secure", cookie, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("samesite=lax", cookie, StringComparison.OrdinalIgnoreCase);
@@ -54,10 +55,12 @@ public sealed class SamlRequestCookieTests(ProxyFixture fixture) : IClassFixture
     }
 
     // The authorization request starts the SAML login (the demo IdP is the only one), which sets the cookie.
-    private static async Task<string> RequestCookieAsync(ProxyFactory factory)
+    private static async Task<string> RequestCookieAsync(ProxyFactory factory, string publicOrigin)
     {
         var browser = factory.CreateBrowser();
-        using var login = await browser.GetAsync(Saml.SamlBrowserSteps.AuthorizeUrl());
+        var request = OidcTestClient.AuthorizationRequest(OidcTestClient.NewPkce());
+        request["redirect_uri"] = publicOrigin + "/demo/portal/callback";
+        using var login = await browser.GetAsync(Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString("/connect/authorize", request));
         Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
         return Assert.Single(login.Headers.GetValues("Set-Cookie"), value => value.Contains("AaiProxy.Saml.", StringComparison.Ordinal));
     }

@@ -2,8 +2,8 @@ namespace AaiProxy.Server.Configuration;
 
 /// <summary>
 /// The origins the server listens on (<c>urls</c> / <c>ASPNETCORE_URLS</c> / <c>--urls</c>, default
-/// <see cref="DefaultUrl"/>), used to expand <see cref="ClientOptions.OriginPlaceholder"/> in declared
-/// redirect URIs so that each registered URI still matches exactly.
+/// <see cref="DefaultUrl"/>), and the public origin (<c>AaiProxy:Issuer</c>'s) that expands
+/// <see cref="ClientOptions.OriginPlaceholder"/> in declared redirect URIs.
 /// </summary>
 public sealed class ListeningOrigins(IConfiguration configuration)
 {
@@ -17,10 +17,13 @@ public sealed class ListeningOrigins(IConfiguration configuration)
 
     public bool PublicOriginIsHttps(ProxyOptions proxy) => PublicOrigin(proxy).StartsWith("https://", StringComparison.OrdinalIgnoreCase);
 
-    public IEnumerable<string> Expand(string uri) =>
-        uri.Contains(ClientOptions.OriginPlaceholder, StringComparison.Ordinal)
-            ? Origins.Select(origin => uri.Replace(ClientOptions.OriginPlaceholder, origin, StringComparison.Ordinal))
-            : [uri];
+    /// <summary><paramref name="uri"/> with <see cref="ClientOptions.OriginPlaceholder"/> replaced by the issuer's origin when
+    /// an issuer is configured (the same on every node behind a load balancer, so no node rewrites the stored client),
+    /// else by each listening origin (a single development node reached at its own address).</summary>
+    public IEnumerable<string> Expand(string uri, ProxyOptions proxy) =>
+        !uri.Contains(ClientOptions.OriginPlaceholder, StringComparison.Ordinal) ? [uri]
+        : (proxy.Issuer is null ? Origins : [PublicOrigin(proxy)])
+            .Select(origin => uri.Replace(ClientOptions.OriginPlaceholder, origin, StringComparison.Ordinal));
 
     /// <summary>True when no address is configured in any of the ways ASP.NET Core reads one.</summary>
     public static bool NoneConfigured(IConfiguration configuration) =>

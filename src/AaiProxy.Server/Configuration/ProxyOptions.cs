@@ -25,6 +25,12 @@ public sealed class ProxyOptions
 
     public RedisOptions Redis { get; set; } = new();
 
+    /// <summary>Declares a PostgreSQL deployment to be one node only. Otherwise, with <c>Database:Provider=PostgreSql</c>
+    /// (the multi-node database), start-up requires what nodes must share: <see cref="RedisOptions.Configuration"/>
+    /// (SAML replay cache, outstanding SAML requests, data-protection keys) and a configured key-encryption key
+    /// (<see cref="KeysOptions"/>, the same on every node). See docs/multi-node.md.</summary>
+    public bool SingleNode { get; set; }
+
     public RateLimitOptions RateLimiting { get; set; } = new();
 
     public ReverseProxyOptions ReverseProxy { get; set; } = new();
@@ -217,7 +223,8 @@ public enum ClientType
 /// <summary>A downstream client declared in configuration (<c>AaiProxy:Clients</c>).</summary>
 public sealed class ClientOptions
 {
-    /// <summary>Stands, in redirect URIs, for each origin the server listens on (<c>urls</c>).</summary>
+    /// <summary>Stands, in redirect URIs, for the public origin: <see cref="ProxyOptions.Issuer"/>'s; without an issuer, each
+    /// origin the server listens on (<c>urls</c>).</summary>
     public const string OriginPlaceholder = "{origin}";
 
     public string ClientId { get; set; } = "";

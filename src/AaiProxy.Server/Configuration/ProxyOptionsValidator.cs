@@ -6,7 +6,7 @@ using OpenIddict.Abstractions;
 namespace AaiProxy.Server.Configuration;
 
 /// <summary>Start-up validation of <see cref="ProxyOptions"/>: each message says what to set.</summary>
-internal sealed class ProxyOptionsValidator(IHostEnvironment environment) : IValidateOptions<ProxyOptions>
+internal sealed class ProxyOptionsValidator(IHostEnvironment environment, IOptions<DatabaseOptions> database) : IValidateOptions<ProxyOptions>
 {
     private static readonly string[] SupportedGrants =
     [
@@ -71,6 +71,7 @@ internal sealed class ProxyOptionsValidator(IHostEnvironment environment) : IVal
             failures.AddRange(ValidateClient($"AaiProxy:Clients:{index}", options.Clients[index]));
         }
 
+        failures.AddRange(MultiNodeValidation.Validate(options, database.Value.Provider));
         failures.AddRange(GroupOptionsValidation.Validate(options));
         failures.AddRange(MailOptionsValidation.Validate(options.Mail, environment.IsProduction()));
         failures.AddRange(BrandingOptionsValidation.Validate(options.Branding));

@@ -87,13 +87,13 @@ internal sealed class ClientSeeder(
             ApplicationType = client.Native ? ApplicationTypes.Native : ApplicationTypes.Web,
         };
 
-        foreach (var uri in client.RedirectUris.SelectMany(origins.Expand))
+        foreach (var uri in client.RedirectUris.SelectMany(uri => origins.Expand(uri, options.Value)))
         {
             descriptor.RedirectUris.Add(new Uri(uri));
             descriptor.ExactRedirectUris.Add(uri);
         }
 
-        foreach (var uri in client.PostLogoutRedirectUris.SelectMany(origins.Expand))
+        foreach (var uri in client.PostLogoutRedirectUris.SelectMany(uri => origins.Expand(uri, options.Value)))
         {
             descriptor.PostLogoutRedirectUris.Add(new Uri(uri));
         }

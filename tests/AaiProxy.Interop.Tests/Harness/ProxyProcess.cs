@@ -83,6 +83,13 @@ internal sealed class ProxyProcess : IAsyncDisposable
         return body;
     }
 
+    /// <summary>SIGKILL, as a crashed node or a lost machine: no graceful shutdown, nothing flushed.</summary>
+    public async Task KillAsync()
+    {
+        process.Kill(entireProcessTree: true);
+        await process.WaitForExitAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!process.HasExited)

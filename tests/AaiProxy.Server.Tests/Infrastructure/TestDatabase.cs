@@ -64,6 +64,7 @@ public sealed class TestDatabase : IAsyncDisposable
         {
             ["AaiProxy:DataDirectory"] = dataDirectory,
             ["AaiProxy:Database:Provider"] = "PostgreSql",
+            ["AaiProxy:SingleNode"] = "true", // one in-process node per test (docs/multi-node.md)
             ["ConnectionStrings:AaiProxy"] = connectionString,
         }, admin, name);
     }

@@ -3,6 +3,7 @@ using System.Net;
 using AaiProxy.Saml.Replay;
 using AaiProxy.Server.Upstream.Saml;
 using AaiProxy.Server.Tests.Infrastructure;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
 using static AaiProxy.Server.Tests.Saml.SamlBrowserSteps;
@@ -68,5 +69,49 @@ public sealed class RedisReplayCacheTests
         Assert.Contains("could not be decrypted or validated", page.Html);
         LogLine(second, page.CorrelationId, "response rejected with Replayed (encrypted assertion: True)");
         Assert.False(await IsSignedInAsync(sameBrowserOnSecondNode));
+    }
+
+    [Fact]
+    public async Task Unreachable_redis_fails_the_replay_check_closed_instead_of_answering_not_seen()
+    {
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(UnreachableRedis);
+        var cache = new RedisSamlReplayCache(redis, TimeProvider.System);
+
+        var failure = await Assert.ThrowsAsync<SamlReplayCacheUnavailableException>(async () =>
+            await cache.TryAddAsync("https://idp.example.org/idp", "_" + Guid.NewGuid().ToString("N"), DateTimeOffset.UtcNow.AddMinutes(5), default));
+
+        Assert.IsAssignableFrom<RedisException>(failure.InnerException);
+    }
+
+    [Fact]
+    public async Task Response_arriving_while_the_replay_cache_is_unreachable_gets_a_503_page_and_no_session()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        await using var node = new UnreachableReplayCacheProxy(database);
+        var browser = node.CreateBrowser();
+        var form = await ObtainResponseAsync(browser, "bob");
+
+        using var answer = await UpstreamLogin.PostToAcsAsync(browser, form);
+
+        var page = await ReadFailurePageAsync(answer);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, page.Status);
+        Assert.Contains("cannot complete sign-ins at the moment", page.Html);
+        LogLine(node, page.CorrelationId, "replay_check_unavailable");
+        Assert.False(await IsSignedInAsync(browser));
+    }
+
+    /// <summary>Nothing listens there: connecting fails at once (abortConnect=false keeps the multiplexer, as in production).</summary>
+    private const string UnreachableRedis = "127.0.0.1:1,abortConnect=false,connectTimeout=500,syncTimeout=1000,asyncTimeout=1000,connectRetry=0";
+
+    /// <summary>A node whose shared replay cache is a Redis that does not answer (cookies and keys stay local so that
+    /// everything up to the replay check works).</summary>
+    private sealed class UnreachableReplayCacheProxy(TestDatabase database) : ProxyFactory(database)
+    {
+        protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.ConfigureTestServices(services => services.AddSingleton<ISamlReplayCache>(provider =>
+                new RedisSamlReplayCache(ConnectionMultiplexer.Connect(UnreachableRedis), TimeProvider.System)));
+        }
     }
 }

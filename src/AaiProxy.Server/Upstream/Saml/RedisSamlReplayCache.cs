@@ -6,6 +6,7 @@ namespace AaiProxy.Server.Upstream.Saml;
 /// <summary>
 /// The assertion replay cache shared by every node: one atomic <c>SET NX</c> per assertion, expiring
 /// with the assertion, so a response replayed to another node behind the load balancer is refused too.
+/// When Redis does not answer, <see cref="SamlReplayCacheUnavailableException"/>: the response is refused (fail closed).
 /// </summary>
 internal sealed class RedisSamlReplayCache(IConnectionMultiplexer redis, TimeProvider time) : ISamlReplayCache
 {
@@ -21,6 +22,14 @@ internal sealed class RedisSamlReplayCache(IConnectionMultiplexer redis, TimePro
 
         // Issuer and ID are joined with a character neither may contain unescaped in a key we build.
         var key = KeyPrefix + Uri.EscapeDataString(issuer) + "|" + Uri.EscapeDataString(assertionId);
-        return await redis.GetDatabase().StringSetAsync(key, "1", lifetime, When.NotExists);
+        try
+        {
+            return await redis.GetDatabase().StringSetAsync(key, "1", lifetime, When.NotExists);
+        }
+        catch (Exception exception) when (exception is RedisException or RedisTimeoutException or ObjectDisposedException)
+        {
+            throw new SamlReplayCacheUnavailableException(
+                $"The shared replay cache (Redis) did not answer whether assertion '{assertionId}' of {issuer} was used before.", exception);
+        }
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Encodings.Web;
 using AaiProxy.Saml.Metadata;
+using AaiProxy.Saml.Replay;
 using AaiProxy.Saml.Requests;
 using AaiProxy.Saml.Validation;
 using AaiProxy.Server.Web;
@@ -104,6 +105,13 @@ internal sealed class SamlAuthenticationHandler(
                     "unmet_authentication_requirements", "The identity provider could not authenticate the person as required.")
                 : Fail(StatusCodes.Status401Unauthorized, "identity_provider_refused", SamlFailureMessages.For(status), properties,
                     "access_denied", "The identity provider did not authenticate the person.");
+        }
+        catch (SamlReplayCacheUnavailableException unavailable)
+        {
+            // Fail closed: without an answer from the shared replay cache the assertion may be a replay.
+            SamlLog.ReplayCheckUnavailable(_log, LogText.Untrusted(unavailable.Message)!, unavailable.InnerException!, correlationId);
+            // A page (503), not a redirect to the client: the person can sign in again once the cache answers.
+            return Fail(StatusCodes.Status503ServiceUnavailable, "replay_check_unavailable", SamlFailureMessages.ReplayCheckUnavailable);
         }
         catch (SamlValidationException invalid)
         {

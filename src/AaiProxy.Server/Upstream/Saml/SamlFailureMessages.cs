@@ -55,6 +55,10 @@ internal static class SamlFailureMessages
         _ => "Your identity provider did not release an identifier for you, so you cannot be recognised. Please contact your identity provider.",
     };
 
+    /// <summary>The shared replay cache did not answer: the response is refused rather than perhaps accepted twice.</summary>
+    public const string ReplayCheckUnavailable =
+        "This service cannot complete sign-ins at the moment (a check it must make is unavailable). Nothing was changed; please try again in a few minutes.";
+
     /// <summary>The IdP could not, or did not, authenticate with the requested strength.</summary>
     public const string AuthnContextNotMet =
         "Your identity provider could not sign you in with the authentication strength this service asked for " +

@@ -64,6 +64,10 @@ internal static partial class SamlLog
     public static partial void IdentityRefused(ILogger logger, string issuer, AaiProxy.Upstream.UpstreamRefusal refusal, string reason,
         string correlationId);
 
+    [LoggerMessage(EventId = 3018, Level = LogLevel.Error,
+        Message = "SAML login refused: replay_check_unavailable, the response was not accepted because {Reason} (correlation {CorrelationId})")]
+    public static partial void ReplayCheckUnavailable(ILogger logger, string reason, Exception exception, string correlationId);
+
     [LoggerMessage(EventId = 3017, Level = LogLevel.Error,
         Message = "MDQ source {Source}: prefetching {EntityId} failed unexpectedly; the other prefetched identity providers are still asked for")]
     public static partial void MdqPrefetchFailed(ILogger logger, string source, string entityId, Exception exception);
