@@ -159,9 +159,11 @@ internal sealed partial class GroupStore
             .OrderBy(account => account.PreferredUsername).Take(limit), cancellationToken);
     }
 
-    public async Task<Page<AuditRecord>> ListAuditAsync(IReadOnlyList<string>? targetPrefixes, PageRequest page, CancellationToken cancellationToken)
+    public async Task<Page<AuditRecord>> ListAuditAsync(IReadOnlyList<string>? targetPrefixes, PageRequest page, DateTimeOffset? since, CancellationToken cancellationToken)
     {
         var query = db.AuditEvents.AsNoTracking();
+        if (since is { } from)
+            query = query.Where(e => e.OccurredAt >= from);
         if (targetPrefixes is not null)
             query = query.Where(StartsWithAny<AuditEventEntity>(nameof(AuditEventEntity.Target), targetPrefixes));
         if (page.After is { } after && long.TryParse(after, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var afterId))

@@ -4,8 +4,9 @@ using Microsoft.EntityFrameworkCore;
 
 namespace AaiProxy.Data;
 
-/// <summary>Loads and stores the OpenID provider's keys; private keys are stored only encrypted under the
-/// <see cref="KeyEncryptionKey"/> (bound to the key's id) and decrypted when loaded.</summary>
+/// <summary>Loads and stores the proxy's keys and their lifecycle; private keys are stored only encrypted under the
+/// <see cref="KeyEncryptionKey"/> (bound to the key's id) and decrypted when loaded. Every lifecycle event
+/// (<c>key.created</c>, <c>key.imported</c>, <c>key.activated</c>, <c>key.retired</c>) is audited in the same SaveChanges.</summary>
 public sealed class ServerKeyStore
 {
     private readonly ProxyDbContext _db;
@@ -22,32 +23,39 @@ public sealed class ServerKeyStore
         _kek = kek;
     }
 
-    /// <summary>Active keys of one usage, oldest first, so that every node picks the same current key; detached,
-    /// with <see cref="ServerKeyEntity.PrivateKey"/> decrypted.</summary>
+    /// <summary>The key ring of one usage now: every published key, detached, with <see cref="ServerKeyEntity.PrivateKey"/>
+    /// decrypted; per algorithm the current key (activated, highest version) first, then older activated ones, then the
+    /// pending one. Every node computes the same order from the same rows.</summary>
     /// <exception cref="System.Security.Cryptography.CryptographicException">A key was protected by another KEK.</exception>
-    public List<ServerKeyEntity> ActiveKeys(ServerKeyUsage usage) =>
-        [.. _db.ServerKeys.AsNoTracking()
-            .Where(key => key.Usage == usage && key.Status == ServerKeyStatus.Active)
+    public List<ServerKeyEntity> Published(ServerKeyUsage usage)
+    {
+        var now = _time.GetUtcNow();
+        return [.. _db.ServerKeys.AsNoTracking()
+            .Where(key => key.Usage == usage)
             .AsEnumerable()
-            .OrderBy(key => key.CreatedAt)
+            .Where(key => ServerKeyLifecycle.IsPublished(key, now))
+            .OrderBy(key => ServerKeyLifecycle.IsActivated(key, now) ? 0 : 1)
+            .ThenByDescending(key => key.Version)
             .ThenBy(key => key.Id, StringComparer.Ordinal)
             .Select(key =>
             {
                 key.PrivateKey = _kek.Unprotect(key.PrivateKey, Purpose(key.Id));
                 return key;
             })];
+    }
 
-    /// <summary>Every key's description (never its private part), oldest first: for operators.</summary>
+    /// <summary>Every key's description (never its private part), oldest first: for operators and for noticing changes.</summary>
     public List<ServerKeyInfo> List() =>
         [.. _db.ServerKeys.AsNoTracking().AsEnumerable()
             .OrderBy(key => key.CreatedAt).ThenBy(key => key.Id, StringComparer.Ordinal)
-            .Select(key => new ServerKeyInfo(key.Id, key.Algorithm, key.Usage, key.Status, key.CreatedAt, KeyEncryptionKey.IsProtected(key.PrivateKey)))];
+            .Select(key => new ServerKeyInfo(key.Id, key.Algorithm, key.Usage, key.Status, key.CreatedAt, KeyEncryptionKey.IsProtected(key.PrivateKey),
+                key.Version, key.ActivatesAt, key.RetiresAt))];
 
     /// <summary>Encrypts keys an earlier version stored in plaintext (audited as <c>key.protected</c>); returns how many.</summary>
     public int ProtectPlaintextKeys(string actor)
     {
         var plaintext = _db.ServerKeys.AsEnumerable().Where(key => !KeyEncryptionKey.IsProtected(key.PrivateKey)).ToList();
-        var events = new List<AaiProxy.Data.Entities.AuditEventEntity>();
+        var events = new List<AuditEventEntity>();
         foreach (var key in plaintext)
         {
             key.PrivateKey = _kek.Protect(key.PrivateKey, Purpose(key.Id));
@@ -65,33 +73,220 @@ public sealed class ServerKeyStore
     private static string Purpose(string keyId) => "server-key:" + keyId;
 
     /// <summary>
-    /// Stores a newly generated key and its <c>key.created</c> audit event in one SaveChanges, and returns
-    /// its <c>kid</c>. Runs synchronously: keys are provisioned once, while OpenIddict's options are built
-    /// at start-up.
+    /// Stores the first key of a usage and algorithm, active at once, with its <c>key.created</c> audit event, and returns
+    /// its <c>kid</c> (or, when another node stored one at the same moment, that key's). Runs synchronously: keys are
+    /// provisioned while OpenIddict's options are built.
     /// </summary>
-    public string Add(string algorithm, ServerKeyUsage usage, byte[] privateKey, string actor)
+    public string Add(string algorithm, ServerKeyUsage usage, byte[] privateKey, string actor, byte[]? certificate = null)
     {
+        var stored = Successor(algorithm, usage, privateKey, certificate, _time.GetUtcNow(), TimeSpan.Zero, actor, AuditActions.KeyCreated);
+        return stored.Created?.Id ?? stored.Newest!.Id;
+    }
+
+    /// <summary>
+    /// Stores the next key of a usage and algorithm, published now and used from <paramref name="activatesAt"/>; every
+    /// published predecessor then retires at <paramref name="activatesAt"/> + <paramref name="overlap"/>. Nothing is stored
+    /// when a successor is already waiting (pending) or another node stored one at the same time (the unique version):
+    /// then <see cref="KeySuccession.Created"/> is null and <see cref="KeySuccession.Newest"/> is the key that waits.
+    /// </summary>
+    /// <param name="action"><see cref="AuditActions.KeyCreated"/> (generated) or <see cref="AuditActions.KeyImported"/>.</param>
+    public KeySuccession Successor(string algorithm, ServerKeyUsage usage, byte[] privateKey, byte[]? certificate,
+        DateTimeOffset activatesAt, TimeSpan overlap, string actor, string action)
+    {
+        var now = _time.GetUtcNow();
+        var keys = Versions(usage, algorithm);
+        var newest = keys.MaxBy(key => key.Version);
+        if (newest is not null && ServerKeyLifecycle.IsPublished(newest, now) && newest.ActivatesAt > now)
+        {
+            return new KeySuccession(null, Detached(newest));
+        }
+
         var key = new ServerKeyEntity
         {
             Id = CommunityAccountResolver.Base64UrlEncode(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)),
             Algorithm = algorithm,
             Usage = usage,
             PrivateKey = [],
-            CreatedAt = _time.GetUtcNow(),
-            Status = ServerKeyStatus.Active,
+            Certificate = certificate,
+            CreatedAt = now,
+            Version = (newest?.Version ?? 0) + 1,
+            ActivatesAt = activatesAt < now ? now : activatesAt,
+            Status = activatesAt <= now ? ServerKeyStatus.Active : ServerKeyStatus.Pending,
         };
         key.PrivateKey = _kek.Protect(privateKey, Purpose(key.Id));
         _db.ServerKeys.Add(key);
-        var auditEvent = _audit.Stage(new AuditEvent(actor, AuditActions.KeyCreated, key.Id, new Dictionary<string, string>
+        var events = new List<AuditEventEntity>
         {
-            ["algorithm"] = algorithm,
-            ["usage"] = usage.ToString().ToLowerInvariant(),
-        }));
-        _db.SaveChanges();
-        _audit.Written(auditEvent);
-        return key.Id;
+            _audit.Stage(new AuditEvent(actor, action, key.Id, new Dictionary<string, string>
+            {
+                ["algorithm"] = algorithm,
+                ["usage"] = UsageName(usage),
+                ["version"] = key.Version.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["activates_at"] = key.ActivatesAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+            })),
+        };
+        if (key.Status == ServerKeyStatus.Active && newest is not null)
+        {
+            events.Add(_audit.Stage(Activated(actor, key)));
+        }
+
+        Supersede(keys, key.ActivatesAt + overlap, now);
+        if (!TrySave(events))
+        {
+            return new KeySuccession(null, Versions(usage, algorithm).MaxBy(stored => stored.Version) is { } winner ? Detached(winner) : null);
+        }
+
+        return new KeySuccession(Detached(key), Detached(key));
     }
+
+    /// <summary>Brings the pending key of a usage and algorithm forward to now (an operator rotating at once while a
+    /// scheduled successor waits); its predecessors then retire after <paramref name="overlap"/> from now.</summary>
+    public ServerKeyEntity? ActivateNow(ServerKeyUsage usage, string algorithm, TimeSpan overlap, string actor)
+    {
+        var now = _time.GetUtcNow();
+        var keys = Versions(usage, algorithm);
+        var pending = keys.Where(key => ServerKeyLifecycle.IsPublished(key, now) && key.ActivatesAt > now).MaxBy(key => key.Version);
+        if (pending is null)
+        {
+            return null;
+        }
+
+        pending.ActivatesAt = now;
+        pending.Status = ServerKeyStatus.Active;
+        var events = new List<AuditEventEntity> { _audit.Stage(Activated(actor, pending)) };
+        Supersede(keys.Where(key => key != pending), now + overlap, now, force: true);
+        return TrySave(events) ? Detached(pending) : null;
+    }
+
+    /// <summary>Records what time has done since the last call, on whichever node sees it first (each transition is
+    /// audited once): pending keys whose time came are <c>key.activated</c>, keys past their retirement <c>key.retired</c>.
+    /// Returns how many keys changed.</summary>
+    public int ApplyTransitions(string actor)
+    {
+        var now = _time.GetUtcNow();
+        var changed = 0;
+        foreach (var key in _db.ServerKeys.AsNoTracking().AsEnumerable().ToList())
+        {
+            if (key.Status != ServerKeyStatus.Retired && key.RetiresAt <= now)
+            {
+                changed += Transition(key, ServerKeyStatus.Retired, Retired(actor, key, "superseded, every token it signed has expired"));
+            }
+            else if (key.Status == ServerKeyStatus.Pending && key.ActivatesAt <= now)
+            {
+                changed += Transition(key, ServerKeyStatus.Active, Activated(actor, key));
+            }
+        }
+
+        return changed;
+    }
+
+    /// <summary>Takes a key out of the ring at once (a leaked key): tokens it signed no longer validate. The current key
+    /// of its usage is refused: rotate first, so that new tokens have a key.</summary>
+    /// <exception cref="InvalidOperationException">No such key, or it is the current one.</exception>
+    public void Retire(string keyId, string actor)
+    {
+        var now = _time.GetUtcNow();
+        var key = _db.ServerKeys.SingleOrDefault(stored => stored.Id == keyId)
+            ?? throw new InvalidOperationException($"No key has the id '{keyId}'.");
+        var current = Versions(key.Usage, key.Algorithm).Where(stored => ServerKeyLifecycle.IsActivated(stored, now)).MaxBy(stored => stored.Version);
+        if (current?.Id == key.Id)
+        {
+            throw new InvalidOperationException($"Key '{keyId}' is the current {UsageName(key.Usage)} key: rotate with --now first, then retire it.");
+        }
+
+        if (key.Status == ServerKeyStatus.Retired)
+        {
+            return;
+        }
+
+        key.Status = ServerKeyStatus.Retired;
+        key.RetiresAt = now;
+        _db.SaveChanges();
+        _audit.RecordAsync(Retired(actor, key, "retired by an operator"), CancellationToken.None).GetAwaiter().GetResult();
+    }
+
+    /// <summary>The lower-case name operators see (<c>keys list</c>, audit details, <c>--use</c>).</summary>
+    public static string UsageName(ServerKeyUsage usage) => usage switch
+    {
+        ServerKeyUsage.SamlSigning => "saml-signing",
+        ServerKeyUsage.SamlDecryption => "saml-decryption",
+        ServerKeyUsage.DemoIdpSigning => "demo-idp-signing",
+        _ => usage.ToString().ToLowerInvariant(),
+    };
+
+    private List<ServerKeyEntity> Versions(ServerKeyUsage usage, string algorithm) =>
+        [.. _db.ServerKeys.Where(key => key.Usage == usage && key.Algorithm == algorithm)];
+
+    /// <summary>Gives every published predecessor its retirement (brought forward, never postponed, when <paramref name="force"/>).</summary>
+    private static void Supersede(IEnumerable<ServerKeyEntity> predecessors, DateTimeOffset retiresAt, DateTimeOffset now, bool force = false)
+    {
+        foreach (var predecessor in predecessors.Where(key => ServerKeyLifecycle.IsPublished(key, now) && (force || key.RetiresAt is null)))
+        {
+            if (predecessor.RetiresAt is null || retiresAt < predecessor.RetiresAt)
+            {
+                predecessor.RetiresAt = retiresAt;
+            }
+        }
+    }
+
+    private int Transition(ServerKeyEntity key, ServerKeyStatus to, AuditEvent auditEvent)
+    {
+        var from = key.Status;
+        // Conditional: of two nodes seeing the same moment, one changes the row and audits it.
+        if (_db.ServerKeys.Where(stored => stored.Id == key.Id && stored.Status == from).ExecuteUpdate(set => set.SetProperty(stored => stored.Status, to)) == 0)
+        {
+            return 0;
+        }
+
+        _audit.RecordAsync(auditEvent, CancellationToken.None).GetAwaiter().GetResult();
+        return 1;
+    }
+
+    private bool TrySave(List<AuditEventEntity> events)
+    {
+        try
+        {
+            _db.SaveChanges();
+        }
+        catch (DbUpdateException)
+        {
+            // Another node stored the same version first: nothing of ours is kept.
+            _db.ChangeTracker.Clear();
+            return false;
+        }
+
+        events.ForEach(_audit.Written);
+        return true;
+    }
+
+    private ServerKeyEntity Detached(ServerKeyEntity key) => new()
+    {
+        Id = key.Id, Algorithm = key.Algorithm, Usage = key.Usage, PrivateKey = [], Certificate = key.Certificate, CreatedAt = key.CreatedAt,
+        Status = key.Status, Version = key.Version, ActivatesAt = key.ActivatesAt, RetiresAt = key.RetiresAt,
+    };
+
+    private static AuditEvent Activated(string actor, ServerKeyEntity key) => new(actor, AuditActions.KeyActivated, key.Id, new Dictionary<string, string>
+    {
+        ["usage"] = UsageName(key.Usage),
+        ["version"] = key.Version.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    });
+
+    private static AuditEvent Retired(string actor, ServerKeyEntity key, string reason) => new(actor, AuditActions.KeyRetired, key.Id, new Dictionary<string, string>
+    {
+        ["usage"] = UsageName(key.Usage),
+        ["version"] = key.Version.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["reason"] = reason,
+    });
 }
 
+/// <summary>What <see cref="ServerKeyStore.Successor"/> did: the key it stored (null: none), and the newest key of that usage and algorithm.</summary>
+public sealed record KeySuccession(ServerKeyEntity? Created, ServerKeyEntity? Newest);
+
 /// <summary>What an operator may see of a stored key.</summary>
-public sealed record ServerKeyInfo(string Id, string Algorithm, ServerKeyUsage Usage, ServerKeyStatus Status, DateTimeOffset CreatedAt, bool Encrypted);
+public sealed record ServerKeyInfo(string Id, string Algorithm, ServerKeyUsage Usage, ServerKeyStatus Status, DateTimeOffset CreatedAt, bool Encrypted,
+    int Version, DateTimeOffset ActivatesAt, DateTimeOffset? RetiresAt)
+{
+    public bool IsPublished(DateTimeOffset now) => ServerKeyLifecycle.IsPublished(Status, RetiresAt, now);
+
+    public bool IsActivated(DateTimeOffset now) => IsPublished(now) && ActivatesAt <= now;
+}

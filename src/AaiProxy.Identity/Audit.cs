@@ -17,6 +17,15 @@ public static class AuditActions
     public const string ClientUpdated = "client.updated";
     public const string KeyCreated = "key.created";
     public const string KeyProtected = "key.protected";
+
+    /// <summary>A key was imported by an operator (PEM or PKCS#12), published now and used from its activation.</summary>
+    public const string KeyImported = "key.imported";
+
+    /// <summary>A key began to sign (or encrypt) new tokens.</summary>
+    public const string KeyActivated = "key.activated";
+
+    /// <summary>A key left the key ring: superseded and every token it signed expired, or retired by an operator.</summary>
+    public const string KeyRetired = "key.retired";
     public const string AccountCreated = "account.created";
     public const string AccountAupAccepted = "account.aup_accepted";
     public const string AccountEmailVerified = "account.email_verified";
@@ -48,6 +57,12 @@ public static class AuditActors
 
     /// <summary>Registration mode <c>Automatic</c>: the account was created at a first login.</summary>
     public const string AutomaticRegistration = "system:automatic-registration";
+
+    /// <summary>The scheduled key rotation (<c>AaiProxy:Keys:Rotation</c>).</summary>
+    public const string KeyRotation = "system:key-rotation";
+
+    /// <summary>An operator at the command line (<c>AaiProxy.Server keys rotate</c>, …).</summary>
+    public const string Operator = "system:operator";
 
     /// <summary>The person acting on their own account.</summary>
     public static string Person(string accountId) => "account:" + accountId;

@@ -1,4 +1,9 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
 using AaiProxy.Interop.Tests.Harness;
+using AaiProxy.Server.Tests.Infrastructure;
 
 namespace AaiProxy.Interop.Tests;
 
@@ -52,6 +57,76 @@ public sealed class OperatorCommandTests : IDisposable
         var row = Assert.Single(status.Rows, row => row[0] == "broken");
         Assert.Equal(["broken", "no", "0"], row[..3]);
         Assert.False(string.IsNullOrWhiteSpace(row[6]), "the reason is printed");
+    }
+
+    [Fact]
+    public async Task Accounts_show_finds_a_person_by_email_and_suspend_ends_their_access_audited_as_the_operator()
+    {
+        var settings = new Dictionary<string, string> { ["AaiProxy:Registration:Mode"] = "Automatic" };
+        var environment = Environment();
+        environment["AaiProxy__Registration__Mode"] = "Automatic";
+        DateTimeOffset beforeSuspension;
+        await using (var proxy = await ProxyProcess.StartAsync(new ProxyConfiguration(FreePort.Next(), data.FullName, Settings: settings), Path.Combine(data.FullName, "proxy.log")))
+        {
+            await SignInThroughTheDemoPortalAsync(proxy.BaseUrl, "bob");
+            beforeSuspension = DateTimeOffset.UtcNow;
+        }
+
+        var shown = await ServerCommand.RunAsync(["accounts", "show", "BOB@institute.example.net"], data.FullName, environment);
+        Assert.True(shown.ExitCode == 0, shown.Errors);
+        Assert.StartsWith("field\tvalue", shown.Output);
+        var id = Assert.Single(shown.Rows, row => row[0] == "id")[1];
+        Assert.Equal("active", Assert.Single(shown.Rows, row => row[0] == "status")[1]);
+        Assert.Contains(shown.Rows, row => row[0] == "link" && row[1].Contains("bob@institute.example.net", StringComparison.Ordinal));
+
+        var suspended = await ServerCommand.RunAsync(["accounts", "suspend", id], data.FullName, environment);
+        var again = await ServerCommand.RunAsync(["accounts", "suspend", id], data.FullName, environment);
+        var unknown = await ServerCommand.RunAsync(["accounts", "show", "nobody@example.org"], data.FullName, environment);
+        var after = await ServerCommand.RunAsync(["accounts", "show", id], data.FullName, environment);
+        var audit = await ServerCommand.RunAsync(["audit", "export", "--since", beforeSuspension.ToString("O"), "--format", "jsonl"], data.FullName, environment);
+        var everything = await ServerCommand.RunAsync(["audit", "export"], data.FullName, environment);
+
+        Assert.True(suspended.ExitCode == 0, suspended.Errors);
+        Assert.Equal(1, again.ExitCode);
+        Assert.Contains("only an active account can be suspended", again.Errors);
+        Assert.Equal(1, unknown.ExitCode);
+        Assert.Equal("suspended", Assert.Single(after.Rows, row => row[0] == "status")[1]);
+        Assert.True(audit.ExitCode == 0, audit.Errors);
+        var events = audit.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement).ToList();
+        var suspension = Assert.Single(events, entry => entry.GetProperty("action").GetString() == "account.suspended");
+        Assert.Equal("system:operator", suspension.GetProperty("actor").GetString());
+        Assert.Contains(id, suspension.GetProperty("target").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(events, entry => entry.GetProperty("action").GetString() == "account.created");
+        // Without --since the account's creation at the login is there too, before its suspension.
+        var actions = everything.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement.GetProperty("action").GetString()).ToList();
+        Assert.True(actions.IndexOf("account.created") is >= 0 and var created && created < actions.IndexOf("account.suspended"), string.Join(", ", actions));
+    }
+
+    [Fact]
+    public async Task Audit_export_refuses_an_unknown_format_and_a_time_it_cannot_read()
+    {
+        var csv = await ServerCommand.RunAsync(["audit", "export", "--format", "csv"], data.FullName, Environment());
+        var since = await ServerCommand.RunAsync(["audit", "export", "--since", "yesterday"], data.FullName, Environment());
+
+        Assert.Equal(2, csv.ExitCode);
+        Assert.Equal(2, since.ExitCode);
+        Assert.Contains("--since", since.Errors);
+        Assert.Equal("", csv.Output + since.Output);
+    }
+
+    /// <summary>The demo portal's code flow up to the callback: the person's account exists from then on.</summary>
+    private static async Task SignInThroughTheDemoPortalAsync(Uri baseUrl, string user)
+    {
+        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() }) { BaseAddress = baseUrl };
+        var verifier = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var challenge = Convert.ToBase64String(SHA256.HashData(Encoding.ASCII.GetBytes(verifier))).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var redirectUri = new Uri(baseUrl, "/demo/portal/callback").ToString();
+        var authorize = $"/connect/authorize?client_id=demo-portal&response_type=code&scope=openid&state=s&code_challenge_method=S256&code_challenge={challenge}&redirect_uri={Uri.EscapeDataString(redirectUri)}";
+        using var start = await browser.GetAsync(authorize);
+        Assert.True(start.StatusCode == HttpStatusCode.Redirect, $"/connect/authorize answered {(int)start.StatusCode}");
+        var next = await UpstreamLogin.SignInAsync(browser, new Uri(baseUrl, start.Headers.Location!), user);
+        using var back = await browser.GetAsync(next);
+        Assert.StartsWith(redirectUri, back.Headers.Location?.ToString() ?? "");
     }
 
     [Fact]

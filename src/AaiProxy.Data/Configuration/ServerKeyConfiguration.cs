@@ -15,5 +15,7 @@ internal sealed class ServerKeyConfiguration : IEntityTypeConfiguration<ServerKe
         builder.Property(key => key.Usage).HasConversion<string>().HasMaxLength(16);
         builder.Property(key => key.Status).HasConversion<string>().HasMaxLength(16);
         builder.HasIndex(key => new { key.Usage, key.Status });
+        // Two nodes rotating at once both try to store version n+1: the second insert fails instead of adding a second key.
+        builder.HasIndex(key => new { key.Usage, key.Algorithm, key.Version }).IsUnique();
     }
 }

@@ -52,8 +52,8 @@ public interface IGroupDirectory
     /// <summary>Accounts one of whose linked identities last asserted exactly this address (compared case-insensitively).</summary>
     Task<IReadOnlyList<PersonSummary>> FindPeopleByEmailAsync(string email, CancellationToken cancellationToken);
 
-    /// <summary>Audit events, oldest first (by id), whose target starts with one of <paramref name="targetPrefixes"/> (null: all); keys are event ids.</summary>
-    Task<Page<AuditRecord>> ListAuditAsync(IReadOnlyList<string>? targetPrefixes, PageRequest page, CancellationToken cancellationToken);
+    /// <summary>Audit events, oldest first (by id), whose target starts with one of <paramref name="targetPrefixes"/> (null: all) and that occurred at or after <paramref name="since"/> (null: from the start); keys are event ids.</summary>
+    Task<Page<AuditRecord>> ListAuditAsync(IReadOnlyList<string>? targetPrefixes, PageRequest page, DateTimeOffset? since, CancellationToken cancellationToken);
 
     /// <summary>Accounts whose preferred username contains <paramref name="text"/>; for facility and platform admins only (the caller decides).</summary>
     Task<IReadOnlyList<PersonSummary>> SearchPeopleAsync(string text, int limit, CancellationToken cancellationToken);

@@ -13,12 +13,58 @@ public sealed class KeysOptions
     public string? EncryptionKey { get; set; }
 
     public const string GeneratedFileName = "key-encryption-key";
+
+    /// <summary>Scheduled rotation of the OpenID provider's keys: <c>AaiProxy:Keys:Rotation</c>.</summary>
+    public KeyRotationOptions Rotation { get; set; } = new();
+}
+
+/// <summary>
+/// When the OpenID provider's signing and encryption keys rotate. A successor is published (JWKS) <see cref="PublishAhead"/>
+/// before it signs; its predecessor stays in the key ring for the longest token lifetime plus <see cref="ClockSkew"/> after
+/// that, so that every token it signed validates until it expires. SAML keys rotate only when an operator says so
+/// (<c>keys rotate --use saml</c>): federations register SP certificates by hand.
+/// </summary>
+public sealed class KeyRotationOptions
+{
+    /// <summary>How long a key signs before its successor takes over. <c>00:00:00</c>: no scheduled rotation.</summary>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromDays(90);
+
+    /// <summary>How long a successor is published before it signs: longer than relying parties cache the JWKS.</summary>
+    public TimeSpan PublishAhead { get; set; } = TimeSpan.FromDays(2);
+
+    /// <summary>How often each node applies due rotations and reloads its key ring (another node's rotation becomes visible).</summary>
+    public TimeSpan CheckInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Added to the longest token lifetime to give the overlap: relying parties' clocks may be behind.</summary>
+    public TimeSpan ClockSkew { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long a new SAML key is in our metadata before we sign with it (IdPs and federations refresh slowly).</summary>
+    public TimeSpan SamlPublishAhead { get; set; } = TimeSpan.FromDays(14);
+
+    /// <summary>How long a replaced SAML key stays in our metadata and, for decryption, in use after its successor took over.</summary>
+    public TimeSpan SamlOverlap { get; set; } = TimeSpan.FromDays(14);
 }
 
 internal static class KeysOptionsValidation
 {
     public static IEnumerable<string> Validate(KeysOptions keys, bool production)
     {
+        var rotation = keys.Rotation;
+        if (rotation.Interval < TimeSpan.Zero || (rotation.Interval > TimeSpan.Zero && rotation.Interval <= rotation.PublishAhead))
+        {
+            yield return "AaiProxy:Keys:Rotation:Interval must be 00:00:00 (no scheduled rotation) or longer than AaiProxy:Keys:Rotation:PublishAhead.";
+        }
+
+        if (rotation.CheckInterval < TimeSpan.FromSeconds(1) || rotation.CheckInterval >= rotation.PublishAhead)
+        {
+            yield return "AaiProxy:Keys:Rotation:CheckInterval must be at least 00:00:01 and shorter than PublishAhead: every node must publish a successor before any node signs with it.";
+        }
+
+        if (rotation.ClockSkew < TimeSpan.Zero || rotation.SamlPublishAhead < TimeSpan.Zero || rotation.SamlOverlap < TimeSpan.Zero)
+        {
+            yield return "AaiProxy:Keys:Rotation:ClockSkew, SamlPublishAhead and SamlOverlap must not be negative.";
+        }
+
         var file = !string.IsNullOrWhiteSpace(keys.EncryptionKeyFile);
         var value = !string.IsNullOrWhiteSpace(keys.EncryptionKey);
         if (file && value)

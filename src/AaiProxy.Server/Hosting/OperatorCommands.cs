@@ -21,6 +21,12 @@ internal static class OperatorCommands
           keys list          the provider's keys: kid, algorithm, usage, status, created, encrypted at rest
           clients list       registered clients: client_id, type, redirect URIs, permissions
           metadata status    load every federation metadata source once and print its state
+          accounts show <community id | e-mail address>
+                             an account: username, status, e-mail addresses, linked identities, memberships
+          accounts suspend <community id>
+                             suspend an account: its sessions end, its grants are revoked, clients are told
+          audit export [--since <time>] [--format jsonl]
+                             the audit log (from that time on), oldest first, one JSON object a line
         """;
 
     private static readonly string[] Groups = ["migrate", "keys", "clients", "metadata", "accounts", "audit", "help", "--help"];
@@ -32,6 +38,9 @@ internal static class OperatorCommands
         ["keys", "list", .. var rest] => new OperatorCommand("keys list", rest),
         ["clients", "list", .. var rest] => new OperatorCommand("clients list", rest),
         ["metadata", "status", .. var rest] => new OperatorCommand("metadata status", rest),
+        ["accounts", "show", .. var rest] => new OperatorCommand("accounts show", rest),
+        ["accounts", "suspend", .. var rest] => new OperatorCommand("accounts suspend", rest),
+        ["audit", "export", .. var rest] => new OperatorCommand("audit export", rest),
         [var first, ..] when Groups.Contains(first) => new OperatorCommand("usage", []),
         _ => null,
     };
@@ -89,6 +98,21 @@ internal static class OperatorCommands
                         status.ValidUntil?.ToString("O", CultureInfo.InvariantCulture) ?? "", status.LastError ?? "",
                     }));
                     return federations.Status.All(status => status.IsReady) ? 0 : 1;
+                case "accounts show":
+                    await using (var scope = app.Services.CreateAsyncScope())
+                    {
+                        return await AccountAndAuditCommands.ShowAsync(scope.ServiceProvider, command.Arguments, output, errors);
+                    }
+                case "accounts suspend":
+                    await using (var scope = app.Services.CreateAsyncScope())
+                    {
+                        return await AccountAndAuditCommands.SuspendAsync(scope.ServiceProvider, command.Arguments, output, errors);
+                    }
+                case "audit export":
+                    await using (var scope = app.Services.CreateAsyncScope())
+                    {
+                        return await AccountAndAuditCommands.ExportAsync(scope.ServiceProvider, command.Arguments, output, errors);
+                    }
                 default:
                     await errors.WriteLineAsync(Usage);
                     return 2;
@@ -101,7 +125,7 @@ internal static class OperatorCommands
         }
     }
 
-    private static void Rows(TextWriter output, string[] header, IEnumerable<string[]> rows)
+    internal static void Rows(TextWriter output, string[] header, IEnumerable<string[]> rows)
     {
         output.WriteLine(string.Join('\t', header));
         foreach (var row in rows)
@@ -113,4 +137,9 @@ internal static class OperatorCommands
 
 /// <param name="Name">The command, e.g. <c>keys list</c>.</param>
 /// <param name="ConfigurationArguments">What follows it: configuration for the host (<c>--AaiProxy:DataDirectory=…</c>).</param>
-internal sealed record OperatorCommand(string Name, string[] ConfigurationArguments);
+internal sealed record OperatorCommand(string Name, string[] ConfigurationArguments)
+{
+    /// <summary>The command's own arguments: what follows it except configuration (<c>--Key=value</c>); the host ignores
+    /// these (a bare word is no configuration, a <c>--name value</c> pair names no setting the proxy reads).</summary>
+    public string[] Arguments => [.. ConfigurationArguments.Where(argument => !(argument.StartsWith("--", StringComparison.Ordinal) && argument.Contains('=', StringComparison.Ordinal)))];
+}

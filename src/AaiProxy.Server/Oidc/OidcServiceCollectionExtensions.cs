@@ -84,6 +84,10 @@ internal static class OidcServiceCollectionExtensions
 
         services.AddSingleton<VerifiedClientSecrets>();
         services.AddScoped<ServerKeys>();
+        services.AddSingleton<ServerKeyRing>();
+        services.AddSingleton<IOptionsChangeTokenSource<OpenIddictServerOptions>>(provider => provider.GetRequiredService<ServerKeyRing>());
+        services.AddSingleton<KeyRotation>();
+        services.AddHostedService<KeyRotationService>();
         services.AddHealthChecks().AddCheck<SigningKeyHealthCheck>("signing-keys", tags: [HealthEndpoints.ReadyTag]);
         services.AddScoped<ClientSeeder>();
         services.AddScoped<CommunityPrincipalFactory>();

@@ -1,43 +1,43 @@
-using AaiProxy.Server.Configuration;
 using System.Security.Cryptography;
 using AaiProxy.Data;
 using AaiProxy.Data.Entities;
 using AaiProxy.Identity;
+using AaiProxy.Server.Configuration;
 using Microsoft.IdentityModel.Tokens;
 
 namespace AaiProxy.Server.Oidc;
 
 /// <summary>
-/// Generates the provider's keys on first start, stores them, and turns stored keys into
-/// credentials with a stable <c>kid</c>. The key used for new tokens is the oldest active key of the
-/// configured algorithm, so every node and every restart agrees on it. Each generated key is audited
-/// (<c>key.created</c>) by the store, which also logs it.
+/// Turns the stored key ring into OpenIddict's credentials with a stable <c>kid</c>, generating the first keys on first
+/// start. The key for new tokens is the current key (activated, highest version) of the configured algorithm, first in
+/// the list; the others (a pending successor, predecessors within their overlap) are published and validate. Every node
+/// computes the same list from the same rows.
 /// </summary>
 internal sealed class ServerKeys(ServerKeyStore store)
 {
-    private const string EncryptionAlgorithm = "A256KW";
+    public const string EncryptionAlgorithm = "A256KW";
 
-    /// <summary>Signing credentials, the one for new tokens first, then the other active keys (still in the JWKS).</summary>
+    /// <summary>Signing credentials, the one for new tokens first, then the other published keys (still in the JWKS).</summary>
     public List<SigningCredentials> SigningCredentials(string algorithm)
     {
-        var keys = store.ActiveKeys(ServerKeyUsage.Signing);
+        var keys = store.Published(ServerKeyUsage.Signing);
         if (!keys.Any(key => key.Algorithm == algorithm))
         {
             store.Add(algorithm, ServerKeyUsage.Signing, GeneratePrivateKey(algorithm), AuditActors.Configuration);
-            keys = store.ActiveKeys(ServerKeyUsage.Signing);
+            keys = store.Published(ServerKeyUsage.Signing);
         }
 
         return [.. keys.OrderBy(key => key.Algorithm == algorithm ? 0 : 1).Select(ToSigningCredentials)];
     }
 
-    /// <summary>The symmetric key OpenIddict encrypts its authorization codes and refresh tokens with.</summary>
+    /// <summary>The symmetric keys OpenIddict encrypts its authorization codes and refresh tokens with, the current one first.</summary>
     public List<EncryptingCredentials> EncryptionCredentials()
     {
-        var keys = store.ActiveKeys(ServerKeyUsage.Encryption);
+        var keys = store.Published(ServerKeyUsage.Encryption);
         if (keys.Count == 0)
         {
-            store.Add(EncryptionAlgorithm, ServerKeyUsage.Encryption, RandomNumberGenerator.GetBytes(32), AuditActors.Configuration);
-            keys = store.ActiveKeys(ServerKeyUsage.Encryption);
+            store.Add(EncryptionAlgorithm, ServerKeyUsage.Encryption, GeneratePrivateKey(EncryptionAlgorithm), AuditActors.Configuration);
+            keys = store.Published(ServerKeyUsage.Encryption);
         }
 
         return [.. keys.Select(key => new EncryptingCredentials(
@@ -46,11 +46,13 @@ internal sealed class ServerKeys(ServerKeyStore store)
             SecurityAlgorithms.Aes256CbcHmacSha512))];
     }
 
-    private static byte[] GeneratePrivateKey(string algorithm) => algorithm switch
+    /// <summary>A new private key: PKCS#8 for RS256 and ES256, 32 random bytes for A256KW.</summary>
+    public static byte[] GeneratePrivateKey(string algorithm) => algorithm switch
     {
         SigningAlgorithms.RS256 => RSA.Create(3072).ExportPkcs8PrivateKey(),
         SigningAlgorithms.ES256 => ECDsa.Create(ECCurve.NamedCurves.nistP256).ExportPkcs8PrivateKey(),
-        _ => throw new NotSupportedException($"Signing algorithm {algorithm} is not supported."),
+        EncryptionAlgorithm => RandomNumberGenerator.GetBytes(32),
+        _ => throw new NotSupportedException($"Algorithm {algorithm} is not supported."),
     };
 
     private static SigningCredentials ToSigningCredentials(ServerKeyEntity key)

@@ -453,10 +453,16 @@ namespace AaiProxy.Data.Migrations.PostgreSql
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<DateTimeOffset>("ActivatesAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Algorithm")
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
+
+                    b.Property<byte[]>("Certificate")
+                        .HasColumnType("bytea");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -464,6 +470,9 @@ namespace AaiProxy.Data.Migrations.PostgreSql
                     b.Property<byte[]>("PrivateKey")
                         .IsRequired()
                         .HasColumnType("bytea");
+
+                    b.Property<DateTimeOffset?>("RetiresAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -475,9 +484,15 @@ namespace AaiProxy.Data.Migrations.PostgreSql
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
 
+                    b.Property<int>("Version")
+                        .HasColumnType("integer");
+
                     b.HasKey("Id");
 
                     b.HasIndex("Usage", "Status");
+
+                    b.HasIndex("Usage", "Algorithm", "Version")
+                        .IsUnique();
 
                     b.ToTable("ServerKeys", (string)null);
                 });

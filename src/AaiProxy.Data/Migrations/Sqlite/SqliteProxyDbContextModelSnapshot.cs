@@ -440,10 +440,16 @@ namespace AaiProxy.Data.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("ActivatesAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Algorithm")
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Certificate")
+                        .HasColumnType("BLOB");
 
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
@@ -451,6 +457,9 @@ namespace AaiProxy.Data.Migrations.Sqlite
                     b.Property<byte[]>("PrivateKey")
                         .IsRequired()
                         .HasColumnType("BLOB");
+
+                    b.Property<long?>("RetiresAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -462,9 +471,15 @@ namespace AaiProxy.Data.Migrations.Sqlite
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.HasIndex("Usage", "Status");
+
+                    b.HasIndex("Usage", "Algorithm", "Version")
+                        .IsUnique();
 
                     b.ToTable("ServerKeys", (string)null);
                 });

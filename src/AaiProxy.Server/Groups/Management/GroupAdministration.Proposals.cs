@@ -272,14 +272,14 @@ public sealed partial class GroupAdministration
     {
         var rights = await RightsAsync(actor, cancellationToken);
         if (rights.IsPlatformAdmin)
-            return await directory.ListAuditAsync(null, page, cancellationToken);
+            return await directory.ListAuditAsync(null, page, null, cancellationToken);
         var administered = new List<string>();
         foreach (var code in actor.UserOfficeFacilities.Concat(rights.Scope?.Where(p => p.Segments.Count == 2).Select(p => p.Segments[1]) ?? []).Distinct())
             if (facilities.Find(code) is { } facility && await IsFacilityAdminAsync(actor, facility, cancellationToken))
                 administered.Add(facility.Code);
         if (administered.Count == 0)
             return new Failure.Forbidden("Only platform and facility admins read the audit log.");
-        return await directory.ListAuditAsync([.. administered.SelectMany(code => new[] { $"proposal:{code}/", $"facility_user_id:{code}/" })], page, cancellationToken);
+        return await directory.ListAuditAsync([.. administered.SelectMany(code => new[] { $"proposal:{code}/", $"facility_user_id:{code}/" })], page, null, cancellationToken);
     }
 
     // ---- People ----
