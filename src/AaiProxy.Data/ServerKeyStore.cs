@@ -139,25 +139,6 @@ public sealed class ServerKeyStore
         return new KeySuccession(Detached(key), Detached(key));
     }
 
-    /// <summary>Brings the pending key of a usage and algorithm forward to now (an operator rotating at once while a
-    /// scheduled successor waits); its predecessors then retire after <paramref name="overlap"/> from now.</summary>
-    public ServerKeyEntity? ActivateNow(ServerKeyUsage usage, string algorithm, TimeSpan overlap, string actor)
-    {
-        var now = _time.GetUtcNow();
-        var keys = Versions(usage, algorithm);
-        var pending = keys.Where(key => ServerKeyLifecycle.IsPublished(key, now) && key.ActivatesAt > now).MaxBy(key => key.Version);
-        if (pending is null)
-        {
-            return null;
-        }
-
-        pending.ActivatesAt = now;
-        pending.Status = ServerKeyStatus.Active;
-        var events = new List<AuditEventEntity> { _audit.Stage(Activated(actor, pending)) };
-        Supersede(keys.Where(key => key != pending), now + overlap, now, force: true);
-        return TrySave(events) ? Detached(pending) : null;
-    }
-
     /// <summary>Records what time has done since the last call, on whichever node sees it first (each transition is
     /// audited once): pending keys whose time came are <c>key.activated</c>, keys past their retirement <c>key.retired</c>.
     /// Returns how many keys changed.</summary>
@@ -180,31 +161,6 @@ public sealed class ServerKeyStore
         return changed;
     }
 
-    /// <summary>Takes a key out of the ring at once (a leaked key): tokens it signed no longer validate. The current key
-    /// of its usage is refused: rotate first, so that new tokens have a key.</summary>
-    /// <exception cref="InvalidOperationException">No such key, or it is the current one.</exception>
-    public void Retire(string keyId, string actor)
-    {
-        var now = _time.GetUtcNow();
-        var key = _db.ServerKeys.SingleOrDefault(stored => stored.Id == keyId)
-            ?? throw new InvalidOperationException($"No key has the id '{keyId}'.");
-        var current = Versions(key.Usage, key.Algorithm).Where(stored => ServerKeyLifecycle.IsActivated(stored, now)).MaxBy(stored => stored.Version);
-        if (current?.Id == key.Id)
-        {
-            throw new InvalidOperationException($"Key '{keyId}' is the current {UsageName(key.Usage)} key: rotate with --now first, then retire it.");
-        }
-
-        if (key.Status == ServerKeyStatus.Retired)
-        {
-            return;
-        }
-
-        key.Status = ServerKeyStatus.Retired;
-        key.RetiresAt = now;
-        _db.SaveChanges();
-        _audit.RecordAsync(Retired(actor, key, "retired by an operator"), CancellationToken.None).GetAwaiter().GetResult();
-    }
-
     /// <summary>The lower-case name operators see (<c>keys list</c>, audit details, <c>--use</c>).</summary>
     public static string UsageName(ServerKeyUsage usage) => usage switch
     {
@@ -217,15 +173,12 @@ public sealed class ServerKeyStore
     private List<ServerKeyEntity> Versions(ServerKeyUsage usage, string algorithm) =>
         [.. _db.ServerKeys.Where(key => key.Usage == usage && key.Algorithm == algorithm)];
 
-    /// <summary>Gives every published predecessor its retirement (brought forward, never postponed, when <paramref name="force"/>).</summary>
-    private static void Supersede(IEnumerable<ServerKeyEntity> predecessors, DateTimeOffset retiresAt, DateTimeOffset now, bool force = false)
+    /// <summary>Gives every published predecessor that has none yet its retirement.</summary>
+    private static void Supersede(IEnumerable<ServerKeyEntity> predecessors, DateTimeOffset retiresAt, DateTimeOffset now)
     {
-        foreach (var predecessor in predecessors.Where(key => ServerKeyLifecycle.IsPublished(key, now) && (force || key.RetiresAt is null)))
+        foreach (var predecessor in predecessors.Where(key => ServerKeyLifecycle.IsPublished(key, now) && key.RetiresAt is null))
         {
-            if (predecessor.RetiresAt is null || retiresAt < predecessor.RetiresAt)
-            {
-                predecessor.RetiresAt = retiresAt;
-            }
+            predecessor.RetiresAt = retiresAt;
         }
     }
 

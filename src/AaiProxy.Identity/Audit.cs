@@ -61,7 +61,7 @@ public static class AuditActors
     /// <summary>The scheduled key rotation (<c>AaiProxy:Keys:Rotation</c>).</summary>
     public const string KeyRotation = "system:key-rotation";
 
-    /// <summary>An operator at the command line (<c>AaiProxy.Server keys rotate</c>, …).</summary>
+    /// <summary>An operator at the command line (<c>AaiProxy.Server accounts suspend</c>, …).</summary>
     public const string Operator = "system:operator";
 
     /// <summary>The person acting on their own account.</summary>

@@ -29,7 +29,6 @@ internal static class ServiceProviderCertificates
         request.CertificateExtensions.Add(new X509KeyUsageExtension(usage, critical: true));
         var now = time.GetUtcNow();
         using var created = request.CreateSelfSigned(now.AddMinutes(-5), now.Add(GeneratedValidity));
-        var temporary = generatedPath + ".tmp";
         Write(generatedPath, created, password, overwrite: false);
         return LoadGenerated(generatedPath, password);
     }
