@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using AaiProxy.Interop.Tests.Harness;
@@ -33,9 +34,10 @@ public sealed class OperatorCommandTests : IDisposable
         var clients = await ServerCommand.RunAsync(["clients", "list"], data.FullName, Environment());
 
         Assert.True(keys.ExitCode == 0, keys.Errors);
-        Assert.StartsWith("kid\talgorithm\tusage\tstatus\tcreated\tencrypted", keys.Output);
-        Assert.Equal(["encryption", "signing"], keys.Rows.Select(row => row[2]).Order());
-        Assert.All(keys.Rows, row => Assert.Equal(["active", "yes"], row[3..4].Concat(row[5..6])));
+        Assert.StartsWith("kid\talgorithm\tusage\tstatus\tcreated\tencrypted\tversion\tactivates\tretires", keys.Output);
+        Assert.Contains(keys.Rows, row => row[2] == "signing");
+        Assert.Contains(keys.Rows, row => row[2] == "encryption");
+        Assert.All(keys.Rows, row => Assert.Equal(["active", "yes", "1", ""], row[3..4].Concat(row[5..7]).Concat(row[8..9])));
         Assert.DoesNotContain("PRIVATE KEY", keys.Output + keys.Errors);
         Assert.True(clients.ExitCode == 0, clients.Errors);
         Assert.Contains(clients.Rows, row => row[0] == "demo-portal" && row[1] == "public" && row[2].Contains("/demo/portal/callback", StringComparison.Ordinal));
@@ -112,6 +114,81 @@ public sealed class OperatorCommandTests : IDisposable
         Assert.Equal(2, since.ExitCode);
         Assert.Contains("--since", since.Errors);
         Assert.Equal("", csv.Output + since.Output);
+    }
+
+    [Fact]
+    public async Task Keys_rotate_and_import_store_published_successors_audited_as_the_operator_that_the_restarted_server_serves()
+    {
+        await using (var proxy = await ProxyProcess.StartAsync(new ProxyConfiguration(FreePort.Next(), data.FullName), Path.Combine(data.FullName, "proxy.log")))
+        {
+            // Started: the provider's keys exist.
+        }
+
+        var before = DateTimeOffset.UtcNow;
+        var rotated = await ServerCommand.RunAsync(["keys", "rotate"], data.FullName, Environment());
+        Assert.True(rotated.ExitCode == 0, rotated.Errors);
+        Assert.StartsWith("kid\tusage\tversion\tactivates", rotated.Output);
+        Assert.Equal(["encryption", "signing"], rotated.Rows.Select(row => row[1]).Order());
+        Assert.All(rotated.Rows, row => Assert.True(row[2] == "2" && DateTimeOffset.Parse(row[3]) > before.AddDays(1), string.Join(' ', row))); // after PublishAhead
+        var successor = Assert.Single(rotated.Rows, row => row[1] == "signing")[0];
+        var listed = await ServerCommand.RunAsync(["keys", "list"], data.FullName, Environment());
+        Assert.Equal("pending", Assert.Single(listed.Rows, row => row[0] == successor)[3]);
+        Assert.NotEqual("", Assert.Single(listed.Rows, row => row[2] == "signing" && row[6] == "1")[8]); // the old key retires
+
+        // --now brings the waiting successor forward instead of storing another.
+        var now = await ServerCommand.RunAsync(["keys", "rotate", "--now"], data.FullName, Environment());
+        Assert.True(now.ExitCode == 0, now.Errors);
+        Assert.Equal(successor, Assert.Single(now.Rows, row => row[1] == "signing")[0]);
+        Assert.Equal("active", Assert.Single((await ServerCommand.RunAsync(["keys", "list"], data.FullName, Environment())).Rows, row => row[0] == successor)[3]);
+
+        // Imports: an OpenID signing key from PEM, a SAML signing key with its certificate from a password-protected PKCS#12.
+        using var rsa = RSA.Create(2048);
+        var pem = Path.Combine(data.FullName, "signing.pem");
+        await File.WriteAllTextAsync(pem, rsa.ExportPkcs8PrivateKeyPem());
+        using var samlKey = RSA.Create(2048);
+        using var samlCertificate = new CertificateRequest("CN=imported SAML signing", samlKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
+            .CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(2));
+        var pkcs12 = Path.Combine(data.FullName, "saml.p12");
+        await File.WriteAllBytesAsync(pkcs12, samlCertificate.Export(X509ContentType.Pkcs12, "import password"));
+        var passwordFile = Path.Combine(data.FullName, "saml.password");
+        await File.WriteAllTextAsync(passwordFile, "import password\n");
+
+        var importedSigning = await ServerCommand.RunAsync(["keys", "import", "--file", pem, "--usage", "signing", "--now"], data.FullName, Environment());
+        var importedSaml = await ServerCommand.RunAsync(["keys", "import", "--file", pkcs12, "--password-file", passwordFile, "--usage", "saml-signing", "--now"],
+            data.FullName, Environment());
+        var wrongPassword = await ServerCommand.RunAsync(["keys", "import", "--file", pkcs12, "--usage", "saml-signing"], data.FullName, Environment());
+        var noCertificate = await ServerCommand.RunAsync(["keys", "import", "--file", pem, "--usage", "saml-signing"], data.FullName, Environment());
+        var unknownUsage = await ServerCommand.RunAsync(["keys", "rotate", "--usage", "everything"], data.FullName, Environment());
+
+        Assert.True(importedSigning.ExitCode == 0, importedSigning.Errors);
+        Assert.True(importedSaml.ExitCode == 0, importedSaml.Errors);
+        var importedKid = Assert.Single(importedSigning.Rows)[0];
+        Assert.Equal("saml-signing", Assert.Single(importedSaml.Rows)[1]);
+        Assert.Equal(1, wrongPassword.ExitCode);
+        Assert.Contains("holds no usable private key", wrongPassword.Errors);
+        Assert.Equal(1, noCertificate.ExitCode);
+        Assert.Contains("with its certificate", noCertificate.Errors);
+        Assert.Equal(2, unknownUsage.ExitCode);
+
+        var audit = await ServerCommand.RunAsync(["audit", "export", "--since", before.ToString("O")], data.FullName, Environment());
+        var events = audit.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement)
+            .Select(entry => (Action: entry.GetProperty("action").GetString(), Actor: entry.GetProperty("actor").GetString(), Target: entry.GetProperty("target").GetString()))
+            .ToList();
+        Assert.Contains(("key.created", "system:operator", successor), events);
+        Assert.Contains(("key.activated", "system:operator", successor), events);
+        Assert.Contains(("key.imported", "system:operator", importedKid), events);
+        Assert.Equal(2, events.Count(entry => entry is { Action: "key.imported", Actor: "system:operator" }));
+
+        // The restarted server signs with the imported key and its SP metadata carries the imported certificate.
+        await using (var proxy = await ProxyProcess.StartAsync(new ProxyConfiguration(FreePort.Next(), data.FullName), Path.Combine(data.FullName, "proxy-2.log")))
+        {
+            using var http = new HttpClient { BaseAddress = proxy.BaseUrl };
+            var jwks = JsonDocument.Parse(await http.GetStringAsync("/.well-known/jwks")).RootElement.GetProperty("keys").EnumerateArray()
+                .Select(key => key.GetProperty("kid").GetString()).ToList();
+            Assert.Equal(importedKid, jwks[0]);
+            Assert.Contains(successor, jwks);
+            Assert.Contains(Convert.ToBase64String(samlCertificate.RawData), await http.GetStringAsync("/saml/metadata"));
+        }
     }
 
     /// <summary>The demo portal's code flow up to the callback: the person's account exists from then on.</summary>
