@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using AaiProxy.Server.Configuration;
-using AaiProxy.Server.Oidc;
+using AaiProxy.Server.Storage;
 
 namespace AaiProxy.Server.Hosting;
 

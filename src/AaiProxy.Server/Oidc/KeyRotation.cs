@@ -2,6 +2,8 @@ using AaiProxy.Data;
 using AaiProxy.Data.Entities;
 using AaiProxy.Identity;
 using AaiProxy.Server.Configuration;
+using AaiProxy.Server.Storage;
+using AaiProxy.Server.Upstream.Saml;
 using Microsoft.Extensions.Options;
 
 namespace AaiProxy.Server.Oidc;
@@ -22,9 +24,6 @@ internal enum KeyUse
     Saml,
 }
 
-/// <summary>A key pair (or symmetric key) ready to store: PKCS#8 (or raw bytes), and for SAML the DER certificate.</summary>
-internal sealed record KeyMaterial(string Algorithm, byte[] PrivateKey, byte[]? Certificate);
-
 /// <summary>
 /// The key lifecycle: scheduled rotation of the OpenID provider's keys (<see cref="RunOnce"/>, run by
 /// <see cref="KeyRotationService"/> on every node), rotation and import by an operator (<see cref="Rotate"/>,
@@ -37,8 +36,6 @@ internal sealed record KeyMaterial(string Algorithm, byte[] PrivateKey, byte[]? 
 internal sealed partial class KeyRotation(
     IServiceScopeFactory scopes, IOptions<ProxyOptions> options, TimeProvider time, ServerKeyRing ring, ILogger<KeyRotation> logger)
 {
-    public const string SamlSigningAlgorithm = SigningAlgorithms.RS256;
-    public const string SamlDecryptionAlgorithm = "RSA-OAEP";
 
     private KeyRotationOptions Rotation => options.Value.Keys.Rotation;
 
@@ -155,7 +152,7 @@ internal sealed partial class KeyRotation(
     public KeyMaterial Generate(ServerKeyUsage usage, string algorithm) => usage switch
     {
         ServerKeyUsage.SamlSigning or ServerKeyUsage.SamlDecryption or ServerKeyUsage.DemoIdpSigning =>
-            AaiProxy.Server.Upstream.Saml.ServiceProviderCertificates.Generate(usage, algorithm, time),
+            ServiceProviderCertificates.Generate(usage, algorithm, time),
         _ => new KeyMaterial(algorithm, ServerKeys.GeneratePrivateKey(algorithm), null),
     };
 
@@ -165,9 +162,9 @@ internal sealed partial class KeyRotation(
     private IEnumerable<(ServerKeyUsage Usage, string Algorithm)> Targets(KeyUse use) => use switch
     {
         KeyUse.Oidc => OidcKeys,
-        KeyUse.SamlSigning => [(ServerKeyUsage.SamlSigning, SamlSigningAlgorithm)],
-        KeyUse.SamlDecryption => [(ServerKeyUsage.SamlDecryption, SamlDecryptionAlgorithm)],
-        _ => [(ServerKeyUsage.SamlSigning, SamlSigningAlgorithm), (ServerKeyUsage.SamlDecryption, SamlDecryptionAlgorithm)],
+        KeyUse.SamlSigning => [(ServerKeyUsage.SamlSigning, ServiceProviderCertificates.SigningAlgorithm)],
+        KeyUse.SamlDecryption => [(ServerKeyUsage.SamlDecryption, ServiceProviderCertificates.DecryptionAlgorithm)],
+        _ => [(ServerKeyUsage.SamlSigning, ServiceProviderCertificates.SigningAlgorithm), (ServerKeyUsage.SamlDecryption, ServiceProviderCertificates.DecryptionAlgorithm)],
     };
 
     /// <summary>The OpenID provider's keys that rotate: the signing key (configured algorithm) and the token encryption key.</summary>

@@ -1,5 +1,6 @@
 using AaiProxy.Server.Operations;
 using AaiProxy.Server.Configuration;
+using AaiProxy.Server.Storage;
 using AaiProxy.Data;
 using AaiProxy.Identity;
 using Microsoft.Extensions.Options;
@@ -85,7 +86,7 @@ internal static class OidcServiceCollectionExtensions
         services.AddSingleton<VerifiedClientSecrets>();
         services.AddScoped<ServerKeys>();
         services.AddSingleton<ServerKeyRing>();
-        services.AddSingleton<IOptionsChangeTokenSource<OpenIddictServerOptions>>(provider => provider.GetRequiredService<ServerKeyRing>());
+        services.AddSingleton<IOptionsChangeTokenSource<OpenIddictServerOptions>, KeyRingChangeTokenSource>();
         services.AddSingleton<KeyRotation>();
         services.AddHostedService<KeyRotationService>();
         services.AddHealthChecks().AddCheck<SigningKeyHealthCheck>("signing-keys", tags: [HealthEndpoints.ReadyTag]);

@@ -49,3 +49,11 @@ internal sealed class OpenIddictServerOptionsSetup(
         options.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain);
     }
 }
+
+/// <summary>Rebuilds OpenIddict's options (keys) when the stored key ring changes.</summary>
+internal sealed class KeyRingChangeTokenSource(ServerKeyRing ring) : IOptionsChangeTokenSource<OpenIddictServerOptions>
+{
+    public string Name => Options.DefaultName;
+
+    public Microsoft.Extensions.Primitives.IChangeToken GetChangeToken() => ring.GetChangeToken();
+}

@@ -1,7 +1,8 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using AaiProxy.Data.Entities;
-using AaiProxy.Server.Oidc;
+using AaiProxy.Server.Configuration;
+using AaiProxy.Server.Storage;
 
 namespace AaiProxy.Server.Upstream.Saml;
 
@@ -12,6 +13,12 @@ namespace AaiProxy.Server.Upstream.Saml;
 internal static class ServiceProviderCertificates
 {
     private static readonly TimeSpan GeneratedValidity = TimeSpan.FromDays(3650);
+
+    /// <summary>The stored algorithm of the SP's (and the demo IdP's) signing keys.</summary>
+    public const string SigningAlgorithm = SigningAlgorithms.RS256;
+
+    /// <summary>The stored algorithm of the SP's decryption keys.</summary>
+    public const string DecryptionAlgorithm = "RSA-OAEP";
 
     /// <summary>What <see cref="AaiProxy.Data.KeyEncryptionKey.DerivePassword"/> derived the password of the key files that
     /// earlier versions generated into the data directory for (read once, to move them into the database).</summary>

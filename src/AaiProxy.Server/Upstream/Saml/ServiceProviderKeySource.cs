@@ -4,7 +4,6 @@ using AaiProxy.Data.Entities;
 using AaiProxy.Identity;
 using AaiProxy.Saml;
 using AaiProxy.Server.Configuration;
-using AaiProxy.Server.Oidc;
 using AaiProxy.Server.Storage;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
@@ -17,7 +16,7 @@ namespace AaiProxy.Server.Upstream.Saml;
 /// node to start generates them (or moves in the key files an earlier version generated into the data directory).
 /// Certificate files an operator configured (<c>AaiProxy:Saml:SigningCertificateFile</c>,
 /// <c>DecryptionCertificateFiles</c>) take precedence and are not rotated here. When the key ring changes (a rotation
-/// seen by <see cref="KeyRotation.RunOnce"/>), the SP's keys are reloaded: the metadata publishes a pending successor,
+/// seen by the key rotation round on this node), the SP's keys are reloaded: the metadata publishes a pending successor,
 /// and a replaced decryption key keeps decrypting during its overlap.
 /// </summary>
 internal sealed partial class ServiceProviderKeySource
@@ -50,7 +49,7 @@ internal sealed partial class ServiceProviderKeySource
     /// <summary>The embedded demo IdP's signing key pair (generated once, never rotated: a demo).</summary>
     public X509Certificate2 DemoIdentityProviderSigning()
     {
-        var keys = Published(ServerKeyUsage.DemoIdpSigning, KeyRotation.SamlSigningAlgorithm, Path.Combine("demo-idp", "signing.pfx"));
+        var keys = Published(ServerKeyUsage.DemoIdpSigning, ServiceProviderCertificates.SigningAlgorithm, Path.Combine("demo-idp", "signing.pfx"));
         return ServiceProviderCertificates.FromStored(keys[0]);
     }
 
@@ -78,7 +77,7 @@ internal sealed partial class ServiceProviderKeySource
         }
         else
         {
-            var stored = Split(Published(ServerKeyUsage.SamlSigning, KeyRotation.SamlSigningAlgorithm, Path.Combine("saml", "sp-signing.pfx")));
+            var stored = Split(Published(ServerKeyUsage.SamlSigning, ServiceProviderCertificates.SigningAlgorithm, Path.Combine("saml", "sp-signing.pfx")));
             signing = new ServiceProviderKeys(stored.Current, [])
             {
                 PublishedSigning = [stored.Current, .. stored.Pending],
@@ -92,7 +91,7 @@ internal sealed partial class ServiceProviderKeySource
             return signing with { Decryption = files, PublishedEncryption = [files[0]] };
         }
 
-        var decryption = Split(Published(ServerKeyUsage.SamlDecryption, KeyRotation.SamlDecryptionAlgorithm, Path.Combine("saml", "sp-encryption.pfx")));
+        var decryption = Split(Published(ServerKeyUsage.SamlDecryption, ServiceProviderCertificates.DecryptionAlgorithm, Path.Combine("saml", "sp-encryption.pfx")));
         return signing with
         {
             Decryption = [decryption.Current, .. decryption.Pending, .. decryption.Previous],

@@ -1,22 +1,18 @@
 using AaiProxy.Data;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
-using OpenIddict.Server;
 
-namespace AaiProxy.Server.Oidc;
+namespace AaiProxy.Server.Storage;
 
 /// <summary>
 /// Tells this node's key users that the stored key ring changed (a rotation here or on another node, a key whose
-/// activation or retirement time came): OpenIddict's options are rebuilt from the database on their next use
-/// (<see cref="IOptionsChangeTokenSource{TOptions}"/>), and <see cref="Generation"/> moves on for the SAML keys.
+/// activation or retirement time came) through <see cref="GetChangeToken"/>: OpenIddict's options are rebuilt from the
+/// database on their next use, the SAML keys are reloaded.
 /// </summary>
-internal sealed class ServerKeyRing : IOptionsChangeTokenSource<OpenIddictServerOptions>
+internal sealed class ServerKeyRing
 {
     private readonly Lock gate = new();
     private CancellationTokenSource changed = new();
     private string? state;
-
-    public string Name => Options.DefaultName;
 
     /// <summary>Moves on each time the ring changes; whoever caches keys compares it.</summary>
     public int Generation { get; private set; }
