@@ -27,8 +27,9 @@ public sealed class ProxyOptions
 
     /// <summary>Declares a PostgreSQL deployment to be one node only. Otherwise, with <c>Database:Provider=PostgreSql</c>
     /// (the multi-node database), start-up requires what nodes must share: <see cref="RedisOptions.Configuration"/>
-    /// (SAML replay cache, outstanding SAML requests, data-protection keys) and a configured key-encryption key
-    /// (<see cref="KeysOptions"/>, the same on every node). See docs/multi-node.md.</summary>
+    /// (SAML replay cache, outstanding SAML requests, data-protection keys), a configured key-encryption key
+    /// (<see cref="KeysOptions"/>, the same on every node) and <c>AaiProxy:Accounts:PairwiseSecretFile</c> (the same
+    /// secret on every node). See docs/multi-node.md.</summary>
     public bool SingleNode { get; set; }
 
     public RateLimitOptions RateLimiting { get; set; } = new();

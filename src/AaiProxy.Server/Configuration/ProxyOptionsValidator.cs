@@ -1,12 +1,14 @@
 using AaiProxy.Data;
 using AaiProxy.Identity;
+using AaiProxy.Server.Accounts;
 using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
 
 namespace AaiProxy.Server.Configuration;
 
 /// <summary>Start-up validation of <see cref="ProxyOptions"/>: each message says what to set.</summary>
-internal sealed class ProxyOptionsValidator(IHostEnvironment environment, IOptions<DatabaseOptions> database) : IValidateOptions<ProxyOptions>
+internal sealed class ProxyOptionsValidator(IHostEnvironment environment, IOptions<DatabaseOptions> database, IOptions<AccountsOptions> accounts)
+    : IValidateOptions<ProxyOptions>
 {
     private static readonly string[] SupportedGrants =
     [
@@ -71,7 +73,7 @@ internal sealed class ProxyOptionsValidator(IHostEnvironment environment, IOptio
             failures.AddRange(ValidateClient($"AaiProxy:Clients:{index}", options.Clients[index]));
         }
 
-        failures.AddRange(MultiNodeValidation.Validate(options, database.Value.Provider));
+        failures.AddRange(MultiNodeValidation.Validate(options, accounts.Value, database.Value.Provider));
         failures.AddRange(GroupOptionsValidation.Validate(options));
         failures.AddRange(MailOptionsValidation.Validate(options.Mail, environment.IsProduction()));
         failures.AddRange(BrandingOptionsValidation.Validate(options.Branding));
