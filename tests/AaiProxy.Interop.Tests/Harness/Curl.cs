@@ -13,8 +13,9 @@ internal static class Curl
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
-    /// <summary>GET <paramref name="url"/> with <paramref name="bearerToken"/>: the status curl saw and the body it wrote.</summary>
-    public static async Task<(int Status, string Body)> GetAsync(ITestOutputHelper output, string directory, Uri url, string bearerToken)
+    /// <summary>GET <paramref name="url"/> with <paramref name="bearerToken"/>, trusting the server certificate in
+    /// <paramref name="caCertificateFile"/> (PEM): the status curl saw and the body it wrote.</summary>
+    public static async Task<(int Status, string Body)> GetAsync(ITestOutputHelper output, string directory, Uri url, string bearerToken, string caCertificateFile)
     {
         var work = Directory.CreateDirectory(Path.Combine(directory, "curl-" + Guid.NewGuid().ToString("N"))).FullName;
         var header = Path.Combine(work, "authorization");
@@ -25,7 +26,7 @@ internal static class Curl
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            ArgumentList = { "--silent", "--show-error", "--header", "@" + header, "--output", body, "--write-out", "%{http_code}", url.ToString() },
+            ArgumentList = { "--silent", "--show-error", "--cacert", caCertificateFile, "--header", "@" + header, "--output", body, "--write-out", "%{http_code}", url.ToString() },
         };
         Process process;
         try

@@ -1,3 +1,4 @@
+using System.Net;
 using AaiProxy.Interop.Tests.Harness;
 using AaiProxy.Interop.Tests.Portal;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -77,15 +78,15 @@ public sealed class OidcAgentTests(ITestOutputHelper output)
             // Must show 3's last step: a token for the gate from the agent, and curl downloads through nginx with it.
             var download = await agent.AccessTokenAsync(Account, audience: GateAudience);
             Assert.Equal([GateAudience], (await ValidateAsync(issuer, download, GateAudience)).Audiences);
-            var (status, body) = await Curl.GetAsync(output, stack.Directory, aliceFile, download);
+            var (status, body) = await Curl.GetAsync(output, stack.Directory, aliceFile, download, nginx.CertificateFile);
             Assert.Equal(200, status);
             Assert.Equal("raw detector frame of DEMO-2026-017", body);
-            Assert.Equal(403, (await Curl.GetAsync(output, stack.Directory, otherFile, download)).Status);
+            Assert.Equal(403, (await Curl.GetAsync(output, stack.Directory, otherFile, download, nginx.CertificateFile)).Status);
             // The portal-audience token is Alice's too, but not for the gate: 401.
-            Assert.Equal(401, (await Curl.GetAsync(output, stack.Directory, aliceFile, token)).Status);
+            Assert.Equal(401, (await Curl.GetAsync(output, stack.Directory, aliceFile, token, nginx.CertificateFile)).Status);
             var subject = new JsonWebToken(download).Subject;
-            Assert.Contains($"200 {subject} demo/DEMO-2026-017 \"GET /data/{AliceProposalFile}", nginx.ReadAccessLog(), StringComparison.Ordinal);
-            Assert.Contains($"403 {subject} demo/{OtherProposal} \"GET /data/{OtherProposalFile}", nginx.ReadAccessLog(), StringComparison.Ordinal);
+            Assert.Contains(NginxGate.AccessLogEntry(aliceFile, HttpStatusCode.OK, subject, "demo/DEMO-2026-017"), nginx.ReadAccessLog(), StringComparison.Ordinal);
+            Assert.Contains(NginxGate.AccessLogEntry(otherFile, HttpStatusCode.Forbidden, subject, "demo/" + OtherProposal), nginx.ReadAccessLog(), StringComparison.Ordinal);
 
             // An audience the client may not use: the proxy answers invalid_target and oidc-token gets no token.
             var (exitCode, refused, diagnostics) = await agent.TokenCommandAsync(Account, audience: "https://elsewhere.example.org/");
