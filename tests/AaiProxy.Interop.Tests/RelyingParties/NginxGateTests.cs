@@ -13,7 +13,8 @@ namespace AaiProxy.Interop.Tests.RelyingParties;
 
 /// <summary>
 /// Issue 19, must show 2: nginx (Debian) serves files under <c>/data/…</c> through <c>auth_request</c> to the proxy's
-/// gate, configured by the repository's example (deploy/examples/nginx, rendered by <see cref="NginxGate"/>). People sign in for real (Chromium, demo IdP, code flow of a download client); their access tokens are for the
+/// gate, configured by the repository's example (deploy/examples/nginx, rendered by <see cref="NginxGate"/>). People sign
+/// in for real (Chromium, demo IdP, code flow of a download client); their access tokens are for the
 /// gate's audience. Alice, PI of the embargoed demo proposal DEMO-2026-017, reads its file; Bob, on another team, gets
 /// 403; no token is 401; Carol, on no team, reads the open data of DEMO-2021-042 (embargo ended), which needs a token
 /// until the gate is configured for anonymous open data; a token for another audience is 401.
