@@ -74,14 +74,18 @@ internal sealed class ClientAdministration(
         return new IssuedClient(View(client), secret);
     }
 
-    /// <summary>Replaces a managed client's registration with <paramref name="input"/> (its id, type and facility stay).</summary>
-    public async Task<Outcome<ClientView>> UpdateAsync(ManagementActor actor, string clientId, ClientInput input, CancellationToken cancellationToken)
+    /// <summary>Replaces a managed client's registration with <paramref name="input"/> (its id, type and facility stay);
+    /// <paramref name="ifMatch"/>: the <see cref="ClientView.Version"/> the change was made to (null: whatever is current).</summary>
+    public async Task<Outcome<ClientView>> UpdateAsync(ManagementActor actor, string clientId, ClientInput input, string? ifMatch,
+        CancellationToken cancellationToken)
     {
         if (await AdministeredAsync(actor, cancellationToken) is not { } rights)
             return NotAnAdmin();
         var (application, current, failure) = await ManagedAsync(rights, clientId, cancellationToken);
         if (failure is not null)
             return failure;
+        if (ifMatch is not null && ifMatch != View(current!).Version)
+            return new Failure.Conflict("The client has changed since you read it: read it again and repeat the change.", PreconditionFailed: true);
         var was = ClientInput.Of(current!.Settings, current.Facility);
         var immutable = new[] { ("client_id", was.ClientId, input.ClientId), ("client_type", was.ClientType, input.ClientType ?? was.ClientType), ("facility", was.Facility, input.Facility) }
             .Where(field => field.Item2 != field.Item3)

@@ -112,6 +112,10 @@ public sealed record ClientView(ClientInput Registration, string ManagedBy)
 {
     public const string ByConfiguration = "configuration";
 
+    /// <summary>The registration's version (an HTTP ETag's value): changes whenever any of it changes.</summary>
+    public string Version { get; } = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
+        System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(Registration)))[..32];
+
     public bool ReadOnly => ManagedBy == ByConfiguration;
 
     public string ClientId => Registration.ClientId!;
