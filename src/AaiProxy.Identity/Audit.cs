@@ -15,6 +15,9 @@ public static class AuditActions
 {
     public const string ClientCreated = "client.created";
     public const string ClientUpdated = "client.updated";
+
+    /// <summary>A managed client's secret was replaced (the new one shown once to whoever rotated it; never recorded).</summary>
+    public const string ClientSecretRotated = "client.secret_rotated";
     public const string KeyCreated = "key.created";
     public const string KeyProtected = "key.protected";
 

@@ -40,6 +40,10 @@ public sealed class ProxyOptions
 
     public List<ClientOptions> Clients { get; set; } = [];
 
+    /// <summary>How often each node reloads the clients managed at run time (admin pages, API, operator CLI) from the
+    /// database: a change made on another node applies within this bound (at once on the node that made it).</summary>
+    public TimeSpan ManagedClientRefresh { get; set; } = TimeSpan.FromSeconds(30);
+
     public GroupsOptions Groups { get; set; } = new();
 
     public MailOptions Mail { get; set; } = new();
@@ -215,6 +219,13 @@ public sealed class DemoUser
     public bool PreRegistered { get; set; } = true;
 }
 
+/// <summary>The form of a client's access tokens (<see cref="ClientOptions.AccessTokenFormat"/>).</summary>
+public enum AccessTokenFormat
+{
+    Jwt,
+    Reference,
+}
+
 public enum ClientType
 {
     Public,
@@ -318,6 +329,16 @@ public sealed class ClientOptions
 
     /// <summary>Facility codes whose user office this client is: with a client-credentials token it may manage everything of those facilities through the API.</summary>
     public List<string> UserOfficeFor { get; set; } = [];
+
+    /// <summary>E-mail addresses of the people responsible for the service (RFC 7591 <c>contacts</c>), for the operator.</summary>
+    public List<string> Contacts { get; set; } = [];
+
+    /// <summary>
+    /// <see cref="AccessTokenFormat.Jwt"/> (default): self-contained RFC 9068 JWT access tokens. <see cref="AccessTokenFormat.Reference"/>:
+    /// opaque reference tokens (the JWT stays in the database) that the service checks by introspection (RFC 7662), so a
+    /// revocation takes effect at once.
+    /// </summary>
+    public AccessTokenFormat AccessTokenFormat { get; set; } = AccessTokenFormat.Jwt;
 
     public override string ToString() => ClientId; // never the secret
 }

@@ -10,7 +10,7 @@ namespace AaiProxy.Server.Configuration;
 internal sealed class ProxyOptionsValidator(IHostEnvironment environment, IOptions<DatabaseOptions> database, IOptions<AccountsOptions> accounts)
     : IValidateOptions<ProxyOptions>
 {
-    private static readonly string[] SupportedGrants =
+    internal static readonly string[] SupportedGrants =
     [
         OpenIddictConstants.GrantTypes.AuthorizationCode,
         OpenIddictConstants.GrantTypes.RefreshToken,
@@ -73,6 +73,11 @@ internal sealed class ProxyOptionsValidator(IHostEnvironment environment, IOptio
             failures.AddRange(ValidateClient($"AaiProxy:Clients:{index}", options.Clients[index]));
         }
 
+        if (options.ManagedClientRefresh < TimeSpan.FromSeconds(1))
+        {
+            failures.Add("AaiProxy:ManagedClientRefresh must be at least 00:00:01 (how often managed clients are reloaded).");
+        }
+
         failures.AddRange(MultiNodeValidation.Validate(options, accounts.Value, database.Value.Provider));
         failures.AddRange(GroupOptionsValidation.Validate(options));
         failures.AddRange(MailOptionsValidation.Validate(options.Mail, environment.IsProduction()));
@@ -88,7 +93,8 @@ internal sealed class ProxyOptionsValidator(IHostEnvironment environment, IOptio
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
-    private static IEnumerable<string> ValidateClient(string path, ClientOptions client)
+    /// <summary>The rules every client obeys, declared or managed (<c>AaiProxy.Server.Clients.ClientAdministration</c>); each message starts with <paramref name="path"/>.</summary>
+    internal static IEnumerable<string> ValidateClient(string path, ClientOptions client)
     {
         if (string.IsNullOrWhiteSpace(client.ClientId))
         {
@@ -190,6 +196,11 @@ internal sealed class ProxyOptionsValidator(IHostEnvironment environment, IOptio
         foreach (var audience in client.TokenExchangeAudiences.Where(audience => !Uri.TryCreate(audience, UriKind.Absolute, out var parsed) || parsed.Fragment.Length > 0))
         {
             yield return $"{label}: TokenExchangeAudiences has '{audience}', which is not an absolute URI without a fragment (the target service's resource indicator).";
+        }
+
+        if (client.AccessTokenFormat == AccessTokenFormat.Reference && !client.StoreClientCredentialsTokens)
+        {
+            yield return $"{label}: a reference access token is its database entry; AccessTokenFormat Reference needs StoreClientCredentialsTokens true.";
         }
 
         if (client.DefaultResource is { } defaultResource && !client.Resources.Contains(defaultResource))

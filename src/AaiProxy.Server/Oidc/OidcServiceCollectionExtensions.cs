@@ -90,6 +90,9 @@ internal static class OidcServiceCollectionExtensions
         services.AddHostedService<KeyRotationService>();
         services.AddHealthChecks().AddCheck<SigningKeyHealthCheck>("signing-keys", tags: [HealthEndpoints.ReadyTag]);
         services.AddScoped<ClientSeeder>();
+        services.AddSingleton<ClientDescriber>();
+        services.AddSingleton<ClientCatalog>();
+        services.AddHostedService<ClientCatalogRefresh>();
         services.AddScoped<CommunityPrincipalFactory>();
         services.AddScoped<TokenExchange>();
         services.AddScoped<ConsentStep>();
