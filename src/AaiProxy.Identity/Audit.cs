@@ -40,6 +40,9 @@ public static class AuditActions
     public const string AccountMerged = "account.merged";
     public const string AccountDeleted = "account.deleted";
 
+    /// <summary>An operator asked every node to read the federation metadata again now (<c>metadata refresh</c>).</summary>
+    public const string MetadataRefreshRequested = "metadata.refresh_requested";
+
     /// <summary>A person allowed a client (not facility-internal) to receive their claims for these scopes (target: the account).</summary>
     public const string ConsentGranted = "consent.granted";
 

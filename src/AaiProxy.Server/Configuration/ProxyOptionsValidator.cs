@@ -41,9 +41,7 @@ internal sealed class ProxyOptionsValidator(IHostEnvironment environment, IOptio
             .Where(value => !Uri.TryCreate(value, UriKind.Absolute, out _))
             .Select(value => $"AaiProxy:Authentication:SupportedContextClasses has '{value}', which is not an absolute URI such as https://refeds.org/profile/mfa."));
 
-        failures.AddRange(options.RateLimiting.Endpoints
-            .Where(endpoint => endpoint.Value.PermitLimit <= 0 || endpoint.Value.Window <= TimeSpan.Zero)
-            .Select(endpoint => $"AaiProxy:RateLimiting:Endpoints:{endpoint.Key} must have a positive PermitLimit and Window."));
+        failures.AddRange(options.RateLimiting.Validate());
 
         if (options.Tokens.SigningAlgorithm is not (SigningAlgorithms.RS256 or SigningAlgorithms.ES256))
         {
@@ -53,11 +51,6 @@ internal sealed class ProxyOptionsValidator(IHostEnvironment environment, IOptio
         if (options.Issuer is { IsAbsoluteUri: false })
         {
             failures.Add("AaiProxy:Issuer must be an absolute URL, for example https://aai.example.org/.");
-        }
-
-        if (options.RateLimiting.PermitLimit <= 0 || options.RateLimiting.Window <= TimeSpan.Zero)
-        {
-            failures.Add("AaiProxy:RateLimiting:PermitLimit and AaiProxy:RateLimiting:Window must be positive.");
         }
 
         failures.AddRange(options.ReverseProxy.KnownProxies.Where(proxy => !System.Net.IPAddress.TryParse(proxy, out _))

@@ -2,6 +2,7 @@ using System.Globalization;
 using AaiProxy.Data;
 using AaiProxy.Federation;
 using AaiProxy.Server.Storage;
+using AaiProxy.Server.Upstream.Saml;
 using OpenIddict.Abstractions;
 
 namespace AaiProxy.Server.Hosting;
@@ -21,6 +22,8 @@ internal static class OperatorCommands
           keys list          the provider's keys: kid, algorithm, usage, status, created, encrypted at rest
           clients list       registered clients: client_id, type, redirect URIs, permissions
           metadata status    load every federation metadata source once and print its state
+          metadata refresh   ask every running node to read its federation aggregates again now (within 30 s;
+                             audited), then print the state as metadata status does
           accounts show <community id | e-mail address>
                              an account: username, status, e-mail addresses, linked identities, memberships
           accounts suspend <community id>
@@ -41,6 +44,7 @@ internal static class OperatorCommands
         ["accounts", "show", .. var rest] => new OperatorCommand("accounts show", rest),
         ["accounts", "suspend", .. var rest] => new OperatorCommand("accounts suspend", rest),
         ["audit", "export", .. var rest] => new OperatorCommand("audit export", rest),
+        ["metadata", "refresh", .. var rest] => new OperatorCommand("metadata refresh", rest),
         [var first, ..] when Groups.Contains(first) => new OperatorCommand("usage", []),
         _ => null,
     };
@@ -113,6 +117,13 @@ internal static class OperatorCommands
                     {
                         return await AccountAndAuditCommands.ExportAsync(scope.ServiceProvider, command.Arguments, output, errors);
                     }
+                case "metadata refresh":
+                    await using (var scope = app.Services.CreateAsyncScope())
+                    {
+                        await FederationMetadataRefreshRequests.RequestAsync(scope.ServiceProvider, CancellationToken.None);
+                    }
+
+                    return await RunAsync(app, command with { Name = "metadata status" }, output, errors);
                 default:
                     await errors.WriteLineAsync(Usage);
                     return 2;
