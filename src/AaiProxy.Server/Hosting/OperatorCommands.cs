@@ -19,7 +19,13 @@ internal static class OperatorCommands
         Usage: AaiProxy.Server [command] [configuration arguments]
           (no command)       run the server
           migrate            apply database migrations and exit
-          keys list          the provider's keys: kid, algorithm, usage, status, created, encrypted at rest
+          keys list          the stored keys: kid, algorithm, usage, status, created, encrypted at rest, version,
+                             activates, retires
+          keys rotate [--usage oidc|saml|saml-signing|saml-decryption] [--now]
+                             a new key, published now and used after the publish-ahead time (--now: at once)
+          keys import --file <key.pem|key.p12> [--password-file <file>]
+                      [--usage signing|saml|saml-signing|saml-decryption] [--now]
+                             import a key as the successor, on the same schedule as keys rotate
           clients list       registered clients: client_id, type, redirect URIs, permissions
           metadata status    load every federation metadata source once and print its state
           metadata refresh   ask every running node to read its federation aggregates again now (within 30 s;
@@ -39,6 +45,8 @@ internal static class OperatorCommands
     {
         ["migrate", .. var rest] => new OperatorCommand("migrate", rest),
         ["keys", "list", .. var rest] => new OperatorCommand("keys list", rest),
+        ["keys", "rotate", .. var rest] => new OperatorCommand("keys rotate", rest),
+        ["keys", "import", .. var rest] => new OperatorCommand("keys import", rest),
         ["clients", "list", .. var rest] => new OperatorCommand("clients list", rest),
         ["metadata", "status", .. var rest] => new OperatorCommand("metadata status", rest),
         ["accounts", "show", .. var rest] => new OperatorCommand("accounts show", rest),
@@ -61,15 +69,12 @@ internal static class OperatorCommands
                 case "keys list":
                     await using (var scope = app.Services.CreateAsyncScope())
                     {
-                        var store = scope.ServiceProvider.GetRequiredService<ServerKeyStore>();
-                        Rows(output, ["kid", "algorithm", "usage", "status", "created", "encrypted"], store.List().Select(key => new[]
-                        {
-                            key.Id, key.Algorithm, key.Usage.ToString().ToLowerInvariant(), key.Status.ToString().ToLowerInvariant(),
-                            key.CreatedAt.ToString("O", CultureInfo.InvariantCulture), key.Encrypted ? "yes" : "no",
-                        }));
+                        return KeyCommands.List(scope.ServiceProvider, output);
                     }
-
-                    return 0;
+                case "keys rotate":
+                    return await KeyCommands.RotateAsync(app.Services, command.Arguments, output, errors);
+                case "keys import":
+                    return await KeyCommands.ImportAsync(app.Services, command.Arguments, output, errors);
                 case "clients list":
                     await using (var scope = app.Services.CreateAsyncScope())
                     {

@@ -5,11 +5,8 @@ using AaiProxy.Data.Entities;
 using AaiProxy.Identity;
 using AaiProxy.Server.Oidc;
 using AaiProxy.Server.Tests.Infrastructure;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -32,13 +29,13 @@ public sealed class KeyRotationTests : IAsyncLifetime
 
     private readonly FakeTimeProvider time = new(DateTimeOffset.UtcNow);
     private TestDatabase database = null!;
-    private RotatingProxyFactory proxy = null!;
+    private FakeClockProxyFactory proxy = null!;
     private OidcTestClient oidc = null!;
 
     public async Task InitializeAsync()
     {
         database = await TestDatabase.CreateAsync();
-        proxy = new RotatingProxyFactory(database, time);
+        proxy = Proxy();
         oidc = new OidcTestClient(proxy);
     }
 
@@ -130,7 +127,7 @@ public sealed class KeyRotationTests : IAsyncLifetime
         time.Advance(Interval - PublishAhead);
         RunRound();
 
-        await using var second = new RotatingProxyFactory(database, time);
+        await using var second = Proxy();
         var secondOidc = new OidcTestClient(second);
         var published = new JsonWebKeySet(await secondOidc.Http.GetStringAsync("/.well-known/jwks")).Keys.Select(key => key.Kid).ToList();
 
@@ -139,7 +136,16 @@ public sealed class KeyRotationTests : IAsyncLifetime
         Assert.Equal(oldKid, Kid(await secondOidc.CodeFlowAsync("bob")));
     }
 
-    private int RunRound() => proxy.Services.GetRequiredService<KeyRotation>().RunOnce();
+    /// <summary>The proxy on the fake clock with a short rotation schedule.</summary>
+    private FakeClockProxyFactory Proxy() => new(database, time, new Dictionary<string, string>
+    {
+        ["AaiProxy:Keys:Rotation:Interval"] = Interval.ToString(),
+        ["AaiProxy:Keys:Rotation:PublishAhead"] = PublishAhead.ToString(),
+        ["AaiProxy:Keys:Rotation:ClockSkew"] = ClockSkew.ToString(),
+        ["AaiProxy:Tokens:RefreshTokenLifetime"] = RefreshTokenLifetime.ToString(),
+    });
+
+    private int RunRound() => proxy.RunRotationRound();
 
     private async Task<List<string>> SigningKidsAsync() => [.. (await oidc.JwksAsync()).Keys.Select(key => key.Kid)];
 
@@ -189,26 +195,5 @@ public sealed class KeyRotationTests : IAsyncLifetime
     {
         await using var scope = proxy.Services.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<ProxyDbContext>().AuditEvents.AsNoTracking().OrderBy(entry => entry.Id).ToListAsync();
-    }
-
-    /// <summary>The proxy on the fake clock with a short rotation schedule and without the rotation timer.</summary>
-    private sealed class RotatingProxyFactory(TestDatabase database, TimeProvider time) : ProxyFactory(database, overrides: new Dictionary<string, string>
-    {
-        ["AaiProxy:Keys:Rotation:Interval"] = Interval.ToString(),
-        ["AaiProxy:Keys:Rotation:PublishAhead"] = PublishAhead.ToString(),
-        ["AaiProxy:Keys:Rotation:ClockSkew"] = ClockSkew.ToString(),
-        ["AaiProxy:Tokens:RefreshTokenLifetime"] = RefreshTokenLifetime.ToString(),
-    })
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            base.ConfigureWebHost(builder);
-            builder.ConfigureTestServices(services =>
-            {
-                services.AddSingleton(time);
-                var timer = services.Single(service => service.ServiceType == typeof(IHostedService) && service.ImplementationType == typeof(KeyRotationService));
-                services.Remove(timer);
-            });
-        }
     }
 }

@@ -27,6 +27,7 @@ internal static class SamlServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<SamlOptions>, SamlFederationOptionsValidator>();
 
+        services.AddSingleton<ServiceProviderKeySource>();
         services.AddSingleton(ServiceProviderSettingsFactory.Create);
         services.AddSingleton<ConfiguredIdentityProviders>();
         services.AddHttpClient(FederationMetadata.HttpClientName);
