@@ -15,6 +15,9 @@ public static class AuditActions
 {
     public const string ClientCreated = "client.created";
     public const string ClientUpdated = "client.updated";
+
+    /// <summary>A client registered itself at the registration endpoint (RFC 7591; actor: <see cref="AuditActors.DynamicRegistration"/>).</summary>
+    public const string ClientRegistered = "client.registered";
     public const string KeyCreated = "key.created";
     public const string KeyProtected = "key.protected";
 
@@ -57,6 +60,9 @@ public static class AuditActors
 
     /// <summary>Registration mode <c>Automatic</c>: the account was created at a first login.</summary>
     public const string AutomaticRegistration = "system:automatic-registration";
+
+    /// <summary>The registration endpoint (<c>/connect/register</c>, RFC 7591): a program registered its own client.</summary>
+    public const string DynamicRegistration = "system:dynamic-registration";
 
     /// <summary>The scheduled key rotation (<c>AaiProxy:Keys:Rotation</c>).</summary>
     public const string KeyRotation = "system:key-rotation";
