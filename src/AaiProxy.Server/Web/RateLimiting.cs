@@ -15,6 +15,7 @@ public static class RateLimitedEndpoints
     public const string Authorization = "authorize";
     public const string PushedAuthorization = "par";
     public const string DeviceAuthorization = "device";
+    public const string Registration = "register";
     public const string Verification = "verify";
     public const string Introspection = "introspect";
     public const string Revocation = "revoke";
