@@ -20,6 +20,10 @@ internal static class OperatorCommands
           migrate            apply database migrations and exit
           keys list          the provider's keys: kid, algorithm, usage, status, created, encrypted at rest
           clients list       registered clients: client_id, type, redirect URIs, permissions
+          clients add <registration.json>
+                             register a client (JSON as POST /api/v1/clients takes it); prints its secret once
+          clients rotate-secret <client id>
+                             give a client registered at run time a new secret; prints it once
           metadata status    load every federation metadata source once and print its state
           accounts show <community id | e-mail address>
                              an account: username, status, e-mail addresses, linked identities, memberships
@@ -37,6 +41,8 @@ internal static class OperatorCommands
         ["migrate", .. var rest] => new OperatorCommand("migrate", rest),
         ["keys", "list", .. var rest] => new OperatorCommand("keys list", rest),
         ["clients", "list", .. var rest] => new OperatorCommand("clients list", rest),
+        ["clients", "add", .. var rest] => new OperatorCommand("clients add", rest),
+        ["clients", "rotate-secret", .. var rest] => new OperatorCommand("clients rotate-secret", rest),
         ["metadata", "status", .. var rest] => new OperatorCommand("metadata status", rest),
         ["accounts", "show", .. var rest] => new OperatorCommand("accounts show", rest),
         ["accounts", "suspend", .. var rest] => new OperatorCommand("accounts suspend", rest),
@@ -86,6 +92,16 @@ internal static class OperatorCommands
                     }
 
                     return 0;
+                case "clients add":
+                    await using (var scope = app.Services.CreateAsyncScope())
+                    {
+                        return await ClientCommands.AddAsync(scope.ServiceProvider, command.Arguments, output, errors);
+                    }
+                case "clients rotate-secret":
+                    await using (var scope = app.Services.CreateAsyncScope())
+                    {
+                        return await ClientCommands.RotateSecretAsync(scope.ServiceProvider, command.Arguments, output, errors);
+                    }
                 case "metadata status":
                     var federations = app.Services.GetRequiredService<FederationMetadataProvider>();
                     await federations.RefreshAsync();
