@@ -27,6 +27,10 @@ internal static class OperatorCommands
                       [--usage signing|saml|saml-signing|saml-decryption] [--now]
                              import a key as the successor, on the same schedule as keys rotate
           clients list       registered clients: client_id, type, redirect URIs, permissions
+          clients add <registration.json>
+                             register a client (JSON as POST /api/v1/clients takes it); prints its secret once
+          clients rotate-secret <client id>
+                             give a client registered at run time a new secret; prints it once
           metadata status    load every federation metadata source once and print its state
           metadata refresh   ask every running node to read its federation aggregates again now (within 30 s;
                              audited), then print the state as metadata status does
@@ -48,6 +52,8 @@ internal static class OperatorCommands
         ["keys", "rotate", .. var rest] => new OperatorCommand("keys rotate", rest),
         ["keys", "import", .. var rest] => new OperatorCommand("keys import", rest),
         ["clients", "list", .. var rest] => new OperatorCommand("clients list", rest),
+        ["clients", "add", .. var rest] => new OperatorCommand("clients add", rest),
+        ["clients", "rotate-secret", .. var rest] => new OperatorCommand("clients rotate-secret", rest),
         ["metadata", "status", .. var rest] => new OperatorCommand("metadata status", rest),
         ["accounts", "show", .. var rest] => new OperatorCommand("accounts show", rest),
         ["accounts", "suspend", .. var rest] => new OperatorCommand("accounts suspend", rest),
@@ -95,6 +101,16 @@ internal static class OperatorCommands
                     }
 
                     return 0;
+                case "clients add":
+                    await using (var scope = app.Services.CreateAsyncScope())
+                    {
+                        return await ClientCommands.AddAsync(scope.ServiceProvider, command.Arguments, output, errors);
+                    }
+                case "clients rotate-secret":
+                    await using (var scope = app.Services.CreateAsyncScope())
+                    {
+                        return await ClientCommands.RotateSecretAsync(scope.ServiceProvider, command.Arguments, output, errors);
+                    }
                 case "metadata status":
                     var federations = app.Services.GetRequiredService<FederationMetadataProvider>();
                     await federations.RefreshAsync();

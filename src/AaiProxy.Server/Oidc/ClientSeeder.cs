@@ -1,10 +1,8 @@
 using AaiProxy.Server.Configuration;
 using AaiProxy.Data;
 using AaiProxy.Identity;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
-using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace AaiProxy.Server.Oidc;
 

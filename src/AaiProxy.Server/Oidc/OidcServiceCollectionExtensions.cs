@@ -68,6 +68,7 @@ internal static class OidcServiceCollectionExtensions
                 server.AddEventHandler(TokenClaimShapes.Descriptor);
                 server.AddEventHandler(IntrospectionScope.Descriptor);
                 server.AddEventHandler(UnstoredClientCredentialsTokens.Descriptor);
+                server.AddEventHandler(ReferenceAccessTokens.Descriptor);
 
                 server.UseAspNetCore()
                     .EnableAuthorizationEndpointPassthrough()

@@ -1,7 +1,6 @@
 using AaiProxy.Server.Configuration;
 using System.Collections.Immutable;
 using System.Security.Claims;
-using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;
 using static OpenIddict.Abstractions.OpenIddictConstants;

@@ -2,7 +2,6 @@ using System.Security.Claims;
 using System.Text.Json;
 using AaiProxy.Identity;
 using AaiProxy.Server.Configuration;
-using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;

@@ -1,5 +1,4 @@
 using AaiProxy.Server.Configuration;
-using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;
 using static OpenIddict.Abstractions.OpenIddictConstants;

@@ -186,6 +186,25 @@ public sealed class ClientApiTests(ClientApiFixture fixture) : IClassFixture<Cli
         Assert.Equal($"account:{admin}", Assert.Single(await fixture.AuditAsync(registration.ClientId!)).Actor);
     }
 
+    [Fact]
+    public async Task A_managed_client_set_to_reference_tokens_gets_opaque_ones_and_jwts_again_once_patched_back()
+    {
+        using var office = await fixture.OfficeAsync(DemoOfficeId);
+        var (clientId, secret) = await fixture.RegisterAsync(office, new { access_token_format = "reference" });
+        var oidc = new OidcTestClient(fixture.Factory);
+
+        var reference = (await oidc.ClientCredentialsAsync(clientId, secret)).Body.GetProperty("access_token").GetString()!;
+        using var patched = await PatchAsync(office, clientId, "*", new { access_token_format = "jwt" });
+        var jwt = (await oidc.ClientCredentialsAsync(clientId, secret)).Body.GetProperty("access_token").GetString()!;
+        var (_, introspected) = await oidc.TokenAsync(new() { ["token"] = reference, ["client_id"] = clientId, ["client_secret"] = secret }, "/connect/introspect");
+
+        Assert.False(new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler().CanReadToken(reference));
+        Assert.True(introspected.GetProperty("active").GetBoolean(), introspected.ToString());
+        Assert.Equal(HttpStatusCode.OK, patched.StatusCode);
+        Assert.Equal(CatalogueResource, ClaimTableTests.Payload(jwt).GetProperty("aud").GetString());
+        Assert.Equal("jwt", Details(Assert.Single(await fixture.AuditAsync(clientId), e => e.Action == AuditActions.ClientUpdated))["access_token_format"]);
+    }
+
     private static Task<HttpResponseMessage> PatchAsync(HttpClient api, string clientId, string etag, object patch)
     {
         var request = new HttpRequestMessage(HttpMethod.Patch, $"/api/v1/clients/{clientId}") { Content = JsonContent.Create(patch) };
