@@ -2,6 +2,7 @@ using System.Globalization;
 using AaiProxy.Data;
 using AaiProxy.Federation;
 using AaiProxy.Server.Storage;
+using AaiProxy.Server.Upstream.Saml;
 using OpenIddict.Abstractions;
 
 namespace AaiProxy.Server.Hosting;
@@ -26,7 +27,13 @@ internal static class OperatorCommands
                       [--usage signing|saml|saml-signing|saml-decryption] [--now]
                              import a key as the successor, on the same schedule as keys rotate
           clients list       registered clients: client_id, type, redirect URIs, permissions
+          clients add <registration.json>
+                             register a client (JSON as POST /api/v1/clients takes it); prints its secret once
+          clients rotate-secret <client id>
+                             give a client registered at run time a new secret; prints it once
           metadata status    load every federation metadata source once and print its state
+          metadata refresh   ask every running node to read its federation aggregates again now (within 30 s;
+                             audited), then print the state as metadata status does
           accounts show <community id | e-mail address>
                              an account: username, status, e-mail addresses, linked identities, memberships
           accounts suspend <community id>
@@ -45,10 +52,13 @@ internal static class OperatorCommands
         ["keys", "rotate", .. var rest] => new OperatorCommand("keys rotate", rest),
         ["keys", "import", .. var rest] => new OperatorCommand("keys import", rest),
         ["clients", "list", .. var rest] => new OperatorCommand("clients list", rest),
+        ["clients", "add", .. var rest] => new OperatorCommand("clients add", rest),
+        ["clients", "rotate-secret", .. var rest] => new OperatorCommand("clients rotate-secret", rest),
         ["metadata", "status", .. var rest] => new OperatorCommand("metadata status", rest),
         ["accounts", "show", .. var rest] => new OperatorCommand("accounts show", rest),
         ["accounts", "suspend", .. var rest] => new OperatorCommand("accounts suspend", rest),
         ["audit", "export", .. var rest] => new OperatorCommand("audit export", rest),
+        ["metadata", "refresh", .. var rest] => new OperatorCommand("metadata refresh", rest),
         [var first, ..] when Groups.Contains(first) => new OperatorCommand("usage", []),
         _ => null,
     };
@@ -91,6 +101,16 @@ internal static class OperatorCommands
                     }
 
                     return 0;
+                case "clients add":
+                    await using (var scope = app.Services.CreateAsyncScope())
+                    {
+                        return await ClientCommands.AddAsync(scope.ServiceProvider, command.Arguments, output, errors);
+                    }
+                case "clients rotate-secret":
+                    await using (var scope = app.Services.CreateAsyncScope())
+                    {
+                        return await ClientCommands.RotateSecretAsync(scope.ServiceProvider, command.Arguments, output, errors);
+                    }
                 case "metadata status":
                     var federations = app.Services.GetRequiredService<FederationMetadataProvider>();
                     await federations.RefreshAsync();
@@ -118,6 +138,13 @@ internal static class OperatorCommands
                     {
                         return await AccountAndAuditCommands.ExportAsync(scope.ServiceProvider, command.Arguments, output, errors);
                     }
+                case "metadata refresh":
+                    await using (var scope = app.Services.CreateAsyncScope())
+                    {
+                        await FederationMetadataRefreshRequests.RequestAsync(scope.ServiceProvider, CancellationToken.None);
+                    }
+
+                    return await RunAsync(app, command with { Name = "metadata status" }, output, errors);
                 default:
                     await errors.WriteLineAsync(Usage);
                     return 2;
