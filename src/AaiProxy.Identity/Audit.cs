@@ -18,6 +18,9 @@ public static class AuditActions
 
     /// <summary>A managed client's secret was replaced (the new one shown once to whoever rotated it; never recorded).</summary>
     public const string ClientSecretRotated = "client.secret_rotated";
+
+    /// <summary>A client registered itself at the registration endpoint (RFC 7591; actor: <see cref="AuditActors.DynamicRegistration"/>).</summary>
+    public const string ClientRegistered = "client.registered";
     public const string KeyCreated = "key.created";
     public const string KeyProtected = "key.protected";
 
@@ -40,6 +43,9 @@ public static class AuditActions
     public const string AccountMerged = "account.merged";
     public const string AccountDeleted = "account.deleted";
 
+    /// <summary>An operator asked every node to read the federation metadata again now (<c>metadata refresh</c>).</summary>
+    public const string MetadataRefreshRequested = "metadata.refresh_requested";
+
     /// <summary>A person allowed a client (not facility-internal) to receive their claims for these scopes (target: the account).</summary>
     public const string ConsentGranted = "consent.granted";
 
@@ -60,6 +66,9 @@ public static class AuditActors
 
     /// <summary>Registration mode <c>Automatic</c>: the account was created at a first login.</summary>
     public const string AutomaticRegistration = "system:automatic-registration";
+
+    /// <summary>The registration endpoint (<c>/connect/register</c>, RFC 7591): a program registered its own client.</summary>
+    public const string DynamicRegistration = "system:dynamic-registration";
 
     /// <summary>The scheduled key rotation (<c>AaiProxy:Keys:Rotation</c>).</summary>
     public const string KeyRotation = "system:key-rotation";

@@ -60,6 +60,30 @@ public sealed class OperatorCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Metadata_refresh_records_the_request_for_every_node_as_the_operator_and_prints_the_state()
+    {
+        var environment = Environment();
+        environment["AaiProxy__Saml__Federations__0__Name"] = "broken";
+        environment["AaiProxy__Saml__Federations__0__AggregateFile"] = Path.Combine(data.FullName, "aggregate.xml");
+        environment["AaiProxy__Saml__Federations__0__TrustAnchorSha256Fingerprint"] = string.Concat(Enumerable.Repeat("AB", 32));
+        await File.WriteAllTextAsync(Path.Combine(data.FullName, "aggregate.xml"), "<EntitiesDescriptor xmlns=\"urn:oasis:names:tc:SAML:2.0:metadata\"/>");
+        var migrated = await ServerCommand.RunAsync(["migrate"], data.FullName, environment);
+        Assert.True(migrated.ExitCode == 0, migrated.Errors);
+
+        var refresh = await ServerCommand.RunAsync(["metadata", "refresh"], data.FullName, environment);
+        var audit = await ServerCommand.RunAsync(["audit", "export"], data.FullName, environment);
+
+        // The state is printed as metadata status prints it: the broken source fails the command.
+        Assert.Equal(1, refresh.ExitCode);
+        Assert.StartsWith("source\tloaded\tidentity_providers", refresh.Output);
+        Assert.Equal(["broken", "no", "0"], Assert.Single(refresh.Rows, row => row[0] == "broken")[..3]);
+        var request = Assert.Single(audit.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement),
+            entry => entry.GetProperty("action").GetString() == "metadata.refresh_requested");
+        Assert.Equal("system:operator", request.GetProperty("actor").GetString());
+        Assert.Equal("federation-metadata", request.GetProperty("target").GetString());
+    }
+
+    [Fact]
     public async Task Accounts_show_finds_a_person_by_email_and_suspend_ends_their_access_audited_as_the_operator()
     {
         var settings = new Dictionary<string, string> { ["AaiProxy:Registration:Mode"] = "Automatic" };

@@ -3,13 +3,17 @@
 # state (config, pid, logs, pages, lock files) under DIR.
 # Usage: apache-oidc.sh start DIR PORT ISSUER CLIENT_ID CLIENT_SECRET_FILE REQUIRED_ENTITLEMENT
 #          ISSUER: the proxy's issuer URL (its discovery document is ISSUER/.well-known/openid-configuration).
-#          Protects /protected/ with `Require claim eduperson_entitlement:REQUIRED_ENTITLEMENT`; a person without
-#          it gets 403. Prints url=, protected_url=, redirect_uri=, backchannel_logout_uri=, logout_url=,
-#          logged_out_url= (what to register for CLIENT_ID at the proxy).
+#          Runs deploy/examples/apache/proposal-data-oidc.conf: /protected/ with
+#          `Require claim eduperson_entitlement:REQUIRED_ENTITLEMENT`; a person without it gets 403.
+#          Prints url=, protected_url=, redirect_uri=, backchannel_logout_uri=, logout_url=, logged_out_url=
+#          (what to register for CLIENT_ID at the proxy).
 #        apache-oidc.sh stop DIR
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 readonly MODULES=/usr/lib/apache2/modules
+# The deployment example this peer runs (its Location blocks and mod_auth_openidc settings).
+EXAMPLE="$(cd "$PEERS_DIR/../.." && pwd)/deploy/examples/apache/proposal-data-oidc.conf"
+readonly EXAMPLE
 
 start() {
   local dir port issuer client_id secret_file entitlement url
@@ -60,30 +64,17 @@ CustomLog "$dir/access.log" short
   Require all granted
 </Directory>
 
-OIDCProviderMetadataURL $issuer/.well-known/openid-configuration
-OIDCClientID $client_id
-OIDCClientSecret "$(tr -d '\n' <"$secret_file")"
-OIDCRedirectURI $url/protected/redirect_uri
-OIDCCryptoPassphrase "$(head -c 24 /dev/urandom | base64)"
-# The proxy requires PKCE of every client by default; mod_auth_openidc sends none unless told.
-OIDCPKCEMethod S256
-OIDCScope "openid profile eduperson_entitlement"
-OIDCPassClaimsAs both
-OIDCDefaultLoggedOutURL $url/loggedout.html
-
-<Location /protected>
-  AuthType openid-connect
-  Require claim eduperson_entitlement:$entitlement
-  # A signed-in person without the entitlement: 403, not another login (401).
-  AuthzSendForbiddenOnFailure On
-</Location>
-# The redirect URI takes protocol messages only, among them the back-channel logout POST: mod_auth_openidc 2.4.12
-# handles it at authentication and leaves an empty user, which the claim requirement above would refuse.
-<Location /protected/redirect_uri>
-  AuthType openid-connect
-  Require valid-user
-</Location>
+# The repository's example, expanded by Apache from these Defines and (the secrets) the environment.
+Define AAIPROXY_ORIGIN $issuer
+Define AAIPROXY_CLIENT_ID $client_id
+Define SITE_URL $url
+Define PROPOSAL_ENTITLEMENT $entitlement
+Include "$EXAMPLE"
 CONF
+  # The example's two secrets come from the environment, as the example says (never written to DIR's config).
+  AAIPROXY_CLIENT_SECRET="$(tr -d '\n' <"$secret_file")"
+  OIDC_CRYPTO_PASSPHRASE="$(head -c 24 /dev/urandom | base64)"
+  export AAIPROXY_CLIENT_SECRET OIDC_CRYPTO_PASSPHRASE
   apache2 -f "$dir/httpd.conf" -t >"$dir/check.log" 2>&1 \
     || { cat "$dir/check.log" >&2; die "apache2 rejected the configuration (see $dir/check.log)"; }
   apache2 -f "$dir/httpd.conf" -k start >>"$dir/check.log" 2>&1 \

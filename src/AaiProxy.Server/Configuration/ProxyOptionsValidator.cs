@@ -1,12 +1,14 @@
 using AaiProxy.Data;
 using AaiProxy.Identity;
+using AaiProxy.Server.Accounts;
 using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
 
 namespace AaiProxy.Server.Configuration;
 
 /// <summary>Start-up validation of <see cref="ProxyOptions"/>: each message says what to set.</summary>
-internal sealed class ProxyOptionsValidator(IHostEnvironment environment, IOptions<DatabaseOptions> database) : IValidateOptions<ProxyOptions>
+internal sealed class ProxyOptionsValidator(IHostEnvironment environment, IOptions<DatabaseOptions> database, IOptions<AccountsOptions> accounts)
+    : IValidateOptions<ProxyOptions>
 {
     internal static readonly string[] SupportedGrants =
     [
@@ -39,9 +41,7 @@ internal sealed class ProxyOptionsValidator(IHostEnvironment environment, IOptio
             .Where(value => !Uri.TryCreate(value, UriKind.Absolute, out _))
             .Select(value => $"AaiProxy:Authentication:SupportedContextClasses has '{value}', which is not an absolute URI such as https://refeds.org/profile/mfa."));
 
-        failures.AddRange(options.RateLimiting.Endpoints
-            .Where(endpoint => endpoint.Value.PermitLimit <= 0 || endpoint.Value.Window <= TimeSpan.Zero)
-            .Select(endpoint => $"AaiProxy:RateLimiting:Endpoints:{endpoint.Key} must have a positive PermitLimit and Window."));
+        failures.AddRange(options.RateLimiting.Validate());
 
         if (options.Tokens.SigningAlgorithm is not (SigningAlgorithms.RS256 or SigningAlgorithms.ES256))
         {
@@ -51,11 +51,6 @@ internal sealed class ProxyOptionsValidator(IHostEnvironment environment, IOptio
         if (options.Issuer is { IsAbsoluteUri: false })
         {
             failures.Add("AaiProxy:Issuer must be an absolute URL, for example https://aai.example.org/.");
-        }
-
-        if (options.RateLimiting.PermitLimit <= 0 || options.RateLimiting.Window <= TimeSpan.Zero)
-        {
-            failures.Add("AaiProxy:RateLimiting:PermitLimit and AaiProxy:RateLimiting:Window must be positive.");
         }
 
         failures.AddRange(options.ReverseProxy.KnownProxies.Where(proxy => !System.Net.IPAddress.TryParse(proxy, out _))
@@ -76,7 +71,7 @@ internal sealed class ProxyOptionsValidator(IHostEnvironment environment, IOptio
             failures.Add("AaiProxy:ManagedClientRefresh must be at least 00:00:01 (how often managed clients are reloaded).");
         }
 
-        failures.AddRange(MultiNodeValidation.Validate(options, database.Value.Provider));
+        failures.AddRange(MultiNodeValidation.Validate(options, accounts.Value, database.Value.Provider));
         failures.AddRange(GroupOptionsValidation.Validate(options));
         failures.AddRange(MailOptionsValidation.Validate(options.Mail, environment.IsProduction()));
         failures.AddRange(BrandingOptionsValidation.Validate(options.Branding));

@@ -1,4 +1,5 @@
 using AaiProxy.Server.Gate;
+using AaiProxy.Server.Oidc.Registration;
 using AaiProxy.Server.Configuration;
 using AaiProxy.Server.Accounts;
 using AaiProxy.Server.Demo;
@@ -80,6 +81,7 @@ internal static class ProxyHostExtensions
         services.AddProxyGroupAdmin();
         services.AddProxyGroupApi();
         services.AddProxyGate();
+        services.AddProxyDynamicRegistration();
         services.AddProxyWeb();
         services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<ProxyOptions>>((forwarded, options) =>
         {
@@ -111,7 +113,7 @@ internal static class ProxyHostExtensions
         app.UseProxyErrorHandling();
         app.UseSecurityHeaders();
         app.UseRouting();
-        app.UseRateLimiter();
+        app.UseProxyRateLimiter();
         app.UseAuthentication();
         app.UseAntiforgery();
 
@@ -123,6 +125,7 @@ internal static class ProxyHostExtensions
         app.MapConnectEndpoints();
         app.MapProxyGroupApi();
         app.MapProxyGate();
+        app.MapDynamicRegistration();
         app.MapProxyScim();
         app.MapLoginPage();
         app.MapProxyGroupAdmin();

@@ -1,18 +1,28 @@
 using System.Globalization;
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.RegularExpressions;
 
 namespace AaiProxy.Interop.Tests.Harness;
 
 /// <summary>
-/// A throwaway nginx (tests/peers/nginx.sh) serving a directory of files under <c>/data/</c> through
-/// <c>auth_request</c> to the proxy's gate (<c>/gate/check</c>), as deploy/examples/nginx-gate.conf describes: the
-/// original URI in <c>X-Original-URI</c>, the caller's <c>Authorization</c> header passed along, the gate's
-/// <c>X-AaiProxy-Subject</c> and <c>X-AaiProxy-Proposal</c> written to its access log. Reusable by any test that
-/// downloads through the gate: add files with <see cref="AddFile"/>, start it after the proxy.
+/// A throwaway nginx (tests/peers/nginx.sh) running the repository's own example,
+/// <c>deploy/examples/nginx/download-gate.conf.template</c>, rendered with this instance's values: files under
+/// <c>/data/</c> over TLS (a certificate made here for 127.0.0.1, trusted by <see cref="CreateHttpClient"/> and
+/// <see cref="CertificateFile"/> alone) through <c>auth_request</c> to the proxy's gate, the gate's subject and proposal
+/// in the access log. Besides the example, one plain-HTTP server answers 404 at <see cref="CallbackUrl"/>: a redirect
+/// URI whose code a test reads from the browser's address. Add files with <see cref="AddFile"/>, start after the proxy.
 /// </summary>
-internal sealed class NginxGate : IAsyncDisposable
+internal sealed partial class NginxGate : IAsyncDisposable
 {
+    /// <summary>The example the harness runs, relative to the repository root.</summary>
+    public static readonly string ExampleTemplate = Path.Combine("deploy", "examples", "nginx", "download-gate.conf.template");
+
     private readonly ITestOutputHelper output;
     private readonly string directory;
+    private readonly int callbackPort;
+    private readonly string thumbprint;
     private bool started;
     private bool passed;
 
@@ -22,6 +32,10 @@ internal sealed class NginxGate : IAsyncDisposable
         this.directory = Directory.CreateDirectory(directory).FullName;
         DataDirectory = Directory.CreateDirectory(Path.Combine(this.directory, "data")).FullName;
         Port = FreePort.Next();
+        callbackPort = FreePort.Next();
+        CertificateFile = Path.Combine(this.directory, "tls.crt");
+        KeyFile = Path.Combine(this.directory, "tls.key");
+        thumbprint = WriteCertificate(CertificateFile, KeyFile);
     }
 
     public int Port { get; }
@@ -29,10 +43,18 @@ internal sealed class NginxGate : IAsyncDisposable
     /// <summary>What nginx serves at <c>/data/</c>.</summary>
     public string DataDirectory { get; }
 
-    public Uri BaseUrl => new($"http://127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}");
+    public Uri BaseUrl => new($"https://127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}");
 
-    /// <summary>One line per request: status, the gate's subject and proposal, the request.</summary>
-    public string AccessLog => Path.Combine(directory, "gate-access.log");
+    /// <summary>A plain-HTTP page of this nginx that does not exist (404): a redirect URI for a test's code flow.</summary>
+    public Uri CallbackUrl => new($"http://127.0.0.1:{callbackPort.ToString(CultureInfo.InvariantCulture)}/callback");
+
+    /// <summary>The download server's certificate (PEM, for 127.0.0.1): the CA file for <c>curl --cacert</c>.</summary>
+    public string CertificateFile { get; }
+
+    private string KeyFile { get; }
+
+    /// <summary>One line per request in the example's <c>aaiproxy_gate</c> format.</summary>
+    public string AccessLog => Path.Combine(directory, "download-gate-access.log");
 
     public string ErrorLog => Path.Combine(directory, "error.log");
 
@@ -45,17 +67,44 @@ internal sealed class NginxGate : IAsyncDisposable
         return new Uri(BaseUrl, "/data/" + relativePath);
     }
 
+    /// <summary>An HTTP client that trusts this nginx's certificate, and no other.</summary>
+    public HttpClient CreateHttpClient() => new(new HttpClientHandler
+    {
+        ServerCertificateCustomValidationCallback = (_, certificate, _, _) =>
+            string.Equals(certificate?.Thumbprint, thumbprint, StringComparison.OrdinalIgnoreCase),
+    });
+
     /// <summary>Starts nginx in front of the proxy at <paramref name="proxy"/> (whose <c>AaiProxy:Gate</c> is configured).</summary>
     public async Task StartAsync(Uri proxy)
     {
         var site = Path.Combine(directory, "site-template.conf");
-        await File.WriteAllTextAsync(site, SiteConfiguration(proxy));
+        var example = await File.ReadAllTextAsync(Path.Combine(RepositoryPaths.Root, ExampleTemplate));
+        await File.WriteAllTextAsync(site, Render(example, new Dictionary<string, string>
+        {
+            ["DOWNLOAD_LISTEN"] = $"127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}",
+            ["DOWNLOAD_SERVER_NAME"] = "127.0.0.1",
+            ["TLS_CERTIFICATE"] = CertificateFile,
+            ["TLS_CERTIFICATE_KEY"] = KeyFile,
+            ["DATA_DIRECTORY"] = DataDirectory,
+            ["AAIPROXY_ORIGIN"] = proxy.GetLeftPart(UriPartial.Authority),
+            ["LOG_DIRECTORY"] = directory,
+        }) + $$"""
+
+            server {
+              listen 127.0.0.1:{{callbackPort.ToString(CultureInfo.InvariantCulture)}};
+              location / { return 404; }
+            }
+            """);
         await PeerScript.RunAsync(output, "nginx.sh", "start", directory, Port.ToString(CultureInfo.InvariantCulture), site);
         started = true;
     }
 
     /// <summary>The access log as written so far (nginx writes each line when the request ends).</summary>
     public string ReadAccessLog() => File.Exists(AccessLog) ? File.ReadAllText(AccessLog) : "";
+
+    /// <summary>The access-log line of the example's format for a GET of <paramref name="file"/>.</summary>
+    public static string AccessLogEntry(Uri file, HttpStatusCode status, string subject, string proposal) =>
+        $"\"GET {file.AbsolutePath} HTTP/1.1\" {(int)status} sub={subject} proposal={proposal}";
 
     /// <summary>The scenario succeeded: nginx's state directory is removed at disposal (else kept for diagnosis).</summary>
     public void MarkPassed() => passed = true;
@@ -77,28 +126,33 @@ internal sealed class NginxGate : IAsyncDisposable
         }
     }
 
-    // nginx.sh puts this inside http { } and replaces @PORT@ and @DIR@. The same shape as deploy/examples/nginx-gate.conf.
-    private static string SiteConfiguration(Uri proxy) => $$"""
-        log_format gate '$status $gate_subject $gate_proposal "$request"';
+    /// <summary>The example with each <c>${NAME}</c> replaced, as envsubst would; a name left unreplaced is an error.</summary>
+    private static string Render(string template, IReadOnlyDictionary<string, string> values)
+    {
+        var rendered = Placeholder().Replace(template, match =>
+            values.TryGetValue(match.Groups["name"].Value, out var value)
+                ? value
+                : throw new InvalidOperationException($"{ExampleTemplate} names ${{{match.Groups["name"].Value}}}, which the harness does not set."));
+        var unused = values.Keys.Where(name => !template.Contains("${" + name + "}", StringComparison.Ordinal)).ToList();
+        return unused.Count == 0
+            ? rendered
+            : throw new InvalidOperationException($"{ExampleTemplate} no longer names {string.Join(", ", unused)}: update the harness.");
+    }
 
-        server {
-          listen 127.0.0.1:@PORT@;
-          access_log @DIR@/gate-access.log gate;
+    /// <summary>A self-signed certificate for 127.0.0.1 (subject alternative name), valid for a day; returns its thumbprint.</summary>
+    private static string WriteCertificate(string certificateFile, string keyFile)
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddIpAddress(IPAddress.Loopback);
+        request.CertificateExtensions.Add(names.Build());
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
+        File.WriteAllText(certificateFile, certificate.ExportCertificatePem());
+        File.WriteAllText(keyFile, key.ExportPkcs8PrivateKeyPem());
+        return certificate.Thumbprint;
+    }
 
-          location /data/ {
-            root @DIR@;
-            auth_request /_gate;
-            auth_request_set $gate_subject $upstream_http_x_aaiproxy_subject;
-            auth_request_set $gate_proposal $upstream_http_x_aaiproxy_proposal;
-          }
-
-          location = /_gate {
-            internal;
-            proxy_pass {{proxy.GetLeftPart(UriPartial.Authority)}}/gate/check;
-            proxy_pass_request_body off;
-            proxy_set_header Content-Length "";
-            proxy_set_header X-Original-URI $request_uri;
-          }
-        }
-        """;
+    [GeneratedRegex(@"\$\{(?<name>[A-Z_]+)\}")]
+    private static partial Regex Placeholder();
 }

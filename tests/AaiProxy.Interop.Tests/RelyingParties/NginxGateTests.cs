@@ -13,7 +13,8 @@ namespace AaiProxy.Interop.Tests.RelyingParties;
 
 /// <summary>
 /// Issue 19, must show 2: nginx (Debian) serves files under <c>/data/…</c> through <c>auth_request</c> to the proxy's
-/// gate. People sign in for real (Chromium, demo IdP, code flow of a download client); their access tokens are for the
+/// gate, configured by the repository's example (deploy/examples/nginx, rendered by <see cref="NginxGate"/>). People sign
+/// in for real (Chromium, demo IdP, code flow of a download client); their access tokens are for the
 /// gate's audience. Alice, PI of the embargoed demo proposal DEMO-2026-017, reads its file; Bob, on another team, gets
 /// 403; no token is 401; Carol, on no team, reads the open data of DEMO-2021-042 (embargo ended), which needs a token
 /// until the gate is configured for anonymous open data; a token for another audience is 401.
@@ -28,19 +29,19 @@ public sealed class NginxGateTests(ITestOutputHelper output)
 
     private readonly string secret = Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
 
-    // The client's redirect URI: a page of nginx that does not exist (404); the test reads the code from the browser's URL.
+    // The client's redirect URI: a page of nginx that does not exist (404, NginxGate.CallbackUrl); the test reads the code from the browser's URL.
     private string redirectUri = "";
 
     [SkippableFact]
     public async Task Members_read_embargoed_files_others_get_403_missing_or_foreign_tokens_401_and_open_data_follows_the_anonymous_setting()
     {
         await using var nginx = new NginxGate(output, Path.Combine(Path.GetTempPath(), $"aaiproxy-nginx-{Guid.NewGuid():N}"));
-        redirectUri = new Uri(nginx.BaseUrl, "/callback").ToString();
+        redirectUri = nginx.CallbackUrl.ToString();
         var embargoed = nginx.AddFile(EmbargoedFile, "raw detector frame of DEMO-2026-017");
         var open = nginx.AddFile(OpenFile, "refined structure of DEMO-2021-042");
         await using var stack = await DemoStack.StartAsync(output, Settings());
         await nginx.StartAsync(stack.Proxy.BaseUrl);
-        using var http = new HttpClient();
+        using var http = nginx.CreateHttpClient();
 
         await stack.RunAsync(nameof(Members_read_embargoed_files_others_get_403_missing_or_foreign_tokens_401_and_open_data_follows_the_anonymous_setting), async page =>
         {
@@ -83,8 +84,8 @@ public sealed class NginxGateTests(ITestOutputHelper output)
 
             // nginx's access log names the person and the proposal the gate decided for.
             var aliceSubject = Subject(alice);
-            Assert.Contains($"200 {aliceSubject} demo/DEMO-2026-017 \"GET /data/{EmbargoedFile}", nginx.ReadAccessLog(), StringComparison.Ordinal);
-            Assert.Contains($"403 {Subject(bob)} demo/DEMO-2026-017 ", nginx.ReadAccessLog(), StringComparison.Ordinal);
+            Assert.Contains(NginxGate.AccessLogEntry(embargoed, HttpStatusCode.OK, aliceSubject, "demo/DEMO-2026-017"), nginx.ReadAccessLog(), StringComparison.Ordinal);
+            Assert.Contains(NginxGate.AccessLogEntry(embargoed, HttpStatusCode.Forbidden, Subject(bob), "demo/DEMO-2026-017"), nginx.ReadAccessLog(), StringComparison.Ordinal);
 
             // Anonymous open data switched on: the open file is served without a token; the embargoed one still is not.
             await stack.RestartProxyAsync(new Dictionary<string, string> { ["AaiProxy:Gate:AnonymousOpenData"] = "true" });
