@@ -66,6 +66,38 @@ public sealed class DeploymentManifestTests(ITestOutputHelper output)
             settings.RootElement.GetProperty("AaiProxy").GetProperty("Accounts").GetProperty("PairwiseSecretFile").GetString());
         var configVolume = List(pod, "spec", "volumes").Select(volume => volume.As<Dictionary<object, object>>()).Single(volume => Text(volume, "name") == "config");
         Assert.Equal(Text(configMap, "metadata", "name"), Text(configVolume, "configMap", "name"));
+
+        // Several nodes on PostgreSQL refuse to start without Redis, the KEK and the pairwise secret (MultiNodeValidation):
+        // the settings name them, and the files they name are projected from the Secret into the server's pods and into
+        // the migration job's (whose settings are validated too).
+        var proxy = settings.RootElement.GetProperty("AaiProxy");
+        Assert.False(proxy.TryGetProperty("SingleNode", out _));
+        Assert.False(string.IsNullOrWhiteSpace(proxy.GetProperty("Redis").GetProperty("Configuration").GetString()));
+        var secretFiles = new[]
+        {
+            proxy.GetProperty("Keys").GetProperty("EncryptionKeyFile").GetString()!,
+            proxy.GetProperty("Accounts").GetProperty("PairwiseSecretFile").GetString()!,
+        };
+        var job = Map(Assert.Single(byKind["Job"]), "spec", "template");
+        foreach (var podSpec in new[] { pod, job })
+        {
+            var podContainer = Assert.Single(List(podSpec, "spec", "containers")).As<Dictionary<object, object>>();
+            foreach (var file in secretFiles)
+            {
+                Assert.Contains(file, ProjectedSecretFiles(podSpec, podContainer));
+            }
+        }
+    }
+
+    /// <summary>The files a pod's container sees from Secret volumes: mount path + each projected item's path.</summary>
+    private static List<string> ProjectedSecretFiles(Dictionary<object, object> pod, Dictionary<object, object> container)
+    {
+        var secretVolumes = List(pod, "spec", "volumes").Select(volume => volume.As<Dictionary<object, object>>())
+            .Where(volume => volume.ContainsKey("secret")).ToDictionary(volume => Text(volume, "name"));
+        return [.. List(container, "volumeMounts").Select(mount => mount.As<Dictionary<object, object>>())
+            .Where(mount => secretVolumes.ContainsKey(Text(mount, "name")))
+            .SelectMany(mount => List(secretVolumes[Text(mount, "name")], "secret", "items")
+                .Select(item => Text(mount, "mountPath") + "/" + Text(item.As<Dictionary<object, object>>(), "path")))];
     }
 
     [Fact]
@@ -91,6 +123,44 @@ public sealed class DeploymentManifestTests(ITestOutputHelper output)
         var environment = File.ReadAllLines(Path.Combine(Deploy, "compose", "aaiproxy.env"));
         Assert.Contains("AaiProxy__Database__Provider=PostgreSql", environment);
         Assert.Contains(environment, line => line.StartsWith("AaiProxy__Redis__Configuration=redis:6379", StringComparison.Ordinal));
+
+        // The KEK and the pairwise secret are files every node and the migration get as compose secrets (else they refuse
+        // to start), and every /run/secrets/ file the settings name is one the service is given.
+        Assert.Contains("AaiProxy__Keys__EncryptionKeyFile=/run/secrets/kek", environment);
+        Assert.Contains("AaiProxy__Accounts__PairwiseSecretFile=/run/secrets/pairwise-secret", environment);
+        var named = environment.Select(line => Regex.Match(line, "=/run/secrets/([^/]+)$")).Where(match => match.Success).Select(match => match.Groups[1].Value).ToList();
+        var declared = Map(compose, "secrets").Keys.Select(key => (string)key).ToHashSet();
+        foreach (var service in new[] { "migrate", "node-a", "node-b" })
+        {
+            var definition = Map(services, service);
+            Assert.Contains("aaiproxy.env", List(definition, "env_file").Select(file => (string)file));
+            var given = List(definition, "secrets").Select(secret => (string)secret).ToHashSet();
+            Assert.All(named, secret => Assert.Contains(secret, given));
+            Assert.Subset(declared, given);
+        }
+    }
+
+    [Fact]
+    public void Systemd_unit_supplies_the_shared_secrets_and_listens_where_the_tls_example_proxies()
+    {
+        var unit = File.ReadAllLines(Path.Combine(Deploy, "systemd", "aaiproxy.service"));
+        var tls = File.ReadAllText(Path.Combine(Deploy, "nginx", "aaiproxy-tls.conf"));
+        var example = File.ReadAllLines(Path.Combine(Deploy, "systemd", "aaiproxy.env.example"));
+
+        // Each secret file setting points into the credentials directory at a credential the unit loads.
+        foreach (var (setting, credential) in new[] { ("AaiProxy__Keys__EncryptionKeyFile", "kek"), ("AaiProxy__Accounts__PairwiseSecretFile", "pairwise-secret") })
+        {
+            Assert.Contains($"Environment={setting}=%d/{credential}", unit);
+            Assert.Contains(unit, line => line.StartsWith($"LoadCredential={credential}:/", StringComparison.Ordinal));
+        }
+
+        var listen = Regex.Match(string.Join('\n', unit), @"ASPNETCORE_URLS=http://127\.0\.0\.1:(\d+)");
+        Assert.True(listen.Success, "the unit sets where the node listens");
+        Assert.Contains($"proxy_pass http://127.0.0.1:{listen.Groups[1].Value};", tls);
+        Assert.Contains("Environment=AaiProxy__ReverseProxy__KnownProxies__0=127.0.0.1", unit);
+        Assert.Contains("ssl_certificate ", tls);
+        Assert.Contains("AaiProxy__Database__Provider=PostgreSql", example);
+        Assert.Contains(example, line => line.StartsWith("AaiProxy__Redis__Configuration=", StringComparison.Ordinal));
     }
 
     private async Task<List<Dictionary<object, object>>> RenderKustomizationAsync()
