@@ -10,7 +10,7 @@ source "$BENCH_ROOT/tests/peers/lib.sh"
 # Seconds per measurement (the lead runs the default on a quiet machine; development runs use 1-2).
 BENCH_SECONDS="${BENCH_SECONDS:-8}"
 # Unrecorded load before a server's first row (JIT, connection pools, caches).
-BENCH_WARMUP_SECONDS="${BENCH_WARMUP_SECONDS:-2}"
+BENCH_WARMUP_SECONDS="${BENCH_WARMUP_SECONDS:-5}"
 # wrk connection counts, space-separated.
 BENCH_CONCURRENCY="${BENCH_CONCURRENCY:-1 4 16}"
 

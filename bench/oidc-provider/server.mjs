@@ -4,6 +4,7 @@
 //   OP_CLIENT_SECRET  its secret
 //   OP_RESOURCE       the one resource indicator (the audience of every access token)
 //   OP_RSA_BITS       the RS256 key size (the proxy generates 3072-bit keys)
+//   OP_ALG            RS256 (default) or ES256 (a P-256 key, as the proxy's Tokens:SigningAlgorithm=ES256)
 //   OP_TOKEN_FORMAT   "jwt" (RS256 JWT access tokens, RFC 9068 as the proxy issues them) or "opaque"
 //                     (stored tokens, the only kind oidc-provider introspects)
 //   OP_MINT_REFRESH   with OP_MINT_FILE: also allow authorization_code + refresh_token (rotated on every use,
@@ -22,8 +23,11 @@ const scope = 'eduperson_entitlement';
 const mintRefresh = Number(process.env.OP_MINT_REFRESH ?? 0);
 const redirectUri = 'http://127.0.0.1/bench/callback';
 
-const { privateKey } = generateKeyPairSync('rsa', { modulusLength: Number(process.env.OP_RSA_BITS ?? 2048) });
-const signingKey = { ...privateKey.export({ format: 'jwk' }), kid: 'bench-rs256', use: 'sig', alg: 'RS256' };
+const alg = process.env.OP_ALG ?? 'RS256';
+const { privateKey } = alg === 'ES256'
+  ? generateKeyPairSync('ec', { namedCurve: 'P-256' })
+  : generateKeyPairSync('rsa', { modulusLength: Number(process.env.OP_RSA_BITS ?? 2048) });
+const signingKey = { ...privateKey.export({ format: 'jwk' }), kid: `bench-${alg.toLowerCase()}`, use: 'sig', alg };
 
 const provider = new Provider(issuer, {
   clients: [{
@@ -54,7 +58,7 @@ const provider = new Provider(issuer, {
         audience: resource,
         accessTokenTTL: 3600,
         accessTokenFormat: format,
-        ...(format === 'jwt' ? { jwt: { sign: { alg: 'RS256' } } } : {}),
+        ...(format === 'jwt' ? { jwt: { sign: { alg } } } : {}),
       }),
     },
   },
