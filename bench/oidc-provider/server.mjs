@@ -29,7 +29,33 @@ const { privateKey } = alg === 'ES256'
   : generateKeyPairSync('rsa', { modulusLength: Number(process.env.OP_RSA_BITS ?? 2048) });
 const signingKey = { ...privateKey.export({ format: 'jwk' }), kid: `bench-${alg.toLowerCase()}`, use: 'sig', alg };
 
+// oidc-provider's default in-memory adapter is an LRU of 1,000 entries: under the refresh rows it evicts grants
+// minted minutes earlier, so refreshes fail for a reason the proxy (a database) does not have. A plain Map keeps
+// everything for the process's life, like a store would.
+const stores = new Map();
+class MapAdapter {
+  constructor(name) { this.name = name; }
+  key(id) { return `${this.name}:${id}`; }
+  async upsert(id, payload) {
+    stores.set(this.key(id), payload);
+    if (payload.grantId) stores.set(`grant:${payload.grantId}:${this.key(id)}`, true);
+    if (payload.uid) stores.set(`uid:${payload.uid}`, id);
+    if (payload.userCode) stores.set(`userCode:${payload.userCode}`, id);
+  }
+  async find(id) { return stores.get(this.key(id)); }
+  async findByUid(uid) { const id = stores.get(`uid:${uid}`); return id && this.find(id); }
+  async findByUserCode(code) { const id = stores.get(`userCode:${code}`); return id && this.find(id); }
+  async consume(id) { const payload = stores.get(this.key(id)); if (payload) payload.consumed = Math.floor(Date.now() / 1000); }
+  async destroy(id) { stores.delete(this.key(id)); }
+  async revokeByGrantId(grantId) {
+    for (const key of stores.keys()) {
+      if (key.startsWith(`grant:${grantId}:`)) { stores.delete(key.slice(`grant:${grantId}:`.length)); stores.delete(key); }
+    }
+  }
+}
+
 const provider = new Provider(issuer, {
+  adapter: MapAdapter,
   clients: [{
     client_id: process.env.OP_CLIENT_ID,
     client_secret: process.env.OP_CLIENT_SECRET,
@@ -37,6 +63,7 @@ const provider = new Provider(issuer, {
     response_types: mintRefresh > 0 ? ['code'] : [],
     redirect_uris: mintRefresh > 0 ? [redirectUri] : [],
     token_endpoint_auth_method: 'client_secret_basic',
+    id_token_signed_response_alg: alg,
     scope: mintRefresh > 0 ? `openid offline_access ${scope}` : scope,
   }],
   jwks: { keys: [signingKey] },

@@ -106,7 +106,7 @@ if [[ -z "${BENCH_NO_POSTGRES:-}" ]]; then
   if pg="$(bash "$BENCH_ROOT/tests/peers/postgres.sh" start "$pg_dir" "$pg_port")"; then
     bench_on_exit "bash '$BENCH_ROOT/tests/peers/postgres.sh' stop '$pg_dir'"
     on_postgres=(AaiProxy__Database__Provider=PostgreSql AaiProxy__SingleNode=true ConnectionStrings__AaiProxy="$pg")
-    measure_proxy "PostgreSQL, remembered secret" "${on_postgres[@]}" "${CACHED[@]}"
+    PROXY_CONCURRENCY="$highest" measure_proxy "PostgreSQL, remembered secret" "${on_postgres[@]}" "${CACHED[@]}"
     measure_proxy "PostgreSQL, remembered secret, unstored tokens" "${on_postgres[@]}" "${UNSTORED[@]}"
     bash "$BENCH_ROOT/tests/peers/postgres.sh" stop "$pg_dir" >/dev/null
   else
@@ -132,7 +132,7 @@ load_after="$(machine_load)"
   printf '%s\n' "${rows[@]}"
   echo "| refresh_token grant | - | see *Brokered logins and the refresh_token grant* (\`logins\` part): it needs the refresh tokens of real logins | | | | | |"
   echo
-  echo "Ceiling, \`openssl speed -seconds 2\` in the same run (signatures/s):"
+  echo "Ceiling, \`openssl speed -seconds 1\` in the same run (signatures/s):"
   echo
   echo "| Algorithm | 1 process | 2 processes (\`-multi 2\`) | Best proxy row / 2-process rate |"
   echo "|---|---:|---:|---:|"
