@@ -8,9 +8,9 @@ readonly BENCH_ROOT
 source "$BENCH_ROOT/tests/peers/lib.sh"
 
 # Seconds per measurement (the lead runs the default on a quiet machine; development runs use 1-2).
-BENCH_SECONDS="${BENCH_SECONDS:-8}"
+BENCH_SECONDS="${BENCH_SECONDS:-6}"
 # Unrecorded load before a server's first row (JIT, connection pools, caches).
-BENCH_WARMUP_SECONDS="${BENCH_WARMUP_SECONDS:-2}"
+BENCH_WARMUP_SECONDS="${BENCH_WARMUP_SECONDS:-4}"
 # wrk connection counts, space-separated.
 BENCH_CONCURRENCY="${BENCH_CONCURRENCY:-1 4 16}"
 
@@ -122,7 +122,7 @@ ratio() { awk -v a="${1:-}" -v b="${2:-}" 'BEGIN { if (a == "" || b == "" || a =
 
 # openssl_sign_rate ALG [MULTI] — signatures per second from `openssl speed` (rsa2048, rsa3072, ecdsap256).
 openssl_sign_rate() {
-  local alg="$1" multi="${2:-1}" args=(-seconds 2)
+  local alg="$1" multi="${2:-1}" args=(-seconds 1)
   ((multi > 1)) && args+=(-multi "$multi")
   openssl speed "${args[@]}" "$alg" 2>/dev/null | awk -v a="$alg" '
     a ~ /^rsa/ && $1 == "rsa" && "rsa" $2 == a && $3 == "bits" { print int($6); exit }

@@ -4,6 +4,7 @@
 //   OP_CLIENT_SECRET  its secret
 //   OP_RESOURCE       the one resource indicator (the audience of every access token)
 //   OP_RSA_BITS       the RS256 key size (the proxy generates 3072-bit keys)
+//   OP_ALG            RS256 (default) or ES256 (a P-256 key, as the proxy's Tokens:SigningAlgorithm=ES256)
 //   OP_TOKEN_FORMAT   "jwt" (RS256 JWT access tokens, RFC 9068 as the proxy issues them) or "opaque"
 //                     (stored tokens, the only kind oidc-provider introspects)
 //   OP_MINT_REFRESH   with OP_MINT_FILE: also allow authorization_code + refresh_token (rotated on every use,
@@ -22,10 +23,39 @@ const scope = 'eduperson_entitlement';
 const mintRefresh = Number(process.env.OP_MINT_REFRESH ?? 0);
 const redirectUri = 'http://127.0.0.1/bench/callback';
 
-const { privateKey } = generateKeyPairSync('rsa', { modulusLength: Number(process.env.OP_RSA_BITS ?? 2048) });
-const signingKey = { ...privateKey.export({ format: 'jwk' }), kid: 'bench-rs256', use: 'sig', alg: 'RS256' };
+const alg = process.env.OP_ALG ?? 'RS256';
+const { privateKey } = alg === 'ES256'
+  ? generateKeyPairSync('ec', { namedCurve: 'P-256' })
+  : generateKeyPairSync('rsa', { modulusLength: Number(process.env.OP_RSA_BITS ?? 2048) });
+const signingKey = { ...privateKey.export({ format: 'jwk' }), kid: `bench-${alg.toLowerCase()}`, use: 'sig', alg };
+
+// oidc-provider's default in-memory adapter is an LRU of 1,000 entries: under the refresh rows it evicts grants
+// minted minutes earlier, so refreshes fail for a reason the proxy (a database) does not have. A plain Map keeps
+// everything for the process's life, like a store would.
+const stores = new Map();
+class MapAdapter {
+  constructor(name) { this.name = name; }
+  key(id) { return `${this.name}:${id}`; }
+  async upsert(id, payload) {
+    stores.set(this.key(id), payload);
+    if (payload.grantId) stores.set(`grant:${payload.grantId}:${this.key(id)}`, true);
+    if (payload.uid) stores.set(`uid:${payload.uid}`, id);
+    if (payload.userCode) stores.set(`userCode:${payload.userCode}`, id);
+  }
+  async find(id) { return stores.get(this.key(id)); }
+  async findByUid(uid) { const id = stores.get(`uid:${uid}`); return id && this.find(id); }
+  async findByUserCode(code) { const id = stores.get(`userCode:${code}`); return id && this.find(id); }
+  async consume(id) { const payload = stores.get(this.key(id)); if (payload) payload.consumed = Math.floor(Date.now() / 1000); }
+  async destroy(id) { stores.delete(this.key(id)); }
+  async revokeByGrantId(grantId) {
+    for (const key of stores.keys()) {
+      if (key.startsWith(`grant:${grantId}:`)) { stores.delete(key.slice(`grant:${grantId}:`.length)); stores.delete(key); }
+    }
+  }
+}
 
 const provider = new Provider(issuer, {
+  adapter: MapAdapter,
   clients: [{
     client_id: process.env.OP_CLIENT_ID,
     client_secret: process.env.OP_CLIENT_SECRET,
@@ -33,6 +63,7 @@ const provider = new Provider(issuer, {
     response_types: mintRefresh > 0 ? ['code'] : [],
     redirect_uris: mintRefresh > 0 ? [redirectUri] : [],
     token_endpoint_auth_method: 'client_secret_basic',
+    id_token_signed_response_alg: alg,
     scope: mintRefresh > 0 ? `openid offline_access ${scope}` : scope,
   }],
   jwks: { keys: [signingKey] },
@@ -54,7 +85,7 @@ const provider = new Provider(issuer, {
         audience: resource,
         accessTokenTTL: 3600,
         accessTokenFormat: format,
-        ...(format === 'jwt' ? { jwt: { sign: { alg: 'RS256' } } } : {}),
+        ...(format === 'jwt' ? { jwt: { sign: { alg } } } : {}),
       }),
     },
   },

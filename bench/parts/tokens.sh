@@ -15,34 +15,39 @@ ec1="$(openssl_sign_rate ecdsap256)"; ec2="$(openssl_sign_rate ecdsap256 2)"
 
 rows=()       # table rows
 memory=()     # memory rows
-declare -A node_rps node_lat
+declare -A node_rps node_es_rps
 BEST_PROXY=0  # the best proxy tokens/s of the part, against the signing ceiling
 
 # token_body — the form body both servers get (the resource is each one's single audience).
 token_body="grant_type=client_credentials&scope=$BENCH_SCOPE"
 
-# measure_node — node oidc-provider (JWT access tokens) at every concurrency.
+# measure_node [ALG [CONCURRENCY...]] — node oidc-provider (JWT access tokens; RS256 3072-bit unless ES256) at
+# every concurrency (or those given); its rates are the ratios' denominators (node_rps, or node_es_rps for ES256).
 measure_node() {
-  local dir="$BENCH_TMP/node" secret c idle
+  local alg="${1:-RS256}" dir="$BENCH_TMP/node-${1:-RS256}" secret c idle label="node oidc-provider" concurrency
+  shift || true
+  concurrency="${*:-$BENCH_CONCURRENCY}"
+  [[ "$alg" == ES256 ]] && label="node oidc-provider, **ES256**"
   mkdir -p "$dir"; new_secret "$dir/client-secret"; secret="$(<"$dir/client-secret")"
-  start_node_provider "$dir" jwt "$BENCH_CLIENT_ID" "$secret" "$BENCH_RESOURCE"
+  OP_ALG="$alg" start_node_provider "$dir" jwt "$BENCH_CLIENT_ID" "$secret" "$BENCH_RESOURCE"
   check_token "$NODE_URL/token" "$BENCH_CLIENT_ID" "$secret"
   idle="$(rss_kb "$NODE_PID" VmRSS)"
   WRK_BODY="$token_body" WRK_AUTH="$(basic_auth "$BENCH_CLIENT_ID" "$secret")" warm_up "$NODE_URL/token" "$lua"
-  for c in $BENCH_CONCURRENCY; do
-    WRK_BODY="$token_body" WRK_AUTH="$(basic_auth "$BENCH_CLIENT_ID" "$secret")" run_wrk node "$c" "$NODE_URL/token" "$lua" "$NODE_PID"
-    node_rps[$c]="$WRK_RPS"; node_lat[$c]="$WRK_P50 / $WRK_P99"
-    rows+=("| node oidc-provider | $c | $WRK_RPS | $WRK_P50 / $WRK_P99 | $SERVER_CPU_MS | $WRK_ERRORS | $(wrk_share) | 1.00 |")
+  for c in $concurrency; do
+    WRK_BODY="$token_body" WRK_AUTH="$(basic_auth "$BENCH_CLIENT_ID" "$secret")" run_wrk "node-$alg" "$c" "$NODE_URL/token" "$lua" "$NODE_PID"
+    if [[ "$alg" == ES256 ]]; then node_es_rps[$c]="$WRK_RPS"; else node_rps[$c]="$WRK_RPS"; fi
+    rows+=("| $label | $c | $WRK_RPS | $WRK_P50 / $WRK_P99 | $SERVER_CPU_MS | $WRK_ERRORS | $(wrk_share) | 1.00 |")
   done
-  memory+=("| node oidc-provider | $(mb "$idle") | $(mb "$(rss_kb "$NODE_PID" VmHWM)") | - |")
-  NODE_IDLE="$idle"
+  memory+=("| $label | $(mb "$idle") | $(mb "$(rss_kb "$NODE_PID" VmHWM)") | - |")
+  [[ "$alg" == ES256 ]] || NODE_IDLE="$idle"
   stop_pid "$NODE_PID"
 }
 
-# measure_proxy LABEL [ENV=VALUE ...] — the proxy with the given extra settings at every concurrency,
-# plus one run with a wrong secret at the highest concurrency.
+# measure_proxy LABEL [ENV=VALUE ...] — the proxy with the given extra settings at every concurrency
+# (PROXY_CONCURRENCY if set), plus one run with a wrong secret at the highest; ratios against node_rps
+# (node_es_rps when PROXY_ES256 is set). The proxy's figures before issue 18 are the SQLite PBKDF2 row.
 measure_proxy() {
-  local label="$1" dir secret c idle last
+  local label="$1" dir secret c idle last denominator
   shift
   dir="$BENCH_TMP/proxy-$(echo "$label" | tr -c 'a-zA-Z0-9' '-')"
   start_proxy "$server_out" "$dir" "$@"
@@ -50,15 +55,19 @@ measure_proxy() {
   check_token "$PROXY_URL/connect/token" "$BENCH_CLIENT_ID" "$secret"
   idle="$(rss_kb "$PROXY_PID" VmRSS)"
   WRK_BODY="$token_body" WRK_AUTH="$(basic_auth "$BENCH_CLIENT_ID" "$secret")" warm_up "$PROXY_URL/connect/token" "$lua"
-  for c in $BENCH_CONCURRENCY; do
+  for c in ${PROXY_CONCURRENCY:-$BENCH_CONCURRENCY}; do
     WRK_BODY="$token_body" WRK_AUTH="$(basic_auth "$BENCH_CLIENT_ID" "$secret")" run_wrk "$label" "$c" "$PROXY_URL/connect/token" "$lua" "$PROXY_PID"
-    rows+=("| proxy, $label | $c | $WRK_RPS | $WRK_P50 / $WRK_P99 | $SERVER_CPU_MS | $WRK_ERRORS | $(wrk_share) | $(ratio "$WRK_RPS" "${node_rps[$c]}") |")
+    if [[ -n "${PROXY_ES256:-}" ]]; then denominator="${node_es_rps[$c]:-}"; else denominator="${node_rps[$c]:-}"; fi
+    rows+=("| proxy, $label | $c | $WRK_RPS | $WRK_P50 / $WRK_P99 | $SERVER_CPU_MS | $WRK_ERRORS | $(wrk_share) | $(ratio "$WRK_RPS" "$denominator") |")
     last="$c"
-    ((WRK_RPS > BEST_PROXY)) && BEST_PROXY="$WRK_RPS"
+    [[ -z "${PROXY_ES256:-}" ]] && ((WRK_RPS > BEST_PROXY)) && BEST_PROXY="$WRK_RPS"
   done
-  # A wrong secret: what an attacker's guess costs (every response is a 401, counted as errors).
+  # A wrong secret: what an attacker's guess costs (every response is a 401, counted as errors); for the
+  # variants that say PROXY_WRONG=1 (the command's time budget).
+  if [[ -n "${PROXY_WRONG:-}" ]]; then
   WRK_BODY="$token_body" WRK_AUTH="$(basic_auth "$BENCH_CLIENT_ID" "wrong-$secret")" run_wrk "$label-wrong" "$last" "$PROXY_URL/connect/token" "$lua" "$PROXY_PID"
   rows+=("| proxy, $label, **wrong secret** (401s) | $last | $WRK_RPS | $WRK_P50 / $WRK_P99 | $SERVER_CPU_MS | (all) | $(wrk_share) | - |")
+  fi
   memory+=("| proxy, $label | $(mb "$idle") | $(mb "$(rss_kb "$PROXY_PID" VmHWM)") | $(ratio "$idle" "$NODE_IDLE") |")
   stop_pid "$PROXY_PID"
 }
@@ -78,19 +87,26 @@ wrk_share() { awk -v c="$WRK_CPU" -v s="$BENCH_SECONDS" 'BEGIN { printf "%.0f%%"
 readonly BEFORE=(AaiProxy__Tokens__VerifiedSecretLifetime=00:00:00)
 readonly CACHED=()
 readonly UNSTORED=(AaiProxy__Clients__0__StoreClientCredentialsTokens=false)
+# Before the client lookup was remembered (Tokens:ClientLookupLifetime, 10 s): every request reads the client.
+readonly LOOKUP_EACH=(AaiProxy__Tokens__ClientLookupLifetime=00:00:00)
 
 measure_node
-measure_proxy "SQLite, PBKDF2 each request (before)" "${BEFORE[@]}"
+PROXY_WRONG=1 measure_proxy "SQLite, PBKDF2 each request (before)" "${BEFORE[@]}"
 measure_proxy "SQLite, remembered secret" "${CACHED[@]}"
-measure_proxy "SQLite, remembered secret, unstored tokens" "${UNSTORED[@]}"
+measure_proxy "SQLite, remembered secret, unstored tokens, client read each request (before)" "${UNSTORED[@]}" "${LOOKUP_EACH[@]}"
+PROXY_WRONG=1 measure_proxy "SQLite, remembered secret, unstored tokens" "${UNSTORED[@]}"
+# Like for like with a signature that costs little (P-256): what is left is each server's own overhead.
+# Only at the highest concurrency (the command's time budget).
+highest="${BENCH_CONCURRENCY##* }"
+measure_node ES256 "$highest"
+PROXY_ES256=1 PROXY_CONCURRENCY="$highest" measure_proxy "SQLite, remembered secret, unstored tokens, **ES256**" "${UNSTORED[@]}" AaiProxy__Tokens__SigningAlgorithm=ES256
 if [[ -z "${BENCH_NO_POSTGRES:-}" ]]; then
   pg_dir="$BENCH_TMP/postgres"; pg_port="$(free_port)"
   chmod o+x "$BENCH_TMP"  # the postgres user must reach its cluster directory
   if pg="$(bash "$BENCH_ROOT/tests/peers/postgres.sh" start "$pg_dir" "$pg_port")"; then
     bench_on_exit "bash '$BENCH_ROOT/tests/peers/postgres.sh' stop '$pg_dir'"
     on_postgres=(AaiProxy__Database__Provider=PostgreSql AaiProxy__SingleNode=true ConnectionStrings__AaiProxy="$pg")
-    measure_proxy "PostgreSQL, PBKDF2 each request (before)" "${on_postgres[@]}" "${BEFORE[@]}"
-    measure_proxy "PostgreSQL, remembered secret" "${on_postgres[@]}" "${CACHED[@]}"
+    PROXY_CONCURRENCY="$highest" measure_proxy "PostgreSQL, remembered secret" "${on_postgres[@]}" "${CACHED[@]}"
     measure_proxy "PostgreSQL, remembered secret, unstored tokens" "${on_postgres[@]}" "${UNSTORED[@]}"
     bash "$BENCH_ROOT/tests/peers/postgres.sh" stop "$pg_dir" >/dev/null
   else
@@ -104,7 +120,9 @@ load_after="$(machine_load)"
   echo
   echo "One confidential client, \`client_secret_basic\` with a generated 32-byte secret, scope \`$BENCH_SCOPE\`,"
   echo "one resource: both servers return an RS256-signed JWT access token (RFC 9068) valid for an hour,"
-  echo "signed with a 3072-bit RSA key (the size the proxy generates; node is given the same size)."
+  echo "signed with a 3072-bit RSA key (the size the proxy generates; node is given the same size); the **ES256** rows give"
+  echo "both servers a P-256 key instead (the proxy's \`Tokens:SigningAlgorithm=ES256\`), so that the signature costs little and"
+  echo "what remains is each server's own work per token. Each server gets ${BENCH_WARMUP_SECONDS} s of unrecorded load first."
   echo "wrk on loopback, ${BENCH_SECONDS} s per row; *CPU ms/token* is the server process's user+system CPU"
   echo "per request over the row; *wrk CPU* is the load generator's share of one core. Load average"
   echo "(1 min) before/after the part: $load_before / $load_after on $(nproc) cores."
@@ -112,9 +130,9 @@ load_after="$(machine_load)"
   echo "| Server | Connections | Tokens/s | p50 / p99 ms | CPU ms/token | Errors | wrk CPU | Ratio to node |"
   echo "|---|---:|---:|---:|---:|---:|---:|---:|"
   printf '%s\n' "${rows[@]}"
-  echo "| refresh_token grant | - | not measured yet: needs a scripted login per connection (rotation makes each refresh token single-use) | | | | | |"
+  echo "| refresh_token grant | - | see *Brokered logins and the refresh_token grant* (\`logins\` part): it needs the refresh tokens of real logins | | | | | |"
   echo
-  echo "Ceiling, \`openssl speed -seconds 2\` in the same run (signatures/s):"
+  echo "Ceiling, \`openssl speed -seconds 1\` in the same run (signatures/s):"
   echo
   echo "| Algorithm | 1 process | 2 processes (\`-multi 2\`) | Best proxy row / 2-process rate |"
   echo "|---|---:|---:|---:|"

@@ -103,6 +103,13 @@ public sealed class TokenOptions
     /// PBKDF2 (kept in memory as an HMAC under a per-process key; a rotated secret is never covered). Zero: never.
     /// </summary>
     public TimeSpan VerifiedSecretLifetime { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// How long the token and introspection endpoints reuse a client they looked up in the database (a detached
+    /// copy each time; a change through the application manager on this node is seen at once, on another node
+    /// within this time). Zero: every request reads the database.
+    /// </summary>
+    public TimeSpan ClientLookupLifetime { get; set; } = TimeSpan.FromSeconds(10);
 }
 
 public static class SigningAlgorithms

@@ -48,6 +48,7 @@ internal static class OidcServiceCollectionExtensions
                 server.DisableAccessTokenEncryption();
 
                 // Keys, lifetimes and issuer come from configuration and the database: OpenIddictServerOptionsSetup.
+                server.AddEventHandler(RecentClientsScope.MarkProtocolRequests.Descriptor);
                 server.AddEventHandler(TokenRequestHandler.Descriptor);
                 server.AddEventHandler(RejectionLogger.Descriptor);
                 server.AddEventHandler(TokenMetrics.Descriptor);
@@ -85,6 +86,8 @@ internal static class OidcServiceCollectionExtensions
                 aspNetCore.DisableTransportSecurityRequirement = proxy.Value.AllowInsecureHttp);
 
         services.AddSingleton<VerifiedClientSecrets>();
+        services.AddSingleton<RecentClients>();
+        services.AddScoped<RecentClientsScope>();
         services.AddScoped<ServerKeys>();
         services.AddSingleton<ServerKeyRing>();
         services.AddSingleton<IOptionsChangeTokenSource<OpenIddictServerOptions>, KeyRingChangeTokenSource>();
