@@ -30,7 +30,7 @@ public sealed class AuditLogTests(ProxyFixture fixture) : IClassFixture<ProxyFix
     }
 
     [Fact]
-    public async Task FirstStart_RecordsKeyCreatedForTheSigningAndEncryptionKeys()
+    public async Task FirstStart_RecordsKeyCreatedForEveryGeneratedKey()
     {
         // No request yet: the keys are provisioned while the host starts.
         _ = fixture.Factory.Server;
@@ -45,7 +45,7 @@ public sealed class AuditLogTests(ProxyFixture fixture) : IClassFixture<ProxyFix
 
         var created = events.Where(auditEvent => auditEvent.Action == AuditActions.KeyCreated).ToList();
         Assert.Equal(keys.Select(key => key.Id).Order(), created.Select(auditEvent => auditEvent.Target).Order());
-        Assert.Equal(["encryption", "signing"], created.Select(auditEvent => Details(auditEvent)["usage"]).Order());
+        Assert.Equal(["demo-idp-signing", "encryption", "saml-decryption", "saml-signing", "signing"], created.Select(auditEvent => Details(auditEvent)["usage"]).Order());
         Assert.All(keys, key => Assert.Equal(key.Algorithm, Details(created.Single(auditEvent => auditEvent.Target == key.Id))["algorithm"]));
     }
 
