@@ -55,7 +55,7 @@ measure_proxy() {
 
 # Before issue 18's fixes every call paid PBKDF2 for the caller's secret, then read the client from the database.
 BENCH_CONCURRENCY="${BENCH_CONCURRENCY##* }" measure_proxy "SQLite, PBKDF2 each request (before)" AaiProxy__Tokens__VerifiedSecretLifetime=00:00:00
-measure_proxy "SQLite, remembered secret, client read each call (before)" AaiProxy__Tokens__ClientLookupLifetime=00:00:00
+BENCH_CONCURRENCY="${BENCH_CONCURRENCY##* }" measure_proxy "SQLite, remembered secret, client read each call (before)" AaiProxy__Tokens__ClientLookupLifetime=00:00:00
 measure_proxy "SQLite, remembered secret and client"
 load_after="$(machine_load)"
 
