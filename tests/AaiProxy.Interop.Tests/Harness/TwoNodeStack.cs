@@ -87,20 +87,15 @@ internal sealed class TwoNodeStack : BrowserStack
         var dataA = System.IO.Directory.CreateDirectory(Path.Combine(Directory, "node-a")).FullName;
         NodeA = Track(await ProxyProcess.StartAsync(new ProxyConfiguration(FreePort.Next(), dataA, Settings: shared), Path.Combine(Directory, "node-a.log")));
         Proxy = NodeA;
-        await NodeA.FetchServiceProviderMetadataAsync(); // generates the SAML SP key files
+        await NodeA.FetchServiceProviderMetadataAsync(); // node A stores the SAML SP keys before node B starts
         using (var http = new HttpClient { BaseAddress = NodeA.BaseUrl })
         {
             (await http.GetAsync(new Uri("/demo-idp/metadata", UriKind.Relative))).EnsureSuccessStatusCode(); // and the demo IdP's
         }
 
-        // TEMPORARY (until the SAML SP keys move into the database, encrypted — helper "keys"): the SAML SP and demo-IdP
-        // keys are files generated per node in its data directory; node B gets node A's, as an operator would copy them.
-        // Without this node B's demo IdP refuses node A's AuthnRequests and node B cannot decrypt what was encrypted to A.
+        // The SAML SP and demo-IdP keys are in the shared database (encrypted with the KEK): node B's data directory starts
+        // empty and it signs, decrypts and checks with node A's keys.
         var dataB = System.IO.Directory.CreateDirectory(Path.Combine(Directory, "node-b")).FullName;
-        foreach (var keyDirectory in new[] { "saml", "demo-idp" })
-        {
-            CopyDirectory(Path.Combine(dataA, keyDirectory), Path.Combine(dataB, keyDirectory));
-        }
 
         NodeB = Track(await ProxyProcess.StartAsync(new ProxyConfiguration(FreePort.Next(), dataB, Settings: shared), Path.Combine(Directory, "node-b.log")));
 
@@ -164,15 +159,6 @@ internal sealed class TwoNodeStack : BrowserStack
         $"Node B log: {NodeB?.LogFile}\n{(NodeB is null ? "" : ProxyProcess.Tail(NodeB.LogFile, 20))}\nnginx: {NginxAccessLog}";
 
     private static string Port(int port) => port.ToString(CultureInfo.InvariantCulture);
-
-    private static void CopyDirectory(string from, string to)
-    {
-        System.IO.Directory.CreateDirectory(to);
-        foreach (var file in System.IO.Directory.GetFiles(from))
-        {
-            File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
-        }
-    }
 
     /// <summary>Runs a peer script's stop when the stack is disposed (in reverse order of starting).</summary>
     private sealed class Stopping(Func<Task> stop) : IAsyncDisposable
