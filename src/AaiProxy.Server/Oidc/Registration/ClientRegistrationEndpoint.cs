@@ -83,13 +83,15 @@ internal static class ClientRegistrationEndpoint
 
         Log.ClientRegistered(logger, clientId, from, string.Join(' ', registered.GrantTypes), string.Join(' ', registered.RedirectUris));
 
-        // RFC 7591 §3.2.1: 201 with the registered metadata, as the server registered it.
+        // RFC 7591 §3.2.1: 201 with the registered metadata, as the server registered it. client_name is the client's own:
+        // people see it with NameSuffix, which the client need not know (and oidc-agent 4.2.6 refuses a registration whose
+        // answer names it differently from its request).
         context.Response.Headers.CacheControl = "no-store";
         return Results.Json(new Dictionary<string, object?>
         {
             ["client_id"] = clientId,
             ["client_id_issued_at"] = time.GetUtcNow().ToUnixTimeSeconds(),
-            ["client_name"] = descriptor.DisplayName,
+            ["client_name"] = registered.ClientName ?? DefaultName,
             ["application_type"] = ApplicationTypes.Native,
             ["token_endpoint_auth_method"] = ClientAuthenticationMethods.None,
             ["grant_types"] = registered.GrantTypes,
