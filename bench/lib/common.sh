@@ -78,7 +78,8 @@ wait_listening() {
   return 1
 }
 
-# run_wrk NAME CONNECTIONS URL LUA [server PID] — one wrk run of BENCH_SECONDS; sets the globals
+# run_wrk NAME CONNECTIONS URL LUA [server PID] — one wrk run of BENCH_SECONDS (the script sees its thread
+# count in WRK_THREADS); sets the globals
 # WRK_RPS, WRK_P50, WRK_P99 (ms), WRK_REQUESTS, WRK_ERRORS, WRK_CPU (wrk's own CPU seconds),
 # SERVER_CPU_MS (server CPU ms per request), SERVER_RSS (kB at the end).
 run_wrk() {
@@ -86,7 +87,7 @@ run_wrk() {
   threads=$((connections < 2 ? 1 : 2))
   [[ -n "$pid" ]] && before="$(cpu_ticks "$pid")"
   local TIMEFORMAT='%U %S'
-  { time wrk -t "$threads" -c "$connections" -d "${BENCH_SECONDS}s" --timeout 10s --latency -s "$lua" "$url" >"$out" 2>&1; } 2>"$out.time"
+  { time WRK_THREADS="$threads" wrk -t "$threads" -c "$connections" -d "${BENCH_SECONDS}s" --timeout 10s --latency -s "$lua" "$url" >"$out" 2>&1; } 2>"$out.time"
   [[ -n "$pid" ]] && after="$(cpu_ticks "$pid")"
   WRK_RPS="$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$out")"
   WRK_REQUESTS="$(awk '/requests in/ { print $1 }' "$out")"

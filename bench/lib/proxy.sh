@@ -11,9 +11,10 @@ readonly BENCH_SCOPE=eduperson_entitlement
 new_secret() { head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n' >"$1"; }
 
 # start_proxy OUTDIR DIR [ENV=VALUE ...] — the proxy on SQLite under DIR (or whatever the extra
-# settings say); sets PROXY_PID and PROXY_URL. Extra settings are environment assignments.
+# settings say); sets PROXY_PID and PROXY_URL. Extra settings are environment assignments (later ones win).
+# The bench client is Clients[BENCH_CLIENT_INDEX] (0; after the demo's clients when the demo is on).
 start_proxy() {
-  local out="$1" dir="$2" port
+  local out="$1" dir="$2" port c="AaiProxy__Clients__${BENCH_CLIENT_INDEX:-0}"
   shift 2
   mkdir -p "$dir/data"
   [[ -s "$dir/client-secret" ]] || new_secret "$dir/client-secret"
@@ -28,12 +29,12 @@ start_proxy() {
       AaiProxy__Keys__EncryptionKeyFile="$BENCH_TMP/kek" \
       AaiProxy__AllowInsecureHttp=true \
       AaiProxy__RateLimiting__PermitLimit=100000000 \
-      AaiProxy__Clients__0__ClientId="$BENCH_CLIENT_ID" \
-      AaiProxy__Clients__0__Type=Confidential \
-      AaiProxy__Clients__0__ClientSecretFile="$dir/client-secret" \
-      AaiProxy__Clients__0__AllowedGrants__0=client_credentials \
-      AaiProxy__Clients__0__AllowedScopes__0="$BENCH_SCOPE" \
-      AaiProxy__Clients__0__Resources__0="$BENCH_RESOURCE" \
+      "${c}__ClientId=$BENCH_CLIENT_ID" \
+      "${c}__Type=Confidential" \
+      "${c}__ClientSecretFile=$dir/client-secret" \
+      "${c}__AllowedGrants__0=client_credentials" \
+      "${c}__AllowedScopes__0=$BENCH_SCOPE" \
+      "${c}__Resources__0=$BENCH_RESOURCE" \
       "$@" \
       dotnet AaiProxy.Server.dll --urls "http://127.0.0.1:$port"
   ) >"$dir/proxy.log" 2>&1 &

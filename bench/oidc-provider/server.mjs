@@ -6,8 +6,12 @@
 //   OP_RSA_BITS       the RS256 key size (the proxy generates 3072-bit keys)
 //   OP_TOKEN_FORMAT   "jwt" (RS256 JWT access tokens, RFC 9068 as the proxy issues them) or "opaque"
 //                     (stored tokens, the only kind oidc-provider introspects)
+//   OP_MINT_REFRESH   with OP_MINT_FILE: also allow authorization_code + refresh_token (rotated on every use,
+//                     like the proxy's) and write this many refresh tokens to OP_MINT_FILE, one a line, each of
+//                     its own grant as a login with scope `openid offline_access eduperson_entitlement` leaves it
 // Scope eduperson_entitlement, access tokens for 1 h: the proxy's configuration in the same part.
 import { generateKeyPairSync } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import Provider from 'oidc-provider';
 
 const port = Number(process.env.OP_PORT);
@@ -15,6 +19,8 @@ const issuer = `http://127.0.0.1:${port}`;
 const resource = process.env.OP_RESOURCE;
 const format = process.env.OP_TOKEN_FORMAT ?? 'jwt';
 const scope = 'eduperson_entitlement';
+const mintRefresh = Number(process.env.OP_MINT_REFRESH ?? 0);
+const redirectUri = 'http://127.0.0.1/bench/callback';
 
 const { privateKey } = generateKeyPairSync('rsa', { modulusLength: Number(process.env.OP_RSA_BITS ?? 2048) });
 const signingKey = { ...privateKey.export({ format: 'jwk' }), kid: 'bench-rs256', use: 'sig', alg: 'RS256' };
@@ -23,15 +29,18 @@ const provider = new Provider(issuer, {
   clients: [{
     client_id: process.env.OP_CLIENT_ID,
     client_secret: process.env.OP_CLIENT_SECRET,
-    grant_types: ['client_credentials'],
-    response_types: [],
-    redirect_uris: [],
+    grant_types: mintRefresh > 0 ? ['client_credentials', 'authorization_code', 'refresh_token'] : ['client_credentials'],
+    response_types: mintRefresh > 0 ? ['code'] : [],
+    redirect_uris: mintRefresh > 0 ? [redirectUri] : [],
     token_endpoint_auth_method: 'client_secret_basic',
-    scope,
+    scope: mintRefresh > 0 ? `openid offline_access ${scope}` : scope,
   }],
   jwks: { keys: [signingKey] },
-  scopes: [scope],
-  ttl: { AccessToken: 3600, ClientCredentials: 3600 },
+  scopes: ['openid', 'offline_access', scope],
+  // The proxy rotates every refresh token on use (and detects reuse): so does node here.
+  rotateRefreshToken: true,
+  findAccount: (ctx, sub) => ({ accountId: sub, claims: () => ({ sub }) }),
+  ttl: { AccessToken: 3600, ClientCredentials: 3600, IdToken: 3600, RefreshToken: 86400, Grant: 86400 },
   features: {
     clientCredentials: { enabled: true },
     introspection: { enabled: true },
@@ -51,4 +60,26 @@ const provider = new Provider(issuer, {
   },
 });
 provider.proxy = false;
+
+// The state a login leaves behind (grant + refresh token), minted directly: the refresh rows measure the grant alone.
+async function mintRefreshTokens(count, file) {
+  const client = await provider.Client.find(process.env.OP_CLIENT_ID);
+  const oidcScope = 'openid offline_access';
+  const lines = [];
+  for (let i = 0; i < count; i += 1) {
+    const accountId = `bench-user-${i}`;
+    const grant = new provider.Grant({ accountId, clientId: client.clientId });
+    grant.addOIDCScope(oidcScope);
+    grant.addResourceScope(resource, scope);
+    const grantId = await grant.save();
+    const refreshToken = new provider.RefreshToken({
+      accountId, client, grantId, gty: 'authorization_code', authTime: Math.floor(Date.now() / 1000),
+      scope: `${oidcScope} ${scope}`, resource,
+    });
+    lines.push(await refreshToken.save());
+  }
+  writeFileSync(file, `${lines.join('\n')}\n`);
+}
+
+if (mintRefresh > 0) await mintRefreshTokens(mintRefresh, process.env.OP_MINT_FILE);
 provider.listen(port, '127.0.0.1', () => console.log(`oidc-provider (bench, ${format}) at ${issuer}`));

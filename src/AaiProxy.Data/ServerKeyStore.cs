@@ -139,6 +139,26 @@ public sealed class ServerKeyStore
         return new KeySuccession(Detached(key), Detached(key));
     }
 
+    /// <summary>Brings the pending key of a usage and algorithm forward to now (an operator rotating at once while a
+    /// successor waits, e.g. a leaked key): it is audited <c>key.activated</c> and its predecessors retire
+    /// <paramref name="overlap"/> from now (brought forward, never postponed). Null when no key is pending.</summary>
+    public ServerKeyEntity? ActivateNow(ServerKeyUsage usage, string algorithm, TimeSpan overlap, string actor)
+    {
+        var now = _time.GetUtcNow();
+        var keys = Versions(usage, algorithm);
+        var pending = keys.Where(key => ServerKeyLifecycle.IsPublished(key, now) && key.ActivatesAt > now).MaxBy(key => key.Version);
+        if (pending is null)
+        {
+            return null;
+        }
+
+        pending.ActivatesAt = now;
+        pending.Status = ServerKeyStatus.Active;
+        var events = new List<AuditEventEntity> { _audit.Stage(Activated(actor, pending)) };
+        Supersede(keys.Where(key => key != pending), now + overlap, now, force: true);
+        return TrySave(events) ? Detached(pending) : null;
+    }
+
     /// <summary>Records what time has done since the last call, on whichever node sees it first (each transition is
     /// audited once): pending keys whose time came are <c>key.activated</c>, keys past their retirement <c>key.retired</c>.
     /// Returns how many keys changed.</summary>
@@ -173,12 +193,16 @@ public sealed class ServerKeyStore
     private List<ServerKeyEntity> Versions(ServerKeyUsage usage, string algorithm) =>
         [.. _db.ServerKeys.Where(key => key.Usage == usage && key.Algorithm == algorithm)];
 
-    /// <summary>Gives every published predecessor that has none yet its retirement.</summary>
-    private static void Supersede(IEnumerable<ServerKeyEntity> predecessors, DateTimeOffset retiresAt, DateTimeOffset now)
+    /// <summary>Gives every published predecessor that has none yet its retirement (with <paramref name="force"/>: brings
+    /// a later one forward, never postpones it).</summary>
+    private static void Supersede(IEnumerable<ServerKeyEntity> predecessors, DateTimeOffset retiresAt, DateTimeOffset now, bool force = false)
     {
-        foreach (var predecessor in predecessors.Where(key => ServerKeyLifecycle.IsPublished(key, now) && key.RetiresAt is null))
+        foreach (var predecessor in predecessors.Where(key => ServerKeyLifecycle.IsPublished(key, now) && (force || key.RetiresAt is null)))
         {
-            predecessor.RetiresAt = retiresAt;
+            if (predecessor.RetiresAt is null || retiresAt < predecessor.RetiresAt)
+            {
+                predecessor.RetiresAt = retiresAt;
+            }
         }
     }
 

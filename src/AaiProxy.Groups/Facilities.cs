@@ -14,4 +14,7 @@ public sealed class FacilityCatalog
     }
 
     public Facility? Find(string code) => _byCode.GetValueOrDefault(code);
+
+    /// <summary>Every configured facility.</summary>
+    public IEnumerable<Facility> All => _byCode.Values;
 }

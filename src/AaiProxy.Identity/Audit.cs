@@ -16,6 +16,9 @@ public static class AuditActions
     public const string ClientCreated = "client.created";
     public const string ClientUpdated = "client.updated";
 
+    /// <summary>A managed client's secret was replaced (the new one shown once to whoever rotated it; never recorded).</summary>
+    public const string ClientSecretRotated = "client.secret_rotated";
+
     /// <summary>A client registered itself at the registration endpoint (RFC 7591; actor: <see cref="AuditActors.DynamicRegistration"/>).</summary>
     public const string ClientRegistered = "client.registered";
     public const string KeyCreated = "key.created";
@@ -39,6 +42,9 @@ public static class AuditActions
     public const string AccountSignedOutEverywhere = "account.signed_out_everywhere";
     public const string AccountMerged = "account.merged";
     public const string AccountDeleted = "account.deleted";
+
+    /// <summary>An operator asked every node to read the federation metadata again now (<c>metadata refresh</c>).</summary>
+    public const string MetadataRefreshRequested = "metadata.refresh_requested";
 
     /// <summary>A person allowed a client (not facility-internal) to receive their claims for these scopes (target: the account).</summary>
     public const string ConsentGranted = "consent.granted";

@@ -60,6 +60,30 @@ public sealed class OperatorCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Metadata_refresh_records_the_request_for_every_node_as_the_operator_and_prints_the_state()
+    {
+        var environment = Environment();
+        environment["AaiProxy__Saml__Federations__0__Name"] = "broken";
+        environment["AaiProxy__Saml__Federations__0__AggregateFile"] = Path.Combine(data.FullName, "aggregate.xml");
+        environment["AaiProxy__Saml__Federations__0__TrustAnchorSha256Fingerprint"] = string.Concat(Enumerable.Repeat("AB", 32));
+        await File.WriteAllTextAsync(Path.Combine(data.FullName, "aggregate.xml"), "<EntitiesDescriptor xmlns=\"urn:oasis:names:tc:SAML:2.0:metadata\"/>");
+        var migrated = await ServerCommand.RunAsync(["migrate"], data.FullName, environment);
+        Assert.True(migrated.ExitCode == 0, migrated.Errors);
+
+        var refresh = await ServerCommand.RunAsync(["metadata", "refresh"], data.FullName, environment);
+        var audit = await ServerCommand.RunAsync(["audit", "export"], data.FullName, environment);
+
+        // The state is printed as metadata status prints it: the broken source fails the command.
+        Assert.Equal(1, refresh.ExitCode);
+        Assert.StartsWith("source\tloaded\tidentity_providers", refresh.Output);
+        Assert.Equal(["broken", "no", "0"], Assert.Single(refresh.Rows, row => row[0] == "broken")[..3]);
+        var request = Assert.Single(audit.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement),
+            entry => entry.GetProperty("action").GetString() == "metadata.refresh_requested");
+        Assert.Equal("system:operator", request.GetProperty("actor").GetString());
+        Assert.Equal("federation-metadata", request.GetProperty("target").GetString());
+    }
+
+    [Fact]
     public async Task Accounts_show_finds_a_person_by_email_and_suspend_ends_their_access_audited_as_the_operator()
     {
         var settings = new Dictionary<string, string> { ["AaiProxy:Registration:Mode"] = "Automatic" };
@@ -112,6 +136,63 @@ public sealed class OperatorCommandTests : IDisposable
         Assert.Equal(2, since.ExitCode);
         Assert.Contains("--since", since.Errors);
         Assert.Equal("", csv.Output + since.Output);
+    }
+
+    [Fact]
+    public async Task Clients_add_registers_from_a_json_file_and_rotate_secret_replaces_its_secret_audited_as_the_operator()
+    {
+        await using (await ProxyProcess.StartAsync(new ProxyConfiguration(FreePort.Next(), data.FullName), Path.Combine(data.FullName, "proxy.log")))
+        {
+            // Started: migrated, keys generated, the demo's clients and resources declared.
+        }
+
+        var registration = Path.Combine(data.FullName, "registration.json");
+        await File.WriteAllTextAsync(registration, """
+            {"client_id": "operator-service", "client_name": "Registered at the command line", "grant_types": ["client_credentials"],
+             "scopes": ["eduperson_entitlement"], "resources": ["https://data-catalogue.demo.aaiproxy.example.org/"]}
+            """);
+        var badRegistration = Path.Combine(data.FullName, "bad.json");
+        await File.WriteAllTextAsync(badRegistration, """
+            {"client_id": "operator-web", "client_type": "public", "grant_types": ["authorization_code"], "redirect_uris": ["https://web.example.org/cb#x"]}
+            """);
+
+        var added = await ServerCommand.RunAsync(["clients", "add", registration], data.FullName, Environment());
+        var refused = await ServerCommand.RunAsync(["clients", "add", badRegistration], data.FullName, Environment());
+        var rotated = await ServerCommand.RunAsync(["clients", "rotate-secret", "operator-service"], data.FullName, Environment());
+        var declared = await ServerCommand.RunAsync(["clients", "rotate-secret", "demo-service"], data.FullName, Environment());
+        var audit = await ServerCommand.RunAsync(["audit", "export"], data.FullName, Environment());
+
+        Assert.True(added.ExitCode == 0, added.Errors);
+        Assert.StartsWith("client_id\tclient_secret", added.Output);
+        var (clientId, firstSecret) = (added.Rows.Single()[0], added.Rows.Single()[1]);
+        Assert.Equal("operator-service", clientId);
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("redirect_uris (invalid_redirect_uri)", refused.Errors);
+        Assert.True(rotated.ExitCode == 0, rotated.Errors);
+        var secondSecret = rotated.Rows.Single()[1];
+        Assert.NotEqual(firstSecret, secondSecret);
+        Assert.Equal(1, declared.ExitCode);
+        Assert.Contains("managed by configuration", declared.Errors);
+        var events = audit.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement)
+            .Where(entry => entry.GetProperty("target").GetString() == clientId).ToList();
+        Assert.Equal(["client.created", "client.secret_rotated"], events.Select(entry => entry.GetProperty("action").GetString()));
+        Assert.All(events, entry => Assert.Equal("system:operator", entry.GetProperty("actor").GetString()));
+        Assert.DoesNotContain(firstSecret, audit.Output);
+        Assert.DoesNotContain(secondSecret, audit.Output);
+
+        await using var proxy = await ProxyProcess.StartAsync(new ProxyConfiguration(FreePort.Next(), data.FullName), Path.Combine(data.FullName, "proxy2.log"));
+        using var http = new HttpClient { BaseAddress = proxy.BaseUrl };
+        async Task<HttpStatusCode> TokenAsync(string secret)
+        {
+            using var response = await http.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["grant_type"] = "client_credentials", ["client_id"] = clientId, ["client_secret"] = secret, ["scope"] = "eduperson_entitlement",
+            }));
+            return response.StatusCode;
+        }
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await TokenAsync(firstSecret));
+        Assert.Equal(HttpStatusCode.OK, await TokenAsync(secondSecret));
     }
 
     /// <summary>The demo portal's code flow up to the callback: the person's account exists from then on.</summary>

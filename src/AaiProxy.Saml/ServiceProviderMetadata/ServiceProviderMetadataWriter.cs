@@ -42,6 +42,7 @@ public sealed class ServiceProviderMetadataWriter(ServiceProviderSettings settin
         ArgumentNullException.ThrowIfNull(content);
         var id = SamlProtocolValues.NewId();
         var lang = content.Language;
+        var keys = settings.Keys.Current; // one set for the whole document, even while the host swaps them
         var entity = new XElement(Md + "EntityDescriptor",
             new XAttribute(XNamespace.Xmlns + "md", Md),
             new XAttribute(XNamespace.Xmlns + "saml", Saml),
@@ -55,7 +56,7 @@ public sealed class ServiceProviderMetadataWriter(ServiceProviderSettings settin
             new XAttribute("cacheDuration", XmlConvert.ToString(content.CacheDuration)),
             // EntityDescriptorType: ds:Signature (inserted on signing), Extensions, role descriptors, Organization, ContactPerson*.
             new XElement(Md + "Extensions", WriteEntityAttributes(content)),
-            WriteServiceProviderDescriptor(content, lang),
+            WriteServiceProviderDescriptor(content, lang, keys),
             new XElement(Md + "Organization",
                 new XElement(Md + "OrganizationName", Lang(lang), content.Organization.Name),
                 new XElement(Md + "OrganizationDisplayName", Lang(lang), content.Organization.DisplayName),
@@ -65,14 +66,13 @@ public sealed class ServiceProviderMetadataWriter(ServiceProviderSettings settin
                 new XAttribute("contactType", "other"),
                 new XAttribute(Remd + "contactType", "http://refeds.org/metadata/contactType/security")));
 
-        return Sign(entity).OuterXml;
+        return Sign(entity, keys.Signing).OuterXml;
     }
 
-    private XElement WriteServiceProviderDescriptor(ServiceProviderMetadataContent content, string lang)
+    private XElement WriteServiceProviderDescriptor(ServiceProviderMetadataContent content, string lang, ServiceProviderKeys keys)
     {
         // SPSSODescriptorType: Extensions, KeyDescriptor*, (Organization, ContactPerson: none),
         // SingleLogoutService*, NameIDFormat*, AssertionConsumerService+, AttributeConsumingService*.
-        var encryptionCertificate = settings.DecryptionCertificates.FirstOrDefault();
         return new XElement(Md + "SPSSODescriptor",
             new XAttribute("protocolSupportEnumeration", SamlNamespaces.Protocol),
             new XAttribute("AuthnRequestsSigned", content.AuthnRequestsSigned ? "true" : "false"),
@@ -89,11 +89,10 @@ public sealed class ServiceProviderMetadataWriter(ServiceProviderSettings settin
                             content.Logo.Url.AbsoluteUri),
                     new XElement(MdUi + "InformationURL", Lang(lang), content.InformationUrl.AbsoluteUri),
                     new XElement(MdUi + "PrivacyStatementURL", Lang(lang), content.PrivacyStatementUrl.AbsoluteUri))),
-            WriteKeyDescriptor("signing", settings.SigningCertificate),
-            encryptionCertificate is null
-                ? null
-                : WriteKeyDescriptor("encryption", encryptionCertificate,
-                    AcceptedEncryptionMethods.Select(method => new XElement(Md + "EncryptionMethod", new XAttribute("Algorithm", method)))),
+            // During a rollover the successor is published beside the current key (SAML2Meta 2.4.1.1: several KeyDescriptors).
+            keys.PublishedSigning.Select(certificate => WriteKeyDescriptor("signing", certificate)),
+            keys.PublishedEncryption.Select(certificate => WriteKeyDescriptor("encryption", certificate,
+                AcceptedEncryptionMethods.Select(method => new XElement(Md + "EncryptionMethod", new XAttribute("Algorithm", method))))),
             new XElement(Md + "SingleLogoutService",
                 new XAttribute("Binding", HttpRedirectBinding),
                 new XAttribute("Location", settings.SingleLogoutServiceUrl.AbsoluteUri)),
@@ -155,7 +154,7 @@ public sealed class ServiceProviderMetadataWriter(ServiceProviderSettings settin
     private static XAttribute Lang(string lang) => new(XNamespace.Xml + "lang", lang);
 
     /// <summary>Enveloped signature over the whole EntityDescriptor: RSA-SHA256, SHA-256 digest, exclusive c14n.</summary>
-    private XmlDocument Sign(XElement entity)
+    private static XmlDocument Sign(XElement entity, X509Certificate2 signing)
     {
         var document = new XmlDocument { PreserveWhitespace = true, XmlResolver = null };
         using (var reader = entity.CreateReader())
@@ -164,7 +163,7 @@ public sealed class ServiceProviderMetadataWriter(ServiceProviderSettings settin
         }
 
         // Metadata schema: ds:Signature is the first child of EntityDescriptor (it has no saml:Issuer).
-        EnvelopedSigner.Sign(document.DocumentElement!, settings.SigningCertificate);
+        EnvelopedSigner.Sign(document.DocumentElement!, signing);
         return document;
     }
 }

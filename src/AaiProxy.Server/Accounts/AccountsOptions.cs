@@ -6,7 +6,8 @@ public sealed class AccountsOptions
     public const string SectionName = "AaiProxy:Accounts";
 
     /// <summary>A file of at least 32 random bytes: the secret of pairwise subjects. Every node must have the same, for
-    /// ever. Unset: <c>pairwise-subject.key</c> in the data directory, generated once.</summary>
+    /// ever. Unset: <c>pairwise-subject.key</c> in the data directory, generated once — allowed only on one node (SQLite, or
+    /// PostgreSQL with <c>AaiProxy:SingleNode=true</c>): several nodes refuse to start without it.</summary>
     public string? PairwiseSecretFile { get; set; }
 
     /// <summary>How long the audit log keeps its entries; the "delete my account" page says so (default 2 years).</summary>
@@ -20,4 +21,22 @@ public sealed class AccountsOptions
 
     /// <summary>How long a mailed e-mail verification link stays valid (default 24 hours).</summary>
     public TimeSpan VerificationLinkLifetime { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>What is wrong, each naming the key to set; empty when valid.</summary>
+    public IEnumerable<string> Validate()
+    {
+        if (string.IsNullOrWhiteSpace(PairwiseSecretFile))
+        {
+            yield break;
+        }
+
+        if (!File.Exists(PairwiseSecretFile))
+        {
+            yield return $"AaiProxy:Accounts:PairwiseSecretFile '{PairwiseSecretFile}' does not exist. Create it once with: head -c 32 /dev/urandom > {PairwiseSecretFile}";
+        }
+        else if (new FileInfo(PairwiseSecretFile).Length < 32)
+        {
+            yield return $"AaiProxy:Accounts:PairwiseSecretFile '{PairwiseSecretFile}' must hold at least 32 bytes (head -c 32 /dev/urandom).";
+        }
+    }
 }

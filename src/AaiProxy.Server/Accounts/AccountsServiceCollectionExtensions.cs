@@ -14,7 +14,8 @@ internal static class AccountsServiceCollectionExtensions
     {
         services.AddOptions<RegistrationOptions>().BindConfiguration(RegistrationOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<RegistrationOptions>, RegistrationOptionsValidator>();
-        services.AddOptions<AccountsOptions>().BindConfiguration(AccountsOptions.SectionName);
+        services.AddOptions<AccountsOptions>().BindConfiguration(AccountsOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AccountsOptions>, AccountsOptionsValidator>();
         services.AddOptions<AssuranceOptions>().BindConfiguration("AaiProxy:Assurance");
         services.AddSingleton(provider => WithOrigin(provider.GetRequiredService<IOptions<AssuranceOptions>>().Value,
             provider.GetRequiredService<ListeningOrigins>().PublicOrigin(provider.GetRequiredService<IOptions<ProxyOptions>>().Value)));
@@ -63,6 +64,12 @@ internal static class AccountsServiceCollectionExtensions
 
         return new PairwiseSubjects(File.ReadAllBytes(file), sectors);
     }
+}
+
+internal sealed class AccountsOptionsValidator : IValidateOptions<AccountsOptions>
+{
+    public ValidateOptionsResult Validate(string? name, AccountsOptions options) =>
+        options.Validate().ToList() is { Count: > 0 } failures ? ValidateOptionsResult.Fail(failures) : ValidateOptionsResult.Success;
 }
 
 internal sealed class RegistrationOptionsValidator : IValidateOptions<RegistrationOptions>

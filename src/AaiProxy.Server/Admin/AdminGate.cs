@@ -72,15 +72,16 @@ internal static class AdminHtml
         ["account-suspended"] = "The account is suspended: its sessions ended and its tokens were revoked.",
         ["account-reactivated"] = "The account is active again.",
         ["accounts-merged"] = "The accounts have been merged into this one.",
+        ["client-updated"] = "The client has been changed.",
     };
 
     public static string Notice(string? done) =>
         done is not null && Notices.TryGetValue(done, out var text) ? $"<p role=\"status\" data-testid=\"notice\"><strong>{HtmlPage.Encode(text)}</strong></p>" : "";
 
     public static string Navigation =>
-        $"""<nav aria-label="Group administration"><a href="{GroupLinks.AdminBasePath}">My groups and proposals</a> · <a href="{GroupLinks.AdminBasePath}/people">Find a person</a> · <a href="{GroupLinks.AdminBasePath}/audit">Audit log</a> · <a href="{GroupLinks.AdminBasePath}/accounts">Accounts</a></nav>""";
+        $"""<nav aria-label="Group administration"><a href="{GroupLinks.AdminBasePath}">My groups and proposals</a> · <a href="{GroupLinks.AdminBasePath}/people">Find a person</a> · <a href="{GroupLinks.AdminBasePath}/audit">Audit log</a> · <a href="{GroupLinks.AdminBasePath}/accounts">Accounts</a> · <a href="{GroupLinks.AdminBasePath}/clients">Clients</a></nav>""";
 
-    public static IResult Page(string title, string body) => HtmlPage.Render(title, Navigation + body);
+    public static IResult Page(string title, string body, int status = StatusCodes.Status200OK) => HtmlPage.Render(title, Navigation + body, status);
 
     /// <summary>A command the management service refused, as a page with its reason and a way back.</summary>
     public static IResult Failed(HttpContext httpContext, Failure failure, string back) =>

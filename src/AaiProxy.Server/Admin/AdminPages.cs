@@ -27,6 +27,7 @@ internal static partial class AdminPages
         MapGroupPages(admin);
         MapProposalPages(admin);
         MapAccountPages(admin);
+        MapClientPages(admin);
         return endpoints;
     }
 

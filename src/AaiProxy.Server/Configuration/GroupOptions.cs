@@ -146,20 +146,25 @@ internal static partial class GroupOptionsValidation
         {
             foreach (var code in options.Clients[index].UserOfficeFor.Where(code => !codes.Contains(code)))
                 yield return $"AaiProxy:Clients:{index}:UserOfficeFor has '{code}', which is no configured facility (AaiProxy:Facilities[].Code).";
-            if (options.Clients[index].Groups is not { } groups)
-                continue;
-            var path = $"AaiProxy:Clients:{index}:Groups";
-            foreach (var code in groups.Facilities.Where(code => !codes.Contains(code)))
-                yield return $"{path}:Facilities has '{code}', which is no configured facility (AaiProxy:Facilities[].Code).";
-            foreach (var prefix in groups.GroupPrefixes.Where(prefix => !IsGroupPath(prefix)))
-                yield return $"{path}:GroupPrefixes has '{prefix}', which is not a group path such as '/pan/ess'.";
-            if (groups.ByteBudget < 256)
-                yield return $"{path}:ByteBudget must be at least 256 bytes.";
-            if (groups.PlainClaim is { } plain
-                && (!ClaimNameSyntax().IsMatch(plain.Name) || ClaimTable.Find(plain.Name) is not null || ReservedClaimNames.Contains(plain.Name)
-                    || plain.Name.StartsWith("oi_", StringComparison.Ordinal)))
-                yield return $"{path}:PlainClaim:Name '{plain.Name}' must be a claim name of letters, digits and '_' that no other claim uses (not a claim-table, JWT or 'oi_' name), e.g. 'accessGroups'.";
+            if (options.Clients[index].Groups is { } groups)
+                foreach (var failure in ValidateClientGroups($"AaiProxy:Clients:{index}:Groups", groups, codes))
+                    yield return failure;
         }
+    }
+
+    /// <summary>The rules of one client's group policy (declared or managed); each message starts with <paramref name="path"/>.</summary>
+    public static IEnumerable<string> ValidateClientGroups(string path, ClientGroupsOptions groups, IReadOnlySet<string> facilityCodes)
+    {
+        foreach (var code in groups.Facilities.Where(code => !facilityCodes.Contains(code)))
+            yield return $"{path}:Facilities has '{code}', which is no configured facility (AaiProxy:Facilities[].Code).";
+        foreach (var prefix in groups.GroupPrefixes.Where(prefix => !IsGroupPath(prefix)))
+            yield return $"{path}:GroupPrefixes has '{prefix}', which is not a group path such as '/pan/ess'.";
+        if (groups.ByteBudget < 256)
+            yield return $"{path}:ByteBudget must be at least 256 bytes.";
+        if (groups.PlainClaim is { } plain
+            && (!ClaimNameSyntax().IsMatch(plain.Name) || ClaimTable.Find(plain.Name) is not null || ReservedClaimNames.Contains(plain.Name)
+                || plain.Name.StartsWith("oi_", StringComparison.Ordinal)))
+            yield return $"{path}:PlainClaim:Name '{plain.Name}' must be a claim name of letters, digits and '_' that no other claim uses (not a claim-table, JWT or 'oi_' name), e.g. 'accessGroups'.";
     }
 
     private static bool IsRegex(string pattern)

@@ -21,8 +21,8 @@ public sealed class KeysOptions
 /// <summary>
 /// When the OpenID provider's signing and encryption keys rotate. A successor is published (JWKS) <see cref="PublishAhead"/>
 /// before it signs; its predecessor stays in the key ring for the longest token lifetime plus <see cref="ClockSkew"/> after
-/// that, so that every token it signed validates until it expires. SAML keys do not rotate here: federations register SP
-/// certificates by hand.
+/// that, so that every token it signed validates until it expires. SAML keys rotate only when an operator says so
+/// (<c>keys rotate --usage saml</c>): federations register SP certificates by hand.
 /// </summary>
 public sealed class KeyRotationOptions
 {
@@ -37,6 +37,12 @@ public sealed class KeyRotationOptions
 
     /// <summary>Added to the longest token lifetime to give the overlap: relying parties' clocks may be behind.</summary>
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long a new SAML key is in our SP metadata before we sign with it (federations and IdPs refresh metadata slowly).</summary>
+    public TimeSpan SamlPublishAhead { get; set; } = TimeSpan.FromDays(14);
+
+    /// <summary>How long a replaced SAML key stays usable (decryption: IdPs that still encrypt to it) after its successor took over.</summary>
+    public TimeSpan SamlOverlap { get; set; } = TimeSpan.FromDays(14);
 }
 
 internal static class KeysOptionsValidation
@@ -54,9 +60,9 @@ internal static class KeysOptionsValidation
             yield return "AaiProxy:Keys:Rotation:CheckInterval must be at least 00:00:01 and shorter than PublishAhead: every node must publish a successor before any node signs with it.";
         }
 
-        if (rotation.ClockSkew < TimeSpan.Zero)
+        if (rotation.ClockSkew < TimeSpan.Zero || rotation.SamlPublishAhead < TimeSpan.Zero || rotation.SamlOverlap < TimeSpan.Zero)
         {
-            yield return "AaiProxy:Keys:Rotation:ClockSkew must not be negative.";
+            yield return "AaiProxy:Keys:Rotation:ClockSkew, SamlPublishAhead and SamlOverlap must not be negative.";
         }
 
         var file = !string.IsNullOrWhiteSpace(keys.EncryptionKeyFile);

@@ -1,4 +1,5 @@
 using AaiProxy.Data;
+using AaiProxy.Server.Accounts;
 
 namespace AaiProxy.Server.Configuration;
 
@@ -6,7 +7,7 @@ namespace AaiProxy.Server.Configuration;
 /// be configured, or a login started on one node fails (or a replayed assertion is accepted) on another.</summary>
 internal static class MultiNodeValidation
 {
-    public static IEnumerable<string> Validate(ProxyOptions options, DatabaseProvider provider)
+    public static IEnumerable<string> Validate(ProxyOptions options, AccountsOptions accounts, DatabaseProvider provider)
     {
         if (provider != DatabaseProvider.PostgreSql || options.SingleNode)
         {
@@ -24,6 +25,14 @@ internal static class MultiNodeValidation
         {
             yield return "AaiProxy:Database:Provider is PostgreSql (several nodes) but no key-encryption key is configured: every node must read the keys " +
                          "the others stored. Set AaiProxy:Keys:EncryptionKeyFile (or AaiProxy__Keys__EncryptionKey) to the same key on every node, " +
+                         "or AaiProxy:SingleNode=true if only one node ever runs.";
+        }
+
+        if (string.IsNullOrWhiteSpace(accounts.PairwiseSecretFile))
+        {
+            yield return "AaiProxy:Database:Provider is PostgreSql (several nodes) but AaiProxy:Accounts:PairwiseSecretFile is not set: a secret generated " +
+                         "in each node's data directory would give a person a different pairwise sub on each node. Set AaiProxy:Accounts:PairwiseSecretFile " +
+                         "to the same file on every node (create it once with: head -c 32 /dev/urandom > /etc/aaiproxy/pairwise-secret), " +
                          "or AaiProxy:SingleNode=true if only one node ever runs.";
         }
     }

@@ -27,8 +27,9 @@ public sealed class ProxyOptions
 
     /// <summary>Declares a PostgreSQL deployment to be one node only. Otherwise, with <c>Database:Provider=PostgreSql</c>
     /// (the multi-node database), start-up requires what nodes must share: <see cref="RedisOptions.Configuration"/>
-    /// (SAML replay cache, outstanding SAML requests, data-protection keys) and a configured key-encryption key
-    /// (<see cref="KeysOptions"/>, the same on every node). See docs/multi-node.md.</summary>
+    /// (SAML replay cache, outstanding SAML requests, data-protection keys), a configured key-encryption key
+    /// (<see cref="KeysOptions"/>, the same on every node) and <c>AaiProxy:Accounts:PairwiseSecretFile</c> (the same
+    /// secret on every node). See docs/multi-node.md.</summary>
     public bool SingleNode { get; set; }
 
     public RateLimitOptions RateLimiting { get; set; } = new();
@@ -38,6 +39,10 @@ public sealed class ProxyOptions
     public DemoOptions Demo { get; set; } = new();
 
     public List<ClientOptions> Clients { get; set; } = [];
+
+    /// <summary>How often each node reloads the clients managed at run time (admin pages, API, operator CLI) from the
+    /// database: a change made on another node applies within this bound (at once on the node that made it).</summary>
+    public TimeSpan ManagedClientRefresh { get; set; } = TimeSpan.FromSeconds(30);
 
     public GroupsOptions Groups { get; set; } = new();
 
@@ -128,15 +133,21 @@ public sealed class ReverseProxyOptions
     public bool Configured => KnownProxies.Count > 0 || KnownNetworks.Count > 0;
 }
 
+/// <summary>
+/// Fixed-window limits of the rate-limited endpoints (names in <see cref="AaiProxy.Server.Web.RateLimitedEndpoints"/>):
+/// one bucket per endpoint and caller — the client id on token, par, device, introspect and revoke, else the IP address.
+/// With <see cref="RedisOptions.Configuration"/> the buckets are counted in Redis and shared by every node; see docs/multi-node.md.
+/// </summary>
 public sealed class RateLimitOptions
 {
-    /// <summary>Requests per client IP per window, for each rate-limited endpoint that sets no limit of its own.</summary>
+    /// <summary>Requests per caller per window, for each rate-limited endpoint that sets no limit of its own.</summary>
     public int PermitLimit { get; set; } = 60;
 
+    /// <summary>The window (whole seconds, at least one: Redis counts in seconds).</summary>
     public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>Per-endpoint limits by endpoint name (token, authorize, par, introspect, revoke, login, acs);
-    /// what an entry leaves unset is inherited from <see cref="PermitLimit"/> and <see cref="Window"/>.</summary>
+    /// <summary>Per-endpoint limits by endpoint name (token, authorize, par, device, verify, introspect, revoke, login,
+    /// discovery, acs, api); what an entry leaves unset is inherited from <see cref="PermitLimit"/> and <see cref="Window"/>.</summary>
     public Dictionary<string, EndpointRateLimit> Endpoints { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The fixed-window limit of one endpoint's bucket.</summary>
@@ -144,6 +155,28 @@ public sealed class RateLimitOptions
     {
         var own = Endpoints.GetValueOrDefault(endpoint);
         return new() { PermitLimit = own?.PermitLimit ?? PermitLimit, Window = own?.Window ?? Window };
+    }
+
+    /// <summary>What is wrong, each naming the key to set; empty when valid.</summary>
+    public IEnumerable<string> Validate()
+    {
+        if (PermitLimit <= 0 || Window < TimeSpan.FromSeconds(1))
+        {
+            yield return "AaiProxy:RateLimiting:PermitLimit must be positive and AaiProxy:RateLimiting:Window at least 00:00:01.";
+        }
+
+        foreach (var (name, limit) in Endpoints)
+        {
+            if (!AaiProxy.Server.Web.RateLimitedEndpoints.All.Contains(name, StringComparer.OrdinalIgnoreCase))
+            {
+                yield return $"AaiProxy:RateLimiting:Endpoints:{name} is not a rate-limited endpoint; use one of {string.Join(", ", AaiProxy.Server.Web.RateLimitedEndpoints.All)}.";
+            }
+
+            if (limit.PermitLimit is <= 0 || limit.Window < TimeSpan.FromSeconds(1))
+            {
+                yield return $"AaiProxy:RateLimiting:Endpoints:{name} must have a positive PermitLimit and a Window of at least 00:00:01.";
+            }
+        }
     }
 }
 
@@ -212,6 +245,13 @@ public sealed class DemoUser
 
     /// <summary>Known to the proxy already (registered by a user office): no registration page at the first login.</summary>
     public bool PreRegistered { get; set; } = true;
+}
+
+/// <summary>The form of a client's access tokens (<see cref="ClientOptions.AccessTokenFormat"/>).</summary>
+public enum AccessTokenFormat
+{
+    Jwt,
+    Reference,
 }
 
 public enum ClientType
@@ -317,6 +357,16 @@ public sealed class ClientOptions
 
     /// <summary>Facility codes whose user office this client is: with a client-credentials token it may manage everything of those facilities through the API.</summary>
     public List<string> UserOfficeFor { get; set; } = [];
+
+    /// <summary>E-mail addresses of the people responsible for the service (RFC 7591 <c>contacts</c>), for the operator.</summary>
+    public List<string> Contacts { get; set; } = [];
+
+    /// <summary>
+    /// <see cref="AccessTokenFormat.Jwt"/> (default): self-contained RFC 9068 JWT access tokens. <see cref="AccessTokenFormat.Reference"/>:
+    /// opaque reference tokens (the JWT stays in the database) that the service checks by introspection (RFC 7662), so a
+    /// revocation takes effect at once.
+    /// </summary>
+    public AccessTokenFormat AccessTokenFormat { get; set; } = AccessTokenFormat.Jwt;
 
     public override string ToString() => ClientId; // never the secret
 }

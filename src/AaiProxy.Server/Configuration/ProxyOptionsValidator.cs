@@ -1,14 +1,16 @@
 using AaiProxy.Data;
 using AaiProxy.Identity;
+using AaiProxy.Server.Accounts;
 using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
 
 namespace AaiProxy.Server.Configuration;
 
 /// <summary>Start-up validation of <see cref="ProxyOptions"/>: each message says what to set.</summary>
-internal sealed class ProxyOptionsValidator(IHostEnvironment environment, IOptions<DatabaseOptions> database) : IValidateOptions<ProxyOptions>
+internal sealed class ProxyOptionsValidator(IHostEnvironment environment, IOptions<DatabaseOptions> database, IOptions<AccountsOptions> accounts)
+    : IValidateOptions<ProxyOptions>
 {
-    private static readonly string[] SupportedGrants =
+    internal static readonly string[] SupportedGrants =
     [
         OpenIddictConstants.GrantTypes.AuthorizationCode,
         OpenIddictConstants.GrantTypes.RefreshToken,
@@ -39,9 +41,7 @@ internal sealed class ProxyOptionsValidator(IHostEnvironment environment, IOptio
             .Where(value => !Uri.TryCreate(value, UriKind.Absolute, out _))
             .Select(value => $"AaiProxy:Authentication:SupportedContextClasses has '{value}', which is not an absolute URI such as https://refeds.org/profile/mfa."));
 
-        failures.AddRange(options.RateLimiting.Endpoints
-            .Where(endpoint => endpoint.Value.PermitLimit <= 0 || endpoint.Value.Window <= TimeSpan.Zero)
-            .Select(endpoint => $"AaiProxy:RateLimiting:Endpoints:{endpoint.Key} must have a positive PermitLimit and Window."));
+        failures.AddRange(options.RateLimiting.Validate());
 
         if (options.Tokens.SigningAlgorithm is not (SigningAlgorithms.RS256 or SigningAlgorithms.ES256))
         {
@@ -51,11 +51,6 @@ internal sealed class ProxyOptionsValidator(IHostEnvironment environment, IOptio
         if (options.Issuer is { IsAbsoluteUri: false })
         {
             failures.Add("AaiProxy:Issuer must be an absolute URL, for example https://aai.example.org/.");
-        }
-
-        if (options.RateLimiting.PermitLimit <= 0 || options.RateLimiting.Window <= TimeSpan.Zero)
-        {
-            failures.Add("AaiProxy:RateLimiting:PermitLimit and AaiProxy:RateLimiting:Window must be positive.");
         }
 
         failures.AddRange(options.ReverseProxy.KnownProxies.Where(proxy => !System.Net.IPAddress.TryParse(proxy, out _))
@@ -71,7 +66,12 @@ internal sealed class ProxyOptionsValidator(IHostEnvironment environment, IOptio
             failures.AddRange(ValidateClient($"AaiProxy:Clients:{index}", options.Clients[index]));
         }
 
-        failures.AddRange(MultiNodeValidation.Validate(options, database.Value.Provider));
+        if (options.ManagedClientRefresh < TimeSpan.FromSeconds(1))
+        {
+            failures.Add("AaiProxy:ManagedClientRefresh must be at least 00:00:01 (how often managed clients are reloaded).");
+        }
+
+        failures.AddRange(MultiNodeValidation.Validate(options, accounts.Value, database.Value.Provider));
         failures.AddRange(GroupOptionsValidation.Validate(options));
         failures.AddRange(MailOptionsValidation.Validate(options.Mail, environment.IsProduction()));
         failures.AddRange(BrandingOptionsValidation.Validate(options.Branding));
@@ -86,7 +86,8 @@ internal sealed class ProxyOptionsValidator(IHostEnvironment environment, IOptio
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
-    private static IEnumerable<string> ValidateClient(string path, ClientOptions client)
+    /// <summary>The rules every client obeys, declared or managed (<c>AaiProxy.Server.Clients.ClientAdministration</c>); each message starts with <paramref name="path"/>.</summary>
+    internal static IEnumerable<string> ValidateClient(string path, ClientOptions client)
     {
         if (string.IsNullOrWhiteSpace(client.ClientId))
         {
@@ -188,6 +189,11 @@ internal sealed class ProxyOptionsValidator(IHostEnvironment environment, IOptio
         foreach (var audience in client.TokenExchangeAudiences.Where(audience => !Uri.TryCreate(audience, UriKind.Absolute, out var parsed) || parsed.Fragment.Length > 0))
         {
             yield return $"{label}: TokenExchangeAudiences has '{audience}', which is not an absolute URI without a fragment (the target service's resource indicator).";
+        }
+
+        if (client.AccessTokenFormat == AccessTokenFormat.Reference && !client.StoreClientCredentialsTokens)
+        {
+            yield return $"{label}: a reference access token is its database entry; AccessTokenFormat Reference needs StoreClientCredentialsTokens true.";
         }
 
         if (client.DefaultResource is { } defaultResource && !client.Resources.Contains(defaultResource))

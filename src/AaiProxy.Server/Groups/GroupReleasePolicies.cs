@@ -1,6 +1,7 @@
 using AaiProxy.Groups;
 using AaiProxy.Identity;
 using AaiProxy.Server.Configuration;
+using AaiProxy.Server.Oidc;
 using Microsoft.Extensions.Options;
 
 namespace AaiProxy.Server.Groups;
@@ -12,15 +13,14 @@ namespace AaiProxy.Server.Groups;
 /// </summary>
 internal sealed class GroupReleasePolicies
 {
-    private readonly Dictionary<string, ClientGroupPolicy> _byClient;
+    private readonly ClientCatalog _clients;
 
-    public GroupReleasePolicies(IOptions<ProxyOptions> options)
+    public GroupReleasePolicies(IOptions<ProxyOptions> options, ClientCatalog clients)
     {
+        _clients = clients;
         var proxy = options.Value;
         Facilities = new FacilityCatalog(proxy.Facilities.Select(facility => facility.ToFacility(proxy.Groups.Community)));
         Entitlements = proxy.Groups.Entitlements;
-        _byClient = proxy.Clients.Where(client => client.Groups is not null)
-            .ToDictionary(client => client.ClientId, client => client.Groups!.ToPolicy(), StringComparer.Ordinal);
     }
 
     public FacilityCatalog Facilities { get; }
@@ -28,7 +28,7 @@ internal sealed class GroupReleasePolicies
     public EntitlementOptions Entitlements { get; }
 
     /// <summary>The client's policy; null for a client that declares none (it sees no groups).</summary>
-    public ClientGroupPolicy? For(string clientId) => _byClient.GetValueOrDefault(clientId);
+    public ClientGroupPolicy? For(string clientId) => _clients.Find(clientId)?.Groups?.ToPolicy();
 
     /// <summary>The claims <paramref name="clientId"/> can receive (<see cref="ClaimTable.ForClient"/>).</summary>
     public IReadOnlyList<ClaimDefinition> ClaimsFor(string? clientId) =>

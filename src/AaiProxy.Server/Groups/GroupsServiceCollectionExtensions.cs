@@ -13,6 +13,7 @@ public static class GroupsServiceCollectionExtensions
         services.AddSingleton(provider => provider.GetRequiredService<GroupReleasePolicies>().Facilities);
         services.AddScoped<IClaimsEnricher, GroupClaimsEnricher>();
         services.AddScoped<GroupAdministration>();
+        services.AddScoped<Clients.ClientAdministration>();
         return services;
     }
 }

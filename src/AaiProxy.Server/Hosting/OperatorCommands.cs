@@ -2,6 +2,7 @@ using System.Globalization;
 using AaiProxy.Data;
 using AaiProxy.Federation;
 using AaiProxy.Server.Storage;
+using AaiProxy.Server.Upstream.Saml;
 using OpenIddict.Abstractions;
 
 namespace AaiProxy.Server.Hosting;
@@ -18,9 +19,21 @@ internal static class OperatorCommands
         Usage: AaiProxy.Server [command] [configuration arguments]
           (no command)       run the server
           migrate            apply database migrations and exit
-          keys list          the provider's keys: kid, algorithm, usage, status, created, encrypted at rest
+          keys list          the stored keys: kid, algorithm, usage, status, created, encrypted at rest, version,
+                             activates, retires
+          keys rotate [--usage oidc|saml|saml-signing|saml-decryption] [--now]
+                             a new key, published now and used after the publish-ahead time (--now: at once)
+          keys import --file <key.pem|key.p12> [--password-file <file>]
+                      [--usage signing|saml|saml-signing|saml-decryption] [--now]
+                             import a key as the successor, on the same schedule as keys rotate
           clients list       registered clients: client_id, type, redirect URIs, permissions
+          clients add <registration.json>
+                             register a client (JSON as POST /api/v1/clients takes it); prints its secret once
+          clients rotate-secret <client id>
+                             give a client registered at run time a new secret; prints it once
           metadata status    load every federation metadata source once and print its state
+          metadata refresh   ask every running node to read its federation aggregates again now (within 30 s;
+                             audited), then print the state as metadata status does
           accounts show <community id | e-mail address>
                              an account: username, status, e-mail addresses, linked identities, memberships
           accounts suspend <community id>
@@ -36,11 +49,16 @@ internal static class OperatorCommands
     {
         ["migrate", .. var rest] => new OperatorCommand("migrate", rest),
         ["keys", "list", .. var rest] => new OperatorCommand("keys list", rest),
+        ["keys", "rotate", .. var rest] => new OperatorCommand("keys rotate", rest),
+        ["keys", "import", .. var rest] => new OperatorCommand("keys import", rest),
         ["clients", "list", .. var rest] => new OperatorCommand("clients list", rest),
+        ["clients", "add", .. var rest] => new OperatorCommand("clients add", rest),
+        ["clients", "rotate-secret", .. var rest] => new OperatorCommand("clients rotate-secret", rest),
         ["metadata", "status", .. var rest] => new OperatorCommand("metadata status", rest),
         ["accounts", "show", .. var rest] => new OperatorCommand("accounts show", rest),
         ["accounts", "suspend", .. var rest] => new OperatorCommand("accounts suspend", rest),
         ["audit", "export", .. var rest] => new OperatorCommand("audit export", rest),
+        ["metadata", "refresh", .. var rest] => new OperatorCommand("metadata refresh", rest),
         [var first, ..] when Groups.Contains(first) => new OperatorCommand("usage", []),
         _ => null,
     };
@@ -57,15 +75,12 @@ internal static class OperatorCommands
                 case "keys list":
                     await using (var scope = app.Services.CreateAsyncScope())
                     {
-                        var store = scope.ServiceProvider.GetRequiredService<ServerKeyStore>();
-                        Rows(output, ["kid", "algorithm", "usage", "status", "created", "encrypted"], store.List().Select(key => new[]
-                        {
-                            key.Id, key.Algorithm, key.Usage.ToString().ToLowerInvariant(), key.Status.ToString().ToLowerInvariant(),
-                            key.CreatedAt.ToString("O", CultureInfo.InvariantCulture), key.Encrypted ? "yes" : "no",
-                        }));
+                        return KeyCommands.List(scope.ServiceProvider, output);
                     }
-
-                    return 0;
+                case "keys rotate":
+                    return await KeyCommands.RotateAsync(app.Services, command.Arguments, output, errors);
+                case "keys import":
+                    return await KeyCommands.ImportAsync(app.Services, command.Arguments, output, errors);
                 case "clients list":
                     await using (var scope = app.Services.CreateAsyncScope())
                     {
@@ -86,6 +101,16 @@ internal static class OperatorCommands
                     }
 
                     return 0;
+                case "clients add":
+                    await using (var scope = app.Services.CreateAsyncScope())
+                    {
+                        return await ClientCommands.AddAsync(scope.ServiceProvider, command.Arguments, output, errors);
+                    }
+                case "clients rotate-secret":
+                    await using (var scope = app.Services.CreateAsyncScope())
+                    {
+                        return await ClientCommands.RotateSecretAsync(scope.ServiceProvider, command.Arguments, output, errors);
+                    }
                 case "metadata status":
                     var federations = app.Services.GetRequiredService<FederationMetadataProvider>();
                     await federations.RefreshAsync();
@@ -113,6 +138,13 @@ internal static class OperatorCommands
                     {
                         return await AccountAndAuditCommands.ExportAsync(scope.ServiceProvider, command.Arguments, output, errors);
                     }
+                case "metadata refresh":
+                    await using (var scope = app.Services.CreateAsyncScope())
+                    {
+                        await FederationMetadataRefreshRequests.RequestAsync(scope.ServiceProvider, CancellationToken.None);
+                    }
+
+                    return await RunAsync(app, command with { Name = "metadata status" }, output, errors);
                 default:
                     await errors.WriteLineAsync(Usage);
                     return 2;

@@ -113,7 +113,7 @@ internal static class ProxyHostExtensions
         app.UseProxyErrorHandling();
         app.UseSecurityHeaders();
         app.UseRouting();
-        app.UseRateLimiter();
+        app.UseProxyRateLimiter();
         app.UseAuthentication();
         app.UseAntiforgery();
 

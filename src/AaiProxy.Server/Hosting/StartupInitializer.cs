@@ -18,6 +18,7 @@ internal sealed class StartupInitializer(DatabaseInitializer database, IServiceS
         await using var scope = scopes.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<AaiProxy.Data.ServerKeyStore>().ProtectPlaintextKeys(AaiProxy.Identity.AuditActors.Configuration);
         await scope.ServiceProvider.GetRequiredService<Oidc.ClientSeeder>().SeedAsync(cancellationToken);
+        await scope.ServiceProvider.GetRequiredService<Oidc.ClientCatalog>().RefreshAsync(cancellationToken);
         await scope.ServiceProvider.GetRequiredService<Groups.Api.ApiScopeSeeder>().SeedAsync(cancellationToken);
         if (options.Value.Demo.Enabled)
         {

@@ -17,7 +17,7 @@ namespace AaiProxy.Server.Logout;
 /// they end the session or revoke the grants, and never wait for the deliveries.
 /// </summary>
 public sealed class ClientLogout(IOpenIddictAuthorizationManager authorizations, IOpenIddictApplicationManager applications,
-    PairwiseSubjects pairwise, IOptions<ProxyOptions> proxy, ListeningOrigins origins, BackChannelLogoutSender sender,
+    PairwiseSubjects pairwise, ClientCatalog clients, IOptions<ProxyOptions> proxy, ListeningOrigins origins, BackChannelLogoutSender sender,
     ILogger<ClientLogout> logger)
 {
     /// <summary>The proxy session <paramref name="session"/> ends (end-session endpoint, SAML Single Logout).</summary>
@@ -28,7 +28,7 @@ public sealed class ClientLogout(IOpenIddictAuthorizationManager authorizations,
     /// that registered one and no back-channel endpoint: the sign-out page loads them in iframes.</summary>
     public async Task<IReadOnlyList<Uri>> FrontChannelLogoutsAsync(ProxySession session, CancellationToken cancellationToken)
     {
-        var endpoints = proxy.Value.Clients
+        var endpoints = clients.All
             .Where(client => client.FrontChannelLogoutUri is not null && client.BackChannelLogoutUri is null)
             .ToDictionary(client => client.ClientId, client => new Uri(client.FrontChannelLogoutUri!), StringComparer.Ordinal);
         return endpoints.Count == 0
@@ -42,7 +42,7 @@ public sealed class ClientLogout(IOpenIddictAuthorizationManager authorizations,
 
     private async Task NotifyAsync(string accountId, string? endedSession, CancellationToken cancellationToken)
     {
-        var endpoints = proxy.Value.Clients
+        var endpoints = clients.All
             .Where(client => client.BackChannelLogoutUri is not null)
             .ToDictionary(client => client.ClientId, client => new BackChannelEndpoint(new Uri(client.BackChannelLogoutUri!), client.BackChannelLogoutSessionRequired),
                 StringComparer.Ordinal);

@@ -23,7 +23,7 @@ internal static class AuthorizationEndpoint
     private static readonly string[] ProviderHints = ["aarc_idp_hint", "idp_hint"];
 
     public static async Task<IResult> HandleAsync(HttpContext httpContext, ICommunityAccountResolver accounts, CommunityPrincipalFactory principals,
-        UpstreamLoginStart loginStart, UpstreamErrorRelay relay, ConsentStep consent, IOptions<ProxyOptions> proxy, TimeProvider time,
+        UpstreamLoginStart loginStart, UpstreamErrorRelay relay, ConsentStep consent, ClientCatalog clients, IOptions<ProxyOptions> proxy, TimeProvider time,
         ILogger<AuthorizationLog> logger)
     {
         var request = httpContext.GetOpenIddictServerRequest()
@@ -38,7 +38,7 @@ internal static class AuthorizationEndpoint
         }
 
         var options = proxy.Value;
-        var client = options.Clients.FirstOrDefault(candidate => candidate.ClientId == request.ClientId);
+        var client = request.ClientId is { } clientId ? clients.Find(clientId) : null;
         var decision = AuthenticationRequirements.Decide(request, client?.RequireMfa == true,
             options.Authentication.SupportedContextClasses, AuthenticationContextClasses.RefedsMfa);
         if (decision.Requirement is not { } requirement)

@@ -37,7 +37,25 @@ internal static class ClientAuditFields
         return changed;
     }
 
-    private static Dictionary<string, string> Read(OpenIddictApplicationDescriptor client) => new(StringComparer.Ordinal)
+    private static Dictionary<string, string> Read(OpenIddictApplicationDescriptor client)
+    {
+        var fields = Standard(client);
+        // A managed client's own settings (ClientDescriber.SettingsProperty); a declared client's are in its configuration.
+        if (ClientDescriber.ReadManaged(client.Properties) is { } managed)
+        {
+            var settings = managed.Settings;
+            fields["facility"] = managed.Facility ?? "";
+            fields["contacts"] = Join(settings.Contacts);
+            fields["backchannel_logout_uri"] = settings.BackChannelLogoutUri ?? "";
+            fields["default_resource"] = settings.DefaultResource ?? "";
+            fields["groups"] = settings.Groups is { } groups ? System.Text.Json.JsonSerializer.Serialize(groups) : "";
+            fields["access_token_format"] = settings.AccessTokenFormat.ToString().ToLowerInvariant();
+        }
+
+        return fields;
+    }
+
+    private static Dictionary<string, string> Standard(OpenIddictApplicationDescriptor client) => new(StringComparer.Ordinal)
     {
         ["client_name"] = client.DisplayName ?? "",
         ["client_type"] = client.ClientType ?? "",

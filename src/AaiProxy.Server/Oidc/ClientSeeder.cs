@@ -1,10 +1,8 @@
 using AaiProxy.Server.Configuration;
 using AaiProxy.Data;
 using AaiProxy.Identity;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
-using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace AaiProxy.Server.Oidc;
 
@@ -19,13 +17,13 @@ internal sealed class ClientSeeder(
     ProxyDbContext db,
     IAuditLog audit,
     IOptions<ProxyOptions> options,
-    ListeningOrigins origins)
+    ClientDescriber describer)
 {
     public async Task SeedAsync(CancellationToken cancellationToken)
     {
         foreach (var client in options.Value.Clients)
         {
-            var descriptor = Describe(client);
+            var descriptor = describer.Describe(client, ReadSecret(client));
             var existing = await applications.FindByClientIdAsync(client.ClientId, cancellationToken);
             if (existing is null)
             {
@@ -54,14 +52,8 @@ internal sealed class ClientSeeder(
         }
     }
 
-    // OpenIddict's store saves on its own; one transaction around it and the audit event keeps
-    // "changed but not audited" from ever being stored.
-    private async Task InTransactionAsync(Func<Task> change, CancellationToken cancellationToken)
-    {
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await change();
-        await transaction.CommitAsync(cancellationToken);
-    }
+    private Task InTransactionAsync(Func<Task> change, CancellationToken cancellationToken) =>
+        ClientDescriber.InTransactionAsync(db, change, cancellationToken);
 
     // Only the hash is stored: an unchanged secret is one the stored hash still accepts.
     private async Task<bool> SecretChangedAsync(object existing, OpenIddictApplicationDescriptor stored,
@@ -72,79 +64,6 @@ internal sealed class ClientSeeder(
             (null, _) or (_, null) => true,
             (_, var secret) => !await applications.ValidateClientSecretAsync(existing, secret, cancellationToken),
         };
-
-    private ProxyApplicationDescriptor Describe(ClientOptions client)
-    {
-        var descriptor = new ProxyApplicationDescriptor
-        {
-            ClientId = client.ClientId,
-            DisplayName = client.DisplayName ?? client.ClientId,
-            ClientType = client.Type == ClientType.Public ? ClientTypes.Public : ClientTypes.Confidential,
-            ClientSecret = client.Type == ClientType.Public ? null : ReadSecret(client),
-            // The authorization endpoint asks for consent by this (ConsentStep), not by the configuration.
-            ConsentType = client.FacilityInternal ? ConsentTypes.Implicit : ConsentTypes.Explicit,
-            // A native client's loopback redirect URIs match on any port (RedirectUriMatch).
-            ApplicationType = client.Native ? ApplicationTypes.Native : ApplicationTypes.Web,
-        };
-
-        foreach (var uri in client.RedirectUris.SelectMany(uri => origins.Expand(uri, options.Value)))
-        {
-            descriptor.RedirectUris.Add(new Uri(uri));
-            descriptor.ExactRedirectUris.Add(uri);
-        }
-
-        foreach (var uri in client.PostLogoutRedirectUris.SelectMany(uri => origins.Expand(uri, options.Value)))
-        {
-            descriptor.PostLogoutRedirectUris.Add(new Uri(uri));
-        }
-
-        var grants = client.AllowedGrants;
-        descriptor.Permissions.UnionWith(
-        [
-            Permissions.Endpoints.Token,
-            Permissions.Endpoints.Revocation,
-            Permissions.Endpoints.Introspection,
-        ]);
-
-        if (grants.Contains(GrantTypes.AuthorizationCode))
-        {
-            descriptor.Permissions.UnionWith(
-            [
-                Permissions.Endpoints.Authorization,
-                Permissions.Endpoints.PushedAuthorization,
-                Permissions.Endpoints.EndSession,
-                Permissions.ResponseTypes.Code,
-            ]);
-        }
-
-        if (grants.Contains(GrantTypes.DeviceCode))
-        {
-            descriptor.Permissions.Add(Permissions.Endpoints.DeviceAuthorization);
-        }
-
-        descriptor.Permissions.UnionWith(grants.Select(grant => Permissions.Prefixes.GrantType + grant));
-        descriptor.Permissions.UnionWith(client.AllowedScopes
-            .Where(scope => scope is not (Scopes.OpenId or Scopes.OfflineAccess))
-            .Select(scope => Permissions.Prefixes.Scope + scope));
-
-        descriptor.AddResourcePermissions([.. client.Resources]);
-
-        // RFC 8693: the grant and its targets, named as audience or resource (TokenExchangeTargets decides which client may
-        // use which; it runs before OpenIddict's own permission checks and answers invalid_target).
-        if (client.TokenExchangeAudiences.Count > 0)
-        {
-            descriptor.Permissions.Add(Permissions.GrantTypes.TokenExchange);
-            descriptor.AddAudiencePermissions([.. client.TokenExchangeAudiences]);
-            descriptor.AddResourcePermissions([.. client.TokenExchangeAudiences.Except(client.Resources, StringComparer.Ordinal)]);
-        }
-
-        if (client.RequirePkce || client.Type == ClientType.Public)
-        {
-            descriptor.Requirements.Add(Requirements.Features.ProofKeyForCodeExchange);
-        }
-
-        return descriptor;
-    }
 
     private static string? ReadSecret(ClientOptions client) =>
         client.ClientSecretFile is { Length: > 0 } file ? File.ReadAllText(file).TrimEnd() : client.ClientSecret;

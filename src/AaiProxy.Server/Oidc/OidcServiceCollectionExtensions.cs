@@ -68,6 +68,7 @@ internal static class OidcServiceCollectionExtensions
                 server.AddEventHandler(TokenClaimShapes.Descriptor);
                 server.AddEventHandler(IntrospectionScope.Descriptor);
                 server.AddEventHandler(UnstoredClientCredentialsTokens.Descriptor);
+                server.AddEventHandler(ReferenceAccessTokens.Descriptor);
 
                 server.UseAspNetCore()
                     .EnableAuthorizationEndpointPassthrough()
@@ -90,6 +91,9 @@ internal static class OidcServiceCollectionExtensions
         services.AddHostedService<KeyRotationService>();
         services.AddHealthChecks().AddCheck<SigningKeyHealthCheck>("signing-keys", tags: [HealthEndpoints.ReadyTag]);
         services.AddScoped<ClientSeeder>();
+        services.AddSingleton<ClientDescriber>();
+        services.AddSingleton<ClientCatalog>();
+        services.AddHostedService<ClientCatalogRefresh>();
         services.AddScoped<CommunityPrincipalFactory>();
         services.AddScoped<TokenExchange>();
         services.AddScoped<ConsentStep>();

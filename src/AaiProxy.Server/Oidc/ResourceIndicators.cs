@@ -1,7 +1,6 @@
 using AaiProxy.Server.Configuration;
 using System.Collections.Immutable;
 using System.Security.Claims;
-using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -17,7 +16,7 @@ namespace AaiProxy.Server.Oidc;
 /// its code and refresh tokens, and OpenIddict makes them the access token's <c>aud</c>. A grant that named no
 /// resource is marked (<see cref="DefaultedClaim"/>): its later token requests may name any resource of the client.
 /// </summary>
-internal sealed class GrantResources(IOptions<ProxyOptions> options) : IOpenIddictServerHandler<ProcessSignInContext>
+internal sealed class GrantResources(ClientCatalog clients) : IOpenIddictServerHandler<ProcessSignInContext>
 {
     public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
         OpenIddictServerHandlerDescriptor.CreateBuilder<ProcessSignInContext>()
@@ -34,14 +33,14 @@ internal sealed class GrantResources(IOptions<ProxyOptions> options) : IOpenIddi
         var principal = context.Principal!;
         if (principal.GetResources().IsEmpty && context.Request.ClientId is { } clientId)
         {
-            Apply(principal, context.Request.GetResources(), options.Value, clientId);
+            Apply(principal, context.Request.GetResources(), clients, clientId);
         }
 
         return default;
     }
 
     /// <summary>Makes a new grant of <paramref name="clientId"/> for <paramref name="requested"/>, or, when it names none, for the client's default audience.</summary>
-    private static void Apply(ClaimsPrincipal principal, ImmutableArray<string> requested, ProxyOptions options, string clientId)
+    private static void Apply(ClaimsPrincipal principal, ImmutableArray<string> requested, ClientCatalog clients, string clientId)
     {
         if (!requested.IsDefaultOrEmpty)
         {
@@ -49,7 +48,7 @@ internal sealed class GrantResources(IOptions<ProxyOptions> options) : IOpenIddi
             return;
         }
 
-        principal.SetResources([ConfiguredClient.DefaultAudience(options, clientId)]);
+        principal.SetResources([clients.Find(clientId)?.DefaultAudience ?? clientId]);
         principal.SetClaim(DefaultedClaim, "true");
     }
 
@@ -67,7 +66,7 @@ internal sealed class GrantResources(IOptions<ProxyOptions> options) : IOpenIddi
 /// OpenIddict's own permission check (which would answer <c>invalid_request</c>) at the authorization,
 /// pushed authorization and token endpoints.
 /// </summary>
-internal sealed class ClientResourcesOnly<TContext>(IOptions<ProxyOptions> options) : IOpenIddictServerHandler<TContext>
+internal sealed class ClientResourcesOnly<TContext>(ClientCatalog clients) : IOpenIddictServerHandler<TContext>
     where TContext : BaseValidatingContext
 {
     public static OpenIddictServerHandlerDescriptor Before(OpenIddictServerHandlerDescriptor permissionCheck) =>
@@ -86,7 +85,7 @@ internal sealed class ClientResourcesOnly<TContext>(IOptions<ProxyOptions> optio
             return default;
         }
 
-        var allowed = request.ClientId is { } clientId ? ConfiguredClient.Find(options.Value, clientId)?.Resources ?? [] : [];
+        var allowed = request.ClientId is { } clientId ? clients.Find(clientId)?.Resources ?? [] : [];
         if (request.GetResources().Any(resource => !allowed.Contains(resource, StringComparer.Ordinal)))
         {
             context.Reject(Errors.InvalidTarget, "This client may not ask for one of the requested resources.");
@@ -94,15 +93,6 @@ internal sealed class ClientResourcesOnly<TContext>(IOptions<ProxyOptions> optio
 
         return default;
     }
-}
-
-internal static class ConfiguredClient
-{
-    public static ClientOptions? Find(ProxyOptions options, string clientId) =>
-        options.Clients.SingleOrDefault(client => string.Equals(client.ClientId, clientId, StringComparison.Ordinal));
-
-    /// <summary>The audience of a grant that names no resource: the client's <see cref="ClientOptions.DefaultAudience"/>.</summary>
-    public static string DefaultAudience(ProxyOptions options, string clientId) => Find(options, clientId)?.DefaultAudience ?? clientId;
 }
 
 /// <summary>

@@ -2,7 +2,6 @@ using System.Security.Claims;
 using System.Text.Json;
 using AaiProxy.Identity;
 using AaiProxy.Server.Configuration;
-using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;
@@ -50,7 +49,7 @@ internal static class TokenExchangeRules
 /// Runs after OpenIddict's grant-type permission check (a client not allowed to exchange at all has had
 /// <c>unauthorized_client</c>) and before its audience and resource permission checks (which would say <c>invalid_request</c>).
 /// </summary>
-internal sealed class TokenExchangeTargets(IOptions<ProxyOptions> options) : IOpenIddictServerHandler<ValidateTokenRequestContext>
+internal sealed class TokenExchangeTargets(ClientCatalog clients) : IOpenIddictServerHandler<ValidateTokenRequestContext>
 {
     public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
         OpenIddictServerHandlerDescriptor.CreateBuilder<ValidateTokenRequestContext>()
@@ -73,7 +72,7 @@ internal sealed class TokenExchangeTargets(IOptions<ProxyOptions> options) : IOp
             return default;
         }
 
-        var allowed = context.ClientId is { } clientId ? ConfiguredClient.Find(options.Value, clientId)?.TokenExchangeAudiences ?? [] : [];
+        var allowed = context.ClientId is { } clientId ? clients.Find(clientId)?.TokenExchangeAudiences ?? [] : [];
         if (TokenExchangeRules.Disallowed(targets, allowed) is { Count: > 0 } disallowed)
         {
             context.Reject(Errors.InvalidTarget, $"This client may not exchange tokens for {string.Join(", ", disallowed)}.");

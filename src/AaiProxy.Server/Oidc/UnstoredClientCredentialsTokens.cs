@@ -1,5 +1,4 @@
 using AaiProxy.Server.Configuration;
-using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -13,7 +12,7 @@ namespace AaiProxy.Server.Oidc;
 /// oidc-provider stores none either): they cannot be revoked, only expire (<c>docs/claims.md</c>).
 /// Every other token, and every token of other clients, is stored as before.
 /// </summary>
-internal sealed class UnstoredClientCredentialsTokens(IOptions<ProxyOptions> options) : IOpenIddictServerHandler<GenerateTokenContext>
+internal sealed class UnstoredClientCredentialsTokens(ClientCatalog clients) : IOpenIddictServerHandler<GenerateTokenContext>
 {
     public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
         OpenIddictServerHandlerDescriptor.CreateBuilder<GenerateTokenContext>()
@@ -26,7 +25,7 @@ internal sealed class UnstoredClientCredentialsTokens(IOptions<ProxyOptions> opt
     {
         if (context.TokenType == TokenTypeIdentifiers.AccessToken && !context.IsReferenceToken &&
             context.Request is { } request && request.IsClientCredentialsGrantType() &&
-            request.ClientId is { } clientId && ConfiguredClient.Find(options.Value, clientId) is { StoreClientCredentialsTokens: false })
+            request.ClientId is { } clientId && clients.Find(clientId) is { StoreClientCredentialsTokens: false })
         {
             context.CreateTokenEntry = false;
         }

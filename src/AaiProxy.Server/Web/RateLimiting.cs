@@ -1,11 +1,14 @@
+using System.Globalization;
 using System.Threading.RateLimiting;
 using AaiProxy.Server.Configuration;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+using StackExchange.Redis;
 
 namespace AaiProxy.Server.Web;
 
-/// <summary>The endpoints that take credentials or start logins, each with a bucket of its own per client IP.</summary>
+/// <summary>The endpoints that take credentials or start logins, each with a bucket of its own per caller.</summary>
 public static class RateLimitedEndpoints
 {
     public const string Token = "token";
@@ -20,6 +23,14 @@ public static class RateLimitedEndpoints
     public const string Discovery = "discovery";
     public const string AssertionConsumerService = "acs";
     public const string Api = "api";
+
+    /// <summary>Every name, for validating <c>AaiProxy:RateLimiting:Endpoints</c>.</summary>
+    public static IReadOnlyList<string> All { get; } =
+        [Token, Authorization, PushedAuthorization, DeviceAuthorization, Verification, Introspection, Revocation, Login, Discovery, AssertionConsumerService, Api];
+
+    /// <summary>Endpoints a client authenticates to: their buckets are per client id (else per IP address).</summary>
+    public static bool IsPerClient(string name) =>
+        name is Token or PushedAuthorization or DeviceAuthorization or Introspection or Revocation;
 }
 
 /// <summary>Route metadata naming the rate-limited endpoint a request was routed to.</summary>
@@ -27,7 +38,7 @@ public sealed record RateLimitedEndpoint(string Name);
 
 internal static class RateLimiting
 {
-    /// <summary>Limits requests routed to this endpoint per client IP, in a bucket of its own. The decision
+    /// <summary>Limits requests routed to this endpoint per caller, in a bucket of its own. The decision
     /// follows routing (so <c>/connect/token/</c> and <c>/CONNECT/TOKEN</c> count as the token endpoint), not the raw path.</summary>
     public static TBuilder WithRateLimitedEndpoint<TBuilder>(this TBuilder builder, string name) where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new RateLimitedEndpoint(name));
@@ -35,18 +46,46 @@ internal static class RateLimiting
     public static IServiceCollection AddProxyRateLimiting(this IServiceCollection services)
     {
         services.AddRateLimiter(_ => { });
+        services.AddSingleton(provider => new RateLimitBuckets(
+            provider.GetRequiredService<IOptions<ProxyOptions>>().Value.RateLimiting,
+            provider.GetService<IConnectionMultiplexer>(),
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILogger<RateLimitBuckets>>()));
         services.AddOptions<RateLimiterOptions>()
-            .Configure<IOptions<ProxyOptions>>((limiter, proxy) =>
+            .Configure<IServiceProvider>((limiter, provider) =>
             {
-                var limits = proxy.Value.RateLimiting;
                 limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-                limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, (string, string)>(httpContext =>
+                limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(httpContext =>
                     httpContext.GetEndpoint()?.Metadata.GetMetadata<RateLimitedEndpoint>() is { } endpoint
-                        ? RateLimitPartition.GetFixedWindowLimiter(
-                            (endpoint.Name, httpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown"),
-                            _ => limits.For(endpoint.Name))
-                        : RateLimitPartition.GetNoLimiter((string.Empty, string.Empty)));
+                        ? provider.GetRequiredService<RateLimitBuckets>().Partition(endpoint.Name, RateLimitCaller.Of(httpContext))
+                        : RateLimitPartition.GetNoLimiter(string.Empty));
+                limiter.OnRejected = (context, _) =>
+                {
+                    // The body is written by the status-code pages (ErrorHandling): problem details for APIs, the error page for people.
+                    var retryAfter = RateLimitBuckets.RetryAfter(context.Lease)
+                                     ?? provider.GetRequiredService<IOptions<ProxyOptions>>().Value.RateLimiting
+                                         .For(context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<RateLimitedEndpoint>()?.Name ?? string.Empty).Window;
+                    context.HttpContext.Response.Headers[HeaderNames.RetryAfter] =
+                        Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                    return ValueTask.CompletedTask;
+                };
             });
         return services;
+    }
+
+    /// <summary>The rate limiter, after routing; on the endpoints clients authenticate to it first finds the client id
+    /// (<see cref="RateLimitCaller"/>), which needs the form read asynchronously.</summary>
+    public static IApplicationBuilder UseProxyRateLimiter(this IApplicationBuilder app)
+    {
+        app.Use(async (context, next) =>
+        {
+            if (context.GetEndpoint()?.Metadata.GetMetadata<RateLimitedEndpoint>() is { } endpoint && RateLimitedEndpoints.IsPerClient(endpoint.Name))
+            {
+                await RateLimitCaller.ReadClientIdAsync(context);
+            }
+
+            await next(context);
+        });
+        return app.UseRateLimiter();
     }
 }

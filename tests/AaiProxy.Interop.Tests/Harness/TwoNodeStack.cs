@@ -6,7 +6,7 @@ namespace AaiProxy.Interop.Tests.Harness;
 
 /// <summary>
 /// Issue 20's topology, natively: one PostgreSQL, one Redis, two proxy processes (node A, node B) on loopback ports with
-/// the same key-encryption key, and nginx in front whose origin is the public <c>AaiProxy:Issuer</c>. nginx balances
+/// the same key-encryption key and pairwise-subject secret, and nginx in front whose origin is the public <c>AaiProxy:Issuer</c>. nginx balances
 /// round-robin; a request carrying <see cref="NodeHeader"/> (<c>a</c> or <c>b</c>) goes to that node only, so a test
 /// decides where each step of a login lands. nginx's access log names the node (<c>upstream=</c>) of every request.
 /// </summary>
@@ -55,6 +55,8 @@ internal sealed class TwoNodeStack : BrowserStack
 
         var kek = Path.Combine(Directory, "kek");
         await File.WriteAllTextAsync(kek, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+        var pairwiseSecret = Path.Combine(Directory, "pairwise-secret");
+        await File.WriteAllBytesAsync(pairwiseSecret, RandomNumberGenerator.GetBytes(32));
         var shared = new Dictionary<string, string>
         {
             ["AaiProxy:Issuer"] = PublicUrl + "",
@@ -63,6 +65,8 @@ internal sealed class TwoNodeStack : BrowserStack
             // Fails fast while Redis is down (the replay check must refuse at once, not hang).
             ["AaiProxy:Redis:Configuration"] = $"127.0.0.1:{redisPort},abortConnect=false,connectTimeout=2000,syncTimeout=2000,asyncTimeout=2000",
             ["AaiProxy:Keys:EncryptionKeyFile"] = kek,
+            // Several nodes refuse to start without one pairwise-subject secret for all (MultiNodeValidation).
+            ["AaiProxy:Accounts:PairwiseSecretFile"] = pairwiseSecret,
             ["AaiProxy:ReverseProxy:KnownProxies:0"] = "127.0.0.1",
             ["AaiProxy:RateLimiting:PermitLimit"] = "100000",
             // Each node's own request log ("Request starting HTTP/1.1 POST http://…/saml/acs").
@@ -97,8 +101,6 @@ internal sealed class TwoNodeStack : BrowserStack
         {
             CopyDirectory(Path.Combine(dataA, keyDirectory), Path.Combine(dataB, keyDirectory));
         }
-
-        File.Copy(Path.Combine(dataA, "pairwise-subject.key"), Path.Combine(dataB, "pairwise-subject.key"));
 
         NodeB = Track(await ProxyProcess.StartAsync(new ProxyConfiguration(FreePort.Next(), dataB, Settings: shared), Path.Combine(Directory, "node-b.log")));
 

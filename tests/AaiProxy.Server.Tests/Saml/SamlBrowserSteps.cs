@@ -102,7 +102,7 @@ internal static partial class SamlBrowserSteps
     {
         var idp = factory.Services.GetRequiredService<DemoIdentityProvider>();
         var serviceProvider = factory.Services.GetRequiredService<ServiceProviderSettings>();
-        var xml = new SamlResponseWriter(idp.EntityId, idp.SigningCertificate, TimeProvider.System).Write(new SamlResponseContent(
+        var xml = new SamlResponseWriter(idp.EntityId, idp.SigningCertificate, factory.Services.GetRequiredService<TimeProvider>()).Write(new SamlResponseContent(
             serviceProvider.AssertionConsumerServiceUrl, audience ?? serviceProvider.EntityId, genuine.DocumentElement!.GetAttribute("InResponseTo"),
             "alice-name-id", "session-1", RefedsMfa,
             [new SamlAttributeValues(SamlAttributeMap.SubjectId.Name, ["alice@university.example.org"])])

@@ -38,20 +38,30 @@ public sealed class KeysAtRestTests : IAsyncLifetime
         await using var proxy = Proxy();
         using var jwks = JsonDocument.Parse(await proxy.CreateClient().GetStringAsync("/.well-known/jwks"));
         Assert.NotEmpty(jwks.RootElement.GetProperty("keys").EnumerateArray());
-        _ = await proxy.CreateClient().GetStringAsync("/saml/metadata"); // the SP's key files exist
+        _ = await proxy.CreateClient().GetStringAsync("/saml/metadata"); // the SP's keys exist
+        _ = await proxy.CreateClient().GetStringAsync("/demo-idp/metadata"); // and the demo IdP's
+        await using (var scope = proxy.Services.CreateAsyncScope())
+        {
+            // A data-protection key exists once something was protected.
+            scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>().CreateProtector("test").Protect("x"u8.ToArray());
+        }
 
+        // Every key row, read as stored: encrypted, and no importable key.
         var rows = await RowsAsync(proxy);
-        Assert.NotEmpty(rows);
+        Assert.Equal(
+            [ServerKeyUsage.Signing, ServerKeyUsage.Encryption, ServerKeyUsage.SamlSigning, ServerKeyUsage.SamlDecryption, ServerKeyUsage.DemoIdpSigning],
+            rows.Select(row => row.Usage).Order());
+        var kek = new KeyEncryptionKey(Convert.FromBase64String(await File.ReadAllTextAsync(kekFile)));
+        var plaintexts = new List<byte[]>();
         Assert.All(rows, row =>
         {
-            Assert.True(KeyEncryptionKey.IsProtected(row.PrivateKey));
-            if (row.Usage == ServerKeyUsage.Signing)
-            {
-                using var rsa = RSA.Create();
-                Assert.ThrowsAny<CryptographicException>(() => rsa.ImportPkcs8PrivateKey(row.PrivateKey, out _));
-            }
+            Assert.True(KeyEncryptionKey.IsProtected(row.PrivateKey), $"{row.Usage} key {row.Id} is not encrypted");
+            Assert.False(ImportsAsPrivateKey(row.PrivateKey), $"{row.Usage} key {row.Id} imports as a private key");
+            plaintexts.Add(kek.Unprotect(row.PrivateKey, "server-key:" + row.Id));
         });
+        Assert.All(plaintexts.Where(plaintext => plaintext.Length > 32), plaintext => Assert.True(ImportsAsPrivateKey(plaintext))); // the check above can fail
 
+        // Data-protection keys: wrapped by the KEK, never the bare master key.
         var dataProtectionKeys = Directory.GetFiles(Path.Combine(database.DataDirectory, "keys"), "*.xml");
         Assert.NotEmpty(dataProtectionKeys);
         Assert.All(dataProtectionKeys, file =>
@@ -61,10 +71,69 @@ public sealed class KeysAtRestTests : IAsyncLifetime
             Assert.Contains("<encryptedKey", xml);
         });
 
-        var keyFiles = Directory.GetFiles(database.DataDirectory, "*.pfx", SearchOption.AllDirectories);
-        Assert.NotEmpty(keyFiles);
-        Assert.All(keyFiles, file => Assert.ThrowsAny<CryptographicException>(() => X509CertificateLoader.LoadPkcs12FromFile(file, null)));
+        // Every file in the data directory (the SQLite database too): no unencrypted PEM or PKCS#12 private key, and none
+        // of the stored keys' bytes, raw or in base64.
+        var files = Directory.GetFiles(database.DataDirectory, "*", SearchOption.AllDirectories);
+        Assert.NotEmpty(files);
+        Assert.All(files, file =>
+        {
+            var bytes = File.ReadAllBytes(file);
+            var text = System.Text.Encoding.Latin1.GetString(bytes);
+            Assert.DoesNotMatch(@"-----BEGIN (RSA |EC )?PRIVATE KEY-----", text);
+            if (Path.GetExtension(file) is ".pfx" or ".p12")
+            {
+                Assert.ThrowsAny<CryptographicException>(() => X509CertificateLoader.LoadPkcs12FromFile(file, null));
+                Assert.ThrowsAny<CryptographicException>(() => X509CertificateLoader.LoadPkcs12FromFile(file, ""));
+            }
+
+            Assert.All(plaintexts, plaintext =>
+            {
+                Assert.False(bytes.AsSpan().IndexOf(plaintext) >= 0, $"{file} holds a private key in plaintext");
+                Assert.DoesNotContain(Convert.ToBase64String(plaintext), text);
+            });
+        });
         Assert.False(File.Exists(Path.Combine(database.DataDirectory, "key-encryption-key")));
+    }
+
+    [Fact]
+    public async Task A_SAML_key_file_an_earlier_version_generated_moves_into_the_database_with_its_certificate()
+    {
+        // As an earlier version wrote it: a PKCS#12 in the data directory, protected with a password derived from the KEK.
+        var kek = new KeyEncryptionKey(Convert.FromBase64String(await File.ReadAllTextAsync(kekFile)));
+        using var rsa = RSA.Create(2048);
+        var request = new CertificateRequest("CN=AaiProxy SAML signing", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        using var legacy = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
+        Directory.CreateDirectory(Path.Combine(database.DataDirectory, "saml"));
+        await File.WriteAllBytesAsync(Path.Combine(database.DataDirectory, "saml", "sp-signing.pfx"),
+            legacy.Export(X509ContentType.Pkcs12, kek.DerivePassword("generated-pkcs12")));
+
+        await using var proxy = Proxy();
+        var metadata = await proxy.CreateClient().GetStringAsync("/saml/metadata");
+
+        Assert.Contains(Convert.ToBase64String(legacy.RawData), metadata);
+        var stored = Assert.Single(await RowsAsync(proxy), row => row.Usage == ServerKeyUsage.SamlSigning);
+        Assert.Equal(legacy.RawData, stored.Certificate);
+        Assert.True(KeyEncryptionKey.IsProtected(stored.PrivateKey));
+        Assert.Contains(await AuditAsync(proxy), entry => entry.Action == AuditActions.KeyImported && entry.Target == stored.Id);
+    }
+
+    /// <summary>Whether the bytes import as an RSA or EC private key (PKCS#8).</summary>
+    private static bool ImportsAsPrivateKey(byte[] bytes)
+    {
+        foreach (var algorithm in new Func<AsymmetricAlgorithm>[] { RSA.Create, ECDsa.Create })
+        {
+            using var key = algorithm();
+            try
+            {
+                key.ImportPkcs8PrivateKey(bytes, out _);
+                return true;
+            }
+            catch (CryptographicException)
+            {
+            }
+        }
+
+        return false;
     }
 
     [Fact]

@@ -62,6 +62,68 @@ public sealed class MultiNodeStartupTests(ProxyFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task Refuses_postgresql_with_redis_and_key_encryption_key_but_without_a_shared_pairwise_secret_file()
+    {
+        var message = await StartupFailureAsync(OnPostgreSql(
+            ("AaiProxy:Redis:Configuration", "127.0.0.1:1,abortConnect=false"), ("AaiProxy:Keys:EncryptionKey", Kek)));
+
+        Assert.Contains("AaiProxy:Accounts:PairwiseSecretFile is not set", message);
+        Assert.Contains("AaiProxy:SingleNode=true", message);
+        Assert.DoesNotContain("AaiProxy:Redis:Configuration is not set", message);
+        Assert.DoesNotContain("no key-encryption key is configured", message);
+    }
+
+    [Fact]
+    public async Task Refuses_a_pairwise_secret_file_shorter_than_32_bytes()
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            await File.WriteAllBytesAsync(file, RandomNumberGenerator.GetBytes(16));
+
+            var message = await StartupFailureAsync(OnPostgreSql(("AaiProxy:Redis:Configuration", "127.0.0.1:1,abortConnect=false"),
+                ("AaiProxy:Keys:EncryptionKey", Kek), ("AaiProxy:Accounts:PairwiseSecretFile", file)));
+
+            Assert.Contains($"AaiProxy:Accounts:PairwiseSecretFile '{file}' must hold at least 32 bytes", message);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task Refuses_a_pairwise_secret_file_that_does_not_exist()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"missing-pairwise-{Guid.NewGuid():N}");
+
+        var message = await StartupFailureAsync(OnPostgreSql(("AaiProxy:Redis:Configuration", "127.0.0.1:1,abortConnect=false"),
+            ("AaiProxy:Keys:EncryptionKey", Kek), ("AaiProxy:Accounts:PairwiseSecretFile", file)));
+
+        Assert.Contains($"AaiProxy:Accounts:PairwiseSecretFile '{file}' does not exist", message);
+    }
+
+    [Fact]
+    public async Task Postgresql_with_redis_key_encryption_key_and_pairwise_secret_file_passes_validation()
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            await File.WriteAllBytesAsync(file, RandomNumberGenerator.GetBytes(32));
+            await using var proxy = new ProxyFactory(fixture.Database, overrides: OnPostgreSql(("AaiProxy:Redis:Configuration", "127.0.0.1:1,abortConnect=false"),
+                ("AaiProxy:Keys:EncryptionKey", Kek), ("AaiProxy:Accounts:PairwiseSecretFile", file)));
+
+            // Options validate; the start then fails only on the unreachable database (or Redis), not on configuration.
+            var failure = Assert.ThrowsAny<Exception>(() => proxy.Server);
+            Assert.IsNotType<OptionsValidationException>(failure is AggregateException aggregate ? aggregate.InnerException : failure);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
     public async Task Single_node_declaration_lets_postgresql_start_validation_without_shared_pieces()
     {
         await using var proxy = new ProxyFactory(fixture.Database, overrides: OnPostgreSql(("AaiProxy:SingleNode", "true")));

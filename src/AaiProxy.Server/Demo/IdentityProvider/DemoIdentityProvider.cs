@@ -11,7 +11,7 @@ using Microsoft.Extensions.Options;
 namespace AaiProxy.Server.Demo.IdentityProvider;
 
 /// <summary>
-/// The embedded demo's SAML identity provider: its own key pair, its own metadata, a few demo users.
+/// The embedded demo's SAML identity provider: its own key pair (in the database, shared by every node), its own metadata, a few demo users.
 /// Development only (<c>AaiProxy:Demo:Enabled</c>, refused in production). The proxy trusts it the way
 /// it trusts any IdP: by reading its metadata document, never by a shortcut.
 /// </summary>
@@ -27,15 +27,13 @@ internal sealed class DemoIdentityProvider : IEmbeddedIdentityProvider
     private static readonly XNamespace ShibMd = SamlNamespaces.ShibMd;
     private static readonly XNamespace MdUi = SamlNamespaces.MdUi;
 
-    public DemoIdentityProvider(IOptions<ProxyOptions> proxy, ListeningOrigins origins, AaiProxy.Data.KeyEncryptionKey kek, TimeProvider time)
+    public DemoIdentityProvider(IOptions<ProxyOptions> proxy, ListeningOrigins origins, ServiceProviderKeySource keys)
     {
         var origin = origins.PublicOrigin(proxy.Value);
         EntityId = origin + PathBase;
         SingleSignOnUrl = new Uri(origin + SingleSignOnPath);
         SingleLogoutUrl = new Uri(origin + SingleLogoutPath);
-        SigningCertificate = ServiceProviderCertificates.LoadOrCreate(
-            Path.Combine(proxy.Value.DataDirectoryFullPath, "demo-idp", "signing.pfx"), "AaiProxy demo IdP",
-            X509KeyUsageFlags.DigitalSignature, kek.DerivePassword(ServiceProviderCertificates.PasswordPurpose), time);
+        SigningCertificate = keys.DemoIdentityProviderSigning();
         MetadataXml = WriteMetadata(HomeOrganisations(proxy.Value.Demo.Users));
     }
 

@@ -54,7 +54,7 @@ internal static class DemoIdentityProviderEndpoints
         {
             message = httpContext.Request.DecodeSamlRedirect();
             // The demo IdP publishes WantAuthnRequestsSigned="true": an unsigned or forged request is refused.
-            message.VerifySignature([serviceProvider.SigningCertificate]);
+            message.VerifySignature(serviceProvider.Keys.Current.SigningAccepted);
             request = message.Document.DocumentElement!;
         }
         catch (SamlBindingException ex)
@@ -150,7 +150,7 @@ internal static class DemoIdentityProviderEndpoints
         try
         {
             message = httpContext.Request.DecodeSamlRedirect();
-            message.VerifySignature([serviceProvider.SigningCertificate]);
+            message.VerifySignature(serviceProvider.Keys.Current.SigningAccepted);
         }
         catch (SamlBindingException ex)
         {

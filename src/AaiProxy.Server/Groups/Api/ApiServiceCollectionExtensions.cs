@@ -1,4 +1,5 @@
 using AaiProxy.Groups.Management;
+using AaiProxy.Server.Clients;
 using AaiProxy.Server.Configuration;
 using AaiProxy.Server.Web;
 using Microsoft.Extensions.Options;
@@ -30,7 +31,7 @@ public static class ApiServiceCollectionExtensions
             openApi.AddDocumentTransformer((document, _, _) =>
             {
                 document.Info.Title = "AaiProxy group management API";
-                document.Info.Description = "Groups, memberships, proposals and facility user ids. OAuth 2 bearer tokens of this proxy for the API resource "
+                document.Info.Description = "Groups, memberships, proposals, facility user ids and the registrations of OIDC clients. OAuth 2 bearer tokens of this proxy for the API resource "
                                             + "(AaiProxy:Api:Resource) with the scopes " + string.Join(", ", ApiScopes.All) + ". Errors are RFC 9457 problem details; "
                                             + "changes need If-Match with the ETag read (412 when stale, 428 when missing); lists are paged with page_size and cursor.";
                 return Task.CompletedTask;
@@ -50,6 +51,7 @@ public static class ApiServiceCollectionExtensions
             .WithRateLimitedEndpoint(RateLimitedEndpoints.Api);
         api.MapGroupApi();
         api.MapProposalApi();
+        api.MapClientApi();
         endpoints.MapOpenApi();
         return endpoints;
     }

@@ -185,6 +185,19 @@ public sealed partial class GroupAdministration
                 ProposalEmbargo.StateAt(stored.Proposal, facility, time.GetUtcNow()), stored.TeamGroupId),
             GroupAudit.Version(stored.Proposal));
 
+    /// <summary>The codes of the facilities the actor administers (a facility admin or its user office); null: every facility (a platform admin).</summary>
+    public async Task<IReadOnlyList<string>?> AdministeredFacilitiesAsync(ManagementActor actor, CancellationToken cancellationToken)
+    {
+        var rights = await RightsAsync(actor, cancellationToken);
+        if (rights.IsPlatformAdmin)
+            return null;
+        var administered = new List<string>();
+        foreach (var facility in facilities.All)
+            if (rights.IsFacilityAdmin(facility, await directory.FindGroupByPathAsync(facility.Path, cancellationToken)))
+                administered.Add(facility.Code);
+        return administered;
+    }
+
     private async Task<bool> IsFacilityAdminAsync(ManagementActor actor, Facility facility, CancellationToken cancellationToken) =>
         (await RightsAsync(actor, cancellationToken)).IsFacilityAdmin(facility, await directory.FindGroupByPathAsync(facility.Path, cancellationToken));
 

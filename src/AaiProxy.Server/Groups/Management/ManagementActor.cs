@@ -12,6 +12,11 @@ public sealed record ManagementActor(string AuditName, string? AccountId, IReadO
     public static ManagementActor Person(string accountId) => new($"account:{accountId}", accountId, []);
 
     public static ManagementActor UserOffice(string clientId, IReadOnlyList<string> facilities) => new($"client:{clientId}", null, facilities);
+
+    /// <summary>An operator at the command line of the server (<c>AaiProxy.Server clients add</c>, …): manages every client.</summary>
+    public static ManagementActor Operator { get; } = new(AaiProxy.Identity.AuditActors.Operator, null, []);
+
+    public bool IsOperator => AccountId is null && AuditName == AaiProxy.Identity.AuditActors.Operator;
 }
 
 /// <summary>

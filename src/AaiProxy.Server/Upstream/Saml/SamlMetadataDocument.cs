@@ -5,25 +5,27 @@ namespace AaiProxy.Server.Upstream.Saml;
 
 /// <summary>
 /// Our signed SP metadata, signed once and re-signed when a quarter of its validity has passed, so a
-/// flood of metadata requests costs no private-key operations.
+/// flood of metadata requests costs no private-key operations; written anew when our keys change (a rotation).
 /// </summary>
-internal sealed class SamlMetadataDocument(ServiceProviderMetadataWriter writer, IOptions<SamlOptions> options, TimeProvider time)
+internal sealed class SamlMetadataDocument(ServiceProviderMetadataWriter writer, AaiProxy.Saml.ServiceProviderSettings settings, IOptions<SamlOptions> options,
+    TimeProvider time)
 {
     private readonly Lock _gate = new();
-    private (string Xml, DateTimeOffset RenewAt)? _current;
+    private (string Xml, DateTimeOffset RenewAt, int Keys)? _current;
 
     public string Current()
     {
         lock (_gate)
         {
             var now = time.GetUtcNow();
-            if (_current is { } current && now < current.RenewAt)
+            var keys = settings.Keys.Generation;
+            if (_current is { } current && now < current.RenewAt && current.Keys == keys)
             {
                 return current.Xml;
             }
 
             var content = Content(options.Value);
-            _current = (writer.Write(content), now + content.ValidFor / 4);
+            _current = (writer.Write(content), now + content.ValidFor / 4, keys);
             return _current.Value.Xml;
         }
     }

@@ -27,6 +27,7 @@ internal static class SamlServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<SamlOptions>, SamlFederationOptionsValidator>();
 
+        services.AddSingleton<ServiceProviderKeySource>();
         services.AddSingleton(ServiceProviderSettingsFactory.Create);
         services.AddSingleton<ConfiguredIdentityProviders>();
         services.AddHttpClient(FederationMetadata.HttpClientName);
@@ -36,6 +37,7 @@ internal static class SamlServiceCollectionExtensions
         services.AddSingleton<FederationPolicies>();
         services.AddSingleton<AaiProxy.Identity.ISirtfiMetadata, FederationSirtfi>();
         services.AddHostedService<FederationMetadataRefresh>();
+        services.AddHostedService<FederationMetadataRefreshRequests>();
         services.AddHealthChecks().AddCheck<FederationMetadataHealthCheck>("federation-metadata", tags: [HealthEndpoints.ReadyTag]);
         services.AddSingleton<IIdentityProviderMetadataProvider, TrustedIdentityProviders>();
         services.AddSingleton(provider =>

@@ -1,0 +1,166 @@
+#!/usr/bin/env bash
+# Full brokered logins per second (authorize -> demo SAML IdP -> ACS -> code -> token, scripted by
+# bench/login_client.py) with the RSA private-key operations one login needs and the ceiling they imply from
+# the same run's `openssl speed`; then the refresh_token grant (rotation on every use) per second, the proxy
+# starting from the refresh tokens of those logins, node oidc-provider 9.x from refresh tokens it minted for
+# grants of its own (bench/oidc-provider/server.mjs, OP_MINT_REFRESH), both driven by bench/wrk-refresh.lua.
+# Usage: logins.sh OUTPUT.md   (BENCH_SECONDS, BENCH_CONCURRENCY, BENCH_NO_BUILD=1, BENCH_LOGIN_THREADS)
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
+source "$BENCH_ROOT/bench/lib/http-part.sh"
+output="$1"
+# Client threads of the login script, one row each (python's own CPU is reported: it shares the cores).
+BENCH_LOGIN_THREADS="${BENCH_LOGIN_THREADS:-1 4}"
+readonly REDIRECT_URI=http://127.0.0.1/bench/callback
+refresh_lua="$BENCH_ROOT/bench/wrk-refresh.lua"
+
+bench_log "openssl speed rsa3072 (ceiling)"
+rsa3k1="$(openssl_sign_rate rsa3072)"; rsa3k2="$(openssl_sign_rate rsa3072 2)"
+
+# RSA-3072 private-key operations in one login (every RSA key of the flow is 3072-bit: the proxy's generated
+# OIDC signing key, its SAML SP key, the demo IdP's key), read from the code path:
+#   1 the proxy signs the AuthnRequest (HTTP-Redirect binding, SP key)
+#   2 the demo IdP signs the assertion (a real IdP's cost, not the proxy's, but on this machine's cores)
+#   3 the proxy decrypts the assertion's content key (RSA-OAEP, SP key)
+#   4 OpenIddict signs the authorization code (a JWS inside the JWE; the encryption key is symmetric)
+#   5-7 the token response: access token, ID token, refresh token (each signed; the refresh token also
+#       encrypted with the symmetric key)
+readonly LOGIN_RSA_OPS=7
+readonly PROXY_LOGIN_RSA_OPS=6
+# The refresh_token grant: access token, ID token and the rotated refresh token are signed by the proxy (3);
+# node signs the access token and the ID token (2; its refresh tokens are opaque handles in its store).
+readonly PROXY_REFRESH_RSA_OPS=3 NODE_REFRESH_RSA_OPS=2
+
+login_rows=()
+refresh_rows=()
+memory=()
+declare -A node_rps
+
+# The demo's clients come first in Clients[] (config/demo.json); the bench client goes after them.
+BENCH_CLIENT_INDEX="$(python3 -c 'import json, sys; print(len(json.load(open(sys.argv[1]))["AaiProxy"]["Clients"]))' "$BENCH_ROOT/config/demo.json")"
+c="AaiProxy__Clients__$BENCH_CLIENT_INDEX"
+proxy_dir="$BENCH_TMP/proxy"
+start_proxy "$server_out" "$proxy_dir" AaiProxy__Demo__Enabled=true AaiProxy__Demo__GeneratedFederation__Entities=0 \
+  "${c}__AllowedGrants__0=authorization_code" "${c}__AllowedGrants__1=refresh_token" \
+  "${c}__AllowedScopes__0=openid" "${c}__AllowedScopes__1=offline_access" "${c}__AllowedScopes__2=$BENCH_SCOPE" \
+  "${c}__RedirectUris__0=$REDIRECT_URI" "${c}__FacilityInternal=true"
+secret="$(<"$proxy_dir/client-secret")"
+refresh_pool="$BENCH_TMP/proxy-refresh.txt"; : >"$refresh_pool"
+
+# logins ARGS... — the login script against this proxy; prints its JSON line.
+logins() {
+  python3 "$BENCH_ROOT/bench/login_client.py" --base "$PROXY_URL" --client-id "$BENCH_CLIENT_ID" \
+    --secret-file "$proxy_dir/client-secret" --redirect-uri "$REDIRECT_URI" --resource "$BENCH_RESOURCE" "$@"
+}
+json_field() { python3 -c 'import json, sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$1" "$2"; }
+
+result="$(logins --count 3 --refresh-out "$BENCH_TMP/first.txt")"
+[[ "$(json_field "$result" logins)" == 3 ]] || die "a scripted login failed: $result"
+cat "$BENCH_TMP/first.txt" >>"$refresh_pool"
+idle="$(rss_kb "$PROXY_PID" VmRSS)"
+logins --seconds "$BENCH_WARMUP_SECONDS" --threads 2 --refresh-out "$BENCH_TMP/warm.txt" >/dev/null
+cat "$BENCH_TMP/warm.txt" >>"$refresh_pool"
+
+hz="$(getconf CLK_TCK)"
+best_logins=0
+for threads in $BENCH_LOGIN_THREADS; do
+  before="$(cpu_ticks "$PROXY_PID")"
+  TIMEFORMAT='%U %S'
+  { time logins --seconds "$BENCH_SECONDS" --threads "$threads" --refresh-out "$BENCH_TMP/run.txt" >"$BENCH_TMP/run.json"; } 2>"$BENCH_TMP/run.time"
+  after="$(cpu_ticks "$PROXY_PID")"
+  result="$(<"$BENCH_TMP/run.json")"
+  cat "$BENCH_TMP/run.txt" >>"$refresh_pool"
+  n="$(json_field "$result" logins)"; errors="$(json_field "$result" errors)"; seconds="$(json_field "$result" seconds)"
+  rate="$(awk -v n="$n" -v s="$seconds" 'BEGIN { printf "%.1f", n / s }')"
+  cpu="$(awk -v t="$((after - before))" -v hz="$hz" -v n="$n" 'BEGIN { if (n > 0) printf "%.1f", t * 1000 / hz / n; else print "-" }')"
+  client_cpu="$(awk -v s="$seconds" '{ printf "%.0f%%", ($1 + $2) * 100 / s }' "$BENCH_TMP/run.time")"
+  ceiling="$(awk -v r="$rsa3k2" -v o="$LOGIN_RSA_OPS" 'BEGIN { printf "%.0f", r / o }')"
+  bench_log "logins, $threads client threads: $rate/s, $cpu ms CPU each, $errors errors"
+  login_rows+=("| $threads | $rate | $cpu | $errors | $client_cpu | $ceiling | $(ratio "$rate" "$ceiling") |")
+  awk -v a="$rate" -v b="$best_logins" 'BEGIN { exit !(a > b) }' && best_logins="$rate"
+done
+
+# Refresh tokens for every refresh row: one chain per connection and two spares per wrk thread, per row and warm-up.
+needed=4
+for conn in $BENCH_CONCURRENCY; do needed=$((needed + conn + 4)); done
+needed=$((needed + 4))
+have="$(wc -l <"$refresh_pool")"
+if ((have < needed)); then
+  logins --count "$((needed - have))" --threads 4 --refresh-out "$BENCH_TMP/more.txt" >/dev/null
+  cat "$BENCH_TMP/more.txt" >>"$refresh_pool"
+fi
+(( $(wc -l <"$refresh_pool") >= needed )) || die "only $(wc -l <"$refresh_pool") of $needed refresh tokens from the logins"
+
+# measure_refresh LABEL URL PID POOL AUTH — the refresh_token grant at every concurrency, each row from unused tokens.
+measure_refresh() {
+  local label="$1" url="$2" pid="$3" pool="$4" auth="$5" offset=0 take conn
+  take() { sed -n "$((offset + 1)),$((offset + $1))p" "$pool" >"$BENCH_TMP/row-tokens.txt"; offset=$((offset + $1)); }
+  take 8
+  WRK_THREADS=2 WRK_TOKENS="$BENCH_TMP/row-tokens.txt" WRK_AUTH="$auth" \
+    wrk -t 2 -c 4 -d "${BENCH_WARMUP_SECONDS}s" -s "$refresh_lua" "$url" >/dev/null 2>&1 || true
+  for conn in $BENCH_CONCURRENCY; do
+    take "$((conn + 4))"
+    WRK_TOKENS="$BENCH_TMP/row-tokens.txt" WRK_AUTH="$auth" run_wrk "$label-refresh" "$conn" "$url" "$refresh_lua" "$pid"
+    if [[ "$label" == node ]]; then
+      node_rps[$conn]="$WRK_RPS"
+      refresh_rows+=("| node oidc-provider | $conn | $WRK_RPS | $WRK_P50 / $WRK_P99 | $SERVER_CPU_MS | $WRK_ERRORS | 1.00 |")
+    else
+      refresh_rows+=("| proxy, $label | $conn | $WRK_RPS | $WRK_P50 / $WRK_P99 | $SERVER_CPU_MS | $WRK_ERRORS | $(ratio "$WRK_RPS" "${node_rps[$conn]:-}") |")
+    fi
+  done
+}
+
+# node first (the ratio needs its rate): refresh tokens it minted for grants of its own.
+node_dir="$BENCH_TMP/node"; mkdir -p "$node_dir"; new_secret "$node_dir/client-secret"
+node_secret="$(<"$node_dir/client-secret")"
+OP_MINT_REFRESH="$needed" OP_MINT_FILE="$node_dir/refresh.txt" \
+  start_node_provider "$node_dir" jwt "$BENCH_CLIENT_ID" "$node_secret" "$BENCH_RESOURCE"
+node_idle="$(rss_kb "$NODE_PID" VmRSS)"
+measure_refresh node "$NODE_URL/token" "$NODE_PID" "$node_dir/refresh.txt" "$(basic_auth "$BENCH_CLIENT_ID" "$node_secret")"
+memory+=("| node oidc-provider (refresh rows) | $(mb "$node_idle") | $(mb "$(rss_kb "$NODE_PID" VmHWM)") | - |")
+stop_pid "$NODE_PID"
+
+measure_refresh "SQLite" "$PROXY_URL/connect/token" "$PROXY_PID" "$refresh_pool" "$(basic_auth "$BENCH_CLIENT_ID" "$secret")"
+memory+=("| proxy, SQLite, demo on (logins and refresh rows) | $(mb "$idle") | $(mb "$(rss_kb "$PROXY_PID" VmHWM)") | $(ratio "$idle" "$node_idle") |")
+stop_pid "$PROXY_PID"
+load_after="$(machine_load)"
+
+{
+  echo "## Brokered logins and the refresh_token grant"
+  echo
+  echo "**Logins**: \`bench/login_client.py\` runs whole logins as a browser and a confidential web client would, each"
+  echo "with a fresh cookie jar: \`/connect/authorize\` (PKCE S256) → the proxy's signed AuthnRequest → the demo SAML IdP's"
+  echo "page (the development-only IdP embedded in the proxy, so its work lands on the same process) → its signed and"
+  echo "encrypted Response posted to the ACS → back to the authorization endpoint → code → \`/connect/token\`"
+  echo "(\`client_secret_basic\`) with ID, access and refresh tokens (scope \`openid offline_access $BENCH_SCOPE\`; a client"
+  echo "marked \`FacilityInternal\`, so no release notice; the demo people alice, bob, carol in turn; no discovery page:"
+  echo "the demo IdP is the only one). *CPU ms/login* is the proxy's (with the demo IdP's) CPU per login; *client CPU* the"
+  echo "python script's, in % of one core. Each login needs **$LOGIN_RSA_OPS RSA-3072 private-key operations** ($PROXY_LOGIN_RSA_OPS by the"
+  echo "proxy: AuthnRequest signature, assertion key decryption, signed authorization code, access, ID and refresh"
+  echo "token; 1 by the IdP: the assertion signature). The ceiling is the same run's two-process \`openssl speed\`"
+  echo "RSA-3072 rate ($rsa3k2/s; one process: $rsa3k1/s) divided by $LOGIN_RSA_OPS. Peer: that ceiling (no other proxy here"
+  echo "brokers SAML to OIDC; goal ≥ 0.30 of it). Load average (1 min) before/after the part: $load_before / $load_after on $(nproc) cores."
+  echo
+  echo "| Client threads | Logins/s | CPU ms/login | Errors | Client CPU | Ceiling (RSA-3072 2-process / $LOGIN_RSA_OPS) | Ratio to ceiling |"
+  echo "|---:|---:|---:|---:|---:|---:|---:|"
+  printf '%s\n' "${login_rows[@]}"
+  echo
+  echo "**refresh_token grant**: every refresh token is single-use on both servers (rotation; the proxy also revokes"
+  echo "the family when one is used twice), so \`bench/wrk-refresh.lua\` gives each wrk connection a chain: the token a"
+  echo "response returns is sent by a later request, never twice. The proxy's starting tokens are those of the logins"
+  echo "above; node oidc-provider's are minted by \`bench/oidc-provider/server.mjs\` for grants of its own (the state a"
+  echo "login leaves there: \`openid offline_access $BENCH_SCOPE\`, one resource, in its in-memory store), configured"
+  echo "with \`rotateRefreshToken: true\` and the same RS256 3072-bit key size. Both answer with a new access token"
+  echo "(RFC 9068 JWT), ID token and refresh token; per refresh the proxy makes $PROXY_REFRESH_RSA_OPS RSA signatures (its refresh"
+  echo "tokens are signed, then encrypted), node $NODE_REFRESH_RSA_OPS (its refresh tokens are opaque handles). The proxy stores each"
+  echo "new token entry and marks the old one redeemed (SQLite)."
+  echo
+  echo "| Server | Connections | Refreshes/s | p50 / p99 ms | CPU ms/refresh | Errors | Ratio to node |"
+  echo "|---|---:|---:|---:|---:|---:|---:|"
+  printf '%s\n' "${refresh_rows[@]}"
+  echo
+  echo "Memory (MB): idle = after start and three logins; peak = VmHWM at the end of the part."
+  echo
+  echo "| Server | Idle RSS | Peak RSS | Idle ratio to node |"
+  echo "|---|---:|---:|---:|"
+  printf '%s\n' "${memory[@]}"
+} >"$output"
