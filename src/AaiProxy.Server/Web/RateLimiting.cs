@@ -26,7 +26,7 @@ public static class RateLimitedEndpoints
 
     /// <summary>Every name, for validating <c>AaiProxy:RateLimiting:Endpoints</c>.</summary>
     public static IReadOnlyList<string> All { get; } =
-        [Token, Authorization, PushedAuthorization, DeviceAuthorization, Verification, Introspection, Revocation, Login, Discovery, AssertionConsumerService, Api];
+        [Token, Authorization, PushedAuthorization, DeviceAuthorization, Registration, Verification, Introspection, Revocation, Login, Discovery, AssertionConsumerService, Api];
 
     /// <summary>Endpoints a client authenticates to: their buckets are per client id (else per IP address).</summary>
     public static bool IsPerClient(string name) =>

@@ -40,18 +40,22 @@ internal sealed partial class OidcAgent : IAsyncDisposable
     /// <summary>
     /// <c>oidc-gen</c> for account <paramref name="account"/> of public client <paramref name="clientId"/> at
     /// <paramref name="issuer"/> with the device flow, nothing saved to disk (the account lives in the agent only).
+    /// Without a client id oidc-gen registers a client itself at the proxy's registration endpoint (RFC 7591), as it
+    /// does by default.
     /// Returns once oidc-gen shows the verification URI and the code; <see cref="DeviceLogin.CompletedAsync"/> ends when
     /// the agent holds the account's tokens.
     /// </summary>
-    public async Task<DeviceLogin> StartDeviceLoginAsync(Uri issuer, string clientId, string scope, string account)
+    public async Task<DeviceLogin> StartDeviceLoginAsync(Uri issuer, string? clientId, string scope, string account)
     {
         var process = Start("oidc-gen",
-            $"--iss={issuer}", $"--client-id={clientId}",
+        [
+            $"--iss={issuer}",
             // A public client: no secret (oidc-agent then authenticates as "client_id:" with HTTP Basic).
-            "--client-secret=",
+            .. clientId is null ? Array.Empty<string>() : [$"--client-id={clientId}", "--client-secret="],
             "--flow=device", $"--scope={scope}",
             "--no-url-call", "--prompt=none", "--confirm-default", "--no-save",
-            account);
+            account,
+        ]);
         running.Add(process);
         var shown = new StringBuilder();
         var prompt = new TaskCompletionSource<(Uri, string)>(TaskCreationOptions.RunContinuationsAsynchronously);

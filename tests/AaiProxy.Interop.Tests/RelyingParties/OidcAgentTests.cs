@@ -110,6 +110,43 @@ public sealed class OidcAgentTests(ITestOutputHelper output)
         ["AaiProxy:Demo:Proposals:2:Team:0:Roles:0"] = "pi",
     };
 
+    /// <summary>
+    /// With dynamic client registration enabled (RFC 7591, off by default), oidc-gen without a client id registers its
+    /// own public client at the proxy (<c>/connect/register</c>, advertised in discovery) and logs in with it by the
+    /// device flow: the verification page names the client as self-registered, and the agent's access token is the
+    /// registered client's.
+    /// </summary>
+    [SkippableFact]
+    public async Task Oidc_agent_registers_its_own_client_dynamically_and_logs_in_with_it_by_device_flow()
+    {
+        await using var stack = await DemoStack.StartAsync(output, new Dictionary<string, string> { ["AaiProxy:DynamicRegistration:Enabled"] = "true" });
+        await using var agent = await OidcAgent.StartAsync(output, Path.Combine(stack.Directory, "oidc-agent"));
+        var issuer = stack.Proxy.BaseUrl;
+        await stack.RunAsync(nameof(Oidc_agent_registers_its_own_client_dynamically_and_logs_in_with_it_by_device_flow), async page =>
+        {
+            var login = await agent.StartDeviceLoginAsync(issuer, clientId: null, "openid profile offline_access", Account);
+
+            await page.GotoAsync(login.VerificationUri.ToString());
+            var idp = new DemoIdentityProviderPage(page);
+            await idp.WaitAsync();
+            await idp.SignInAsAsync("alice");
+            await page.Locator("#user-code").FillAsync(login.UserCode);
+            await page.Locator("#device-continue").ClickAsync();
+            Assert.Contains($"oidc-agent:{Account}", await page.Locator("[data-device-client]").TextContentAsync() ?? "", StringComparison.Ordinal);
+            Assert.Contains("(self-registered)", await page.Locator("[data-device-client]").TextContentAsync() ?? "", StringComparison.Ordinal);
+            await page.Locator("#device-approve").ClickAsync();
+            await page.Locator("[data-device-outcome=\"approved\"]").WaitForAsync();
+            await login.CompletedAsync();
+
+            var token = new JsonWebToken(await agent.AccessTokenAsync(Account));
+            var registered = token.GetClaim("client_id").Value;
+            Assert.StartsWith("dyn-", registered, StringComparison.Ordinal);
+            // Without resources of its own, the registered client's tokens are for itself.
+            Assert.Equal([registered], (await ValidateAsync(issuer, token.EncodedToken, registered)).Audiences);
+            Assert.True(await stack.Proxy.WaitForLogAsync($"Client {registered} registered itself", TimeSpan.FromSeconds(5)));
+        });
+    }
+
     /// <summary>Validates an access token as a resource server would: the proxy's JWKS, its issuer, the expected audience, expiry.</summary>
     private static async Task<JsonWebToken> ValidateAsync(Uri issuer, string token, string audience)
     {

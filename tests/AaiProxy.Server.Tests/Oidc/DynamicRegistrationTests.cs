@@ -75,12 +75,12 @@ public sealed class DynamicRegistrationTests(DynamicRegistrationTests.Fixture fi
         Assert.False(registered.TryGetProperty("client_secret", out _));
         Assert.Equal("none", registered.GetProperty("token_endpoint_auth_method").GetString());
         Assert.Equal("native", registered.GetProperty("application_type").GetString());
-        Assert.Equal("oidc-agent:cli-vm (self-registered)", registered.GetProperty("client_name").GetString());
+        Assert.Equal("oidc-agent:cli-vm", registered.GetProperty("client_name").GetString());
         Assert.Equal(["refresh_token", DeviceGrant], Strings(registered.GetProperty("grant_types")));
         Assert.Empty(Strings(registered.GetProperty("redirect_uris")));
         Assert.Equal("openid profile offline_access", registered.GetProperty("scope").GetString());
 
-        // The device flow with the new client: the verification page names it as registered, the person approves.
+        // The device flow with the new client: the verification page shows its name marked as self-registered, the person approves.
         var (deviceStatus, device) = await _oidc.TokenAsync(new() { ["client_id"] = clientId, ["scope"] = "openid profile offline_access" }, "/connect/device");
         Assert.True(deviceStatus == HttpStatusCode.OK, device.ToString());
         var browser = fixture.Factory.CreateBrowser();
@@ -147,6 +147,7 @@ public sealed class DynamicRegistrationTests(DynamicRegistrationTests.Fixture fi
         Assert.Equal("native", details["application_type"]);
         Assert.Equal("http://localhost:4242", details["redirect_uris"]);
         Assert.Equal("explicit", details["consent_type"]);
+        Assert.Equal("oidc-agent:code-vm (self-registered)", details["client_name"]);
         Assert.True(details.ContainsKey("registered_from"));
         Assert.DoesNotContain(details.Keys, key => key == "client_secret");
         Assert.Contains(fixture.Factory.Logs.Lines, line => line.Contains($"Client {clientId} registered itself", StringComparison.Ordinal));
@@ -161,7 +162,7 @@ public sealed class DynamicRegistrationTests(DynamicRegistrationTests.Fixture fi
 
         Assert.Equal(HttpStatusCode.Created, status);
         Assert.Equal("openid profile", registered.GetProperty("scope").GetString());
-        Assert.Equal("Command-line client (self-registered)", registered.GetProperty("client_name").GetString());
+        Assert.Equal("Command-line client", registered.GetProperty("client_name").GetString());
     }
 
     public static TheoryData<string, string, string> Refused => new()

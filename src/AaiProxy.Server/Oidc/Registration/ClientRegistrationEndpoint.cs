@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using AaiProxy.Data;
 using AaiProxy.Identity;
+using AaiProxy.Server.Configuration;
 using AaiProxy.Server.Web;
 using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
@@ -49,7 +50,8 @@ internal static class ClientRegistrationEndpoint
     }
 
     private static async Task<IResult> RegisterAsync(HttpContext context, IOptions<DynamicRegistrationOptions> options,
-        IOpenIddictApplicationManager applications, ProxyDbContext db, IAuditLog audit, TimeProvider time, ILogger<DynamicRegistrationOptions> logger)
+        IOpenIddictApplicationManager applications, ClientDescriber describer, ClientCatalog catalog, ProxyDbContext db, IAuditLog audit,
+        TimeProvider time, ILogger<DynamicRegistrationOptions> logger)
     {
         var from = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
         var (metadata, refusal) = await ReadMetadataAsync(context.Request, context.RequestAborted);
@@ -62,34 +64,38 @@ internal static class ClientRegistrationEndpoint
                 return Error(refusal);
             }
 
-            return await StoreAsync(context, registered, from, applications, db, audit, time, logger);
+            return await StoreAsync(context, registered, from, applications, describer, catalog, db, audit, time, logger);
         }
     }
 
     private static async Task<IResult> StoreAsync(HttpContext context, RegisteredClientMetadata registered, string from,
-        IOpenIddictApplicationManager applications, ProxyDbContext db, IAuditLog audit, TimeProvider time, ILogger logger)
+        IOpenIddictApplicationManager applications, ClientDescriber describer, ClientCatalog catalog, ProxyDbContext db, IAuditLog audit,
+        TimeProvider time, ILogger logger)
     {
         var clientId = ClientIdPrefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        var descriptor = Describe(clientId, registered);
-        // The client and its audit event are stored together or not at all.
-        await using (var transaction = await db.Database.BeginTransactionAsync(context.RequestAborted))
+        // A managed client of no facility (platform admins see and manage it), described as every client is.
+        var client = new ManagedClient(Settings(clientId, registered), Facility: null);
+        var descriptor = describer.DescribeManaged(client, secret: null);
+        await ClientDescriber.InTransactionAsync(db, async () =>
         {
             await applications.CreateAsync(descriptor, context.RequestAborted);
             var fields = ClientAuditFields.Created(descriptor);
             fields["registered_from"] = from;
             await audit.RecordAsync(new AuditEvent(AuditActors.DynamicRegistration, AuditActions.ClientRegistered, clientId, fields), context.RequestAborted);
-            await transaction.CommitAsync(context.RequestAborted);
-        }
+        }, context.RequestAborted);
+        catalog.Put(client);
 
         Log.ClientRegistered(logger, clientId, from, string.Join(' ', registered.GrantTypes), string.Join(' ', registered.RedirectUris));
 
-        // RFC 7591 §3.2.1: 201 with the registered metadata, as the server registered it.
+        // RFC 7591 §3.2.1: 201 with the registered metadata, as the server registered it. client_name is the client's own:
+        // people see it with NameSuffix, which the client need not know (and oidc-agent 4.2.6 refuses a registration whose
+        // answer names it differently from its request).
         context.Response.Headers.CacheControl = "no-store";
         return Results.Json(new Dictionary<string, object?>
         {
             ["client_id"] = clientId,
             ["client_id_issued_at"] = time.GetUtcNow().ToUnixTimeSeconds(),
-            ["client_name"] = descriptor.DisplayName,
+            ["client_name"] = registered.ClientName ?? DefaultName,
             ["application_type"] = ApplicationTypes.Native,
             ["token_endpoint_auth_method"] = ClientAuthenticationMethods.None,
             ["grant_types"] = registered.GrantTypes,
@@ -129,36 +135,20 @@ internal static class ClientRegistrationEndpoint
     private static RegistrationRefusal TooLarge { get; } =
         new(ClientRegistrationPolicy.InvalidClientMetadata, $"The client metadata is larger than {MaxBodyBytes / 1024} KiB.");
 
-    /// <summary>The stored client: public, native, PKCE required, consent asked (never facility-internal), only the
-    /// endpoints, grants and scopes it registered for.</summary>
-    private static ProxyApplicationDescriptor Describe(string clientId, RegisteredClientMetadata registered)
+    /// <summary>The client's settings: public, native (loopback redirect URIs on any port), PKCE required, consent asked
+    /// (never facility-internal), only the grants, redirect URIs and scopes it registered; no resources, no groups.</summary>
+    private static ClientOptions Settings(string clientId, RegisteredClientMetadata registered) => new()
     {
-        var descriptor = new ProxyApplicationDescriptor
-        {
-            ClientId = clientId,
-            DisplayName = (registered.ClientName ?? DefaultName) + NameSuffix,
-            ClientType = ClientTypes.Public,
-            ConsentType = ConsentTypes.Explicit,
-            ApplicationType = ApplicationTypes.Native,
-        };
-        foreach (var uri in registered.RedirectUris)
-        {
-            descriptor.RedirectUris.Add(new Uri(uri));
-            descriptor.ExactRedirectUris.Add(uri);
-        }
-
-        descriptor.Permissions.UnionWith([Permissions.Endpoints.Token, Permissions.Endpoints.Revocation]);
-        if (registered.GrantTypes.Contains(GrantTypes.AuthorizationCode))
-            descriptor.Permissions.UnionWith([Permissions.Endpoints.Authorization, Permissions.Endpoints.EndSession, Permissions.ResponseTypes.Code]);
-        if (registered.GrantTypes.Contains(GrantTypes.DeviceCode))
-            descriptor.Permissions.Add(Permissions.Endpoints.DeviceAuthorization);
-        descriptor.Permissions.UnionWith(registered.GrantTypes.Select(grant => Permissions.Prefixes.GrantType + grant));
-        descriptor.Permissions.UnionWith(registered.Scopes
-            .Where(scope => scope is not (Scopes.OpenId or Scopes.OfflineAccess))
-            .Select(scope => Permissions.Prefixes.Scope + scope));
-        descriptor.Requirements.Add(Requirements.Features.ProofKeyForCodeExchange);
-        return descriptor;
-    }
+        ClientId = clientId,
+        DisplayName = (registered.ClientName ?? DefaultName) + NameSuffix,
+        Type = ClientType.Public,
+        Native = true,
+        FacilityInternal = false,
+        RequirePkce = true,
+        RedirectUris = [.. registered.RedirectUris],
+        AllowedGrants = [.. registered.GrantTypes],
+        AllowedScopes = [.. registered.Scopes],
+    };
 
     private static IResult Error(RegistrationRefusal refusal) =>
         Results.Json(new Dictionary<string, string> { ["error"] = refusal.Error, ["error_description"] = refusal.Description },

@@ -144,8 +144,9 @@ public static class ClientRegistrationPolicy
         return null;
     }
 
+    // No '{': that would be the proxy's {origin} placeholder of configured clients (and is no valid URI character).
     private static bool IsLoopback(string uri) =>
-        uri.Length <= MaxUriLength && Uri.TryCreate(uri, UriKind.Absolute, out var parsed) && parsed.Fragment.Length == 0 &&
+        uri.Length <= MaxUriLength && !uri.Contains('{') && Uri.TryCreate(uri, UriKind.Absolute, out var parsed) && parsed.Fragment.Length == 0 &&
         RedirectUriMatch.Loopback(uri) is not null;
 
     /// <summary>An optional array of strings; <paramref name="fallback"/> when absent (RFC 7591 §2 defaults).</summary>
