@@ -183,6 +183,7 @@ public sealed class OperatorCommandTests : IDisposable
         var wrongPassword = await ServerCommand.RunAsync(["keys", "import", "--file", pkcs12, "--usage", "saml-signing"], data.FullName, Environment());
         var noCertificate = await ServerCommand.RunAsync(["keys", "import", "--file", pem, "--usage", "saml-signing"], data.FullName, Environment());
         var unknownUsage = await ServerCommand.RunAsync(["keys", "rotate", "--usage", "everything"], data.FullName, Environment());
+        var noPasswordFile = await ServerCommand.RunAsync(["keys", "import", "--file", pkcs12, "--password-file", passwordFile + ".missing"], data.FullName, Environment());
 
         Assert.True(importedSigning.ExitCode == 0, importedSigning.Errors);
         Assert.True(importedSaml.ExitCode == 0, importedSaml.Errors);
@@ -193,6 +194,8 @@ public sealed class OperatorCommandTests : IDisposable
         Assert.Equal(1, noCertificate.ExitCode);
         Assert.Contains("with its certificate", noCertificate.Errors);
         Assert.Equal(2, unknownUsage.ExitCode);
+        Assert.Equal(1, noPasswordFile.ExitCode);
+        Assert.Contains("does not exist", noPasswordFile.Errors);
 
         var audit = await ServerCommand.RunAsync(["audit", "export", "--since", before.ToString("O")], data.FullName, Environment());
         var events = audit.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement)

@@ -56,7 +56,10 @@ internal static class KeyCommands
             return 2;
         }
 
-        var password = options.TryGetValue("--password-file", out var passwordFile) ? (await File.ReadAllTextAsync(passwordFile)).TrimEnd('\r', '\n') : null;
+        var password = options.TryGetValue("--password-file", out var passwordFile)
+            ? File.Exists(passwordFile) ? (await File.ReadAllTextAsync(passwordFile)).TrimEnd('\r', '\n')
+                : throw new InvalidOperationException($"The password file '{passwordFile}' does not exist.")
+            : null;
         var key = KeyFiles.Read(file, password);
         Next(output, services.GetRequiredService<KeyRotation>().Import(use, key, options.ContainsKey("--now"), AuditActors.Operator));
         return 0;
