@@ -73,14 +73,22 @@ public sealed class ServerKeyStore
     private static string Purpose(string keyId) => "server-key:" + keyId;
 
     /// <summary>
-    /// Stores the first key of a usage and algorithm, active at once, with its <c>key.created</c> audit event, and returns
-    /// its <c>kid</c> (or, when another node stored one at the same moment, that key's). Runs synchronously: keys are
-    /// provisioned while OpenIddict's options are built.
+    /// Stores the first key of a usage and algorithm, active at once, with its <c>key.created</c> (or, for a key moved in
+    /// from a file, <c>key.imported</c>) audit event. The caller found none, but another node may have stored one since
+    /// (generating a key takes a while): then that key is kept and nothing is stored, because ours, stored as its
+    /// successor, would retire it at once while that node still signs and decrypts with it. Returns whether ours was
+    /// stored. Runs synchronously: keys are provisioned while OpenIddict's options are built.
     /// </summary>
-    public string Add(string algorithm, ServerKeyUsage usage, byte[] privateKey, string actor, byte[]? certificate = null)
+    public bool Add(string algorithm, ServerKeyUsage usage, byte[] privateKey, string actor, byte[]? certificate = null,
+        string action = AuditActions.KeyCreated)
     {
-        var stored = Successor(algorithm, usage, privateKey, certificate, _time.GetUtcNow(), TimeSpan.Zero, actor, AuditActions.KeyCreated);
-        return stored.Created?.Id ?? stored.Newest!.Id;
+        var now = _time.GetUtcNow();
+        if (Versions(usage, algorithm).Any(key => ServerKeyLifecycle.IsPublished(key, now)))
+        {
+            return false;
+        }
+
+        return Successor(algorithm, usage, privateKey, certificate, now, TimeSpan.Zero, actor, action).Created is not null;
     }
 
     /// <summary>

@@ -46,9 +46,6 @@ public sealed class RedisReplayCacheTests
         await using var database = await TestDatabase.CreateAsync();
         await using var first = new ProxyFactory(database, overrides: settings);
         _ = first.Server; // one node at a time migrates the shared database and creates the keys
-        // The SAML SP and demo IdP keys are provisioned at first use: let the first node store them before the second starts.
-        _ = first.Services.GetRequiredService<ServiceProviderKeySource>();
-        _ = first.Services.GetRequiredService<AaiProxy.Server.Demo.IdentityProvider.DemoIdentityProvider>();
         await using var second = new ProxyFactory(database, overrides: settings);
         Assert.IsType<RedisSamlReplayCache>(first.Services.GetRequiredService<ISamlReplayCache>());
         Assert.IsType<RedisSamlReplayCache>(second.Services.GetRequiredService<ISamlReplayCache>());

@@ -115,8 +115,10 @@ internal sealed partial class ServiceProviderKeySource
         var path = Path.Combine(_proxy.DataDirectoryFullPath, legacyFile);
         if (ServiceProviderCertificates.ReadGeneratedFile(path, algorithm, _kek.DerivePassword(ServiceProviderCertificates.PasswordPurpose)) is { } moved)
         {
-            store.Successor(algorithm, usage, moved.PrivateKey, moved.Certificate, _time.GetUtcNow(), TimeSpan.Zero, AuditActors.Configuration, AuditActions.KeyImported);
-            MovedIntoDatabase(_logger, path, ServerKeyStore.UsageName(usage));
+            if (store.Add(algorithm, usage, moved.PrivateKey, AuditActors.Configuration, moved.Certificate, AuditActions.KeyImported))
+            {
+                MovedIntoDatabase(_logger, path, ServerKeyStore.UsageName(usage));
+            }
         }
         else
         {
