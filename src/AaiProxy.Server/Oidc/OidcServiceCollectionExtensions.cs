@@ -69,8 +69,7 @@ internal static class OidcServiceCollectionExtensions
                 server.AddEventHandler(GrantRevocation.Descriptor);
                 server.AddEventHandler(TokenClaimShapes.Descriptor);
                 server.AddEventHandler(IntrospectionScope.Descriptor);
-                server.AddEventHandler(UnstoredClientCredentialsTokens.Descriptor);
-                server.AddEventHandler(ReferenceAccessTokens.Descriptor);
+                server.AddEventHandler(AccessTokenStorage.Descriptor);
 
                 server.UseAspNetCore()
                     .EnableAuthorizationEndpointPassthrough()
