@@ -52,13 +52,7 @@ public sealed class OidcAgentTests(ITestOutputHelper output)
         {
             var login = await agent.StartDeviceLoginAsync(issuer, ClientId, "openid profile offline_access", Account);
 
-            // The person opens the address oidc-gen shows, signs in at the proxy (demo IdP) and types the code.
-            await page.GotoAsync(login.VerificationUri.ToString());
-            var idp = new DemoIdentityProviderPage(page);
-            await idp.WaitAsync();
-            await idp.SignInAsAsync("alice");
-            await page.Locator("#user-code").FillAsync(login.UserCode);
-            await page.Locator("#device-continue").ClickAsync();
+            await EnterUserCodeAsAliceAsync(page, login);
 
             // The approval page names the client and the scopes oidc-gen asked for.
             Assert.Contains(ClientName, await page.Locator("[data-device-client]").TextContentAsync() ?? "", StringComparison.Ordinal);
@@ -126,12 +120,7 @@ public sealed class OidcAgentTests(ITestOutputHelper output)
         {
             var login = await agent.StartDeviceLoginAsync(issuer, clientId: null, "openid profile offline_access", Account);
 
-            await page.GotoAsync(login.VerificationUri.ToString());
-            var idp = new DemoIdentityProviderPage(page);
-            await idp.WaitAsync();
-            await idp.SignInAsAsync("alice");
-            await page.Locator("#user-code").FillAsync(login.UserCode);
-            await page.Locator("#device-continue").ClickAsync();
+            await EnterUserCodeAsAliceAsync(page, login);
             Assert.Contains($"oidc-agent:{Account}", await page.Locator("[data-device-client]").TextContentAsync() ?? "", StringComparison.Ordinal);
             Assert.Contains("(self-registered)", await page.Locator("[data-device-client]").TextContentAsync() ?? "", StringComparison.Ordinal);
             await page.Locator("#device-approve").ClickAsync();
@@ -161,5 +150,16 @@ public sealed class OidcAgentTests(ITestOutputHelper output)
         });
         Assert.True(result.IsValid, $"The access token did not validate: {result.Exception?.Message}");
         return (JsonWebToken)result.SecurityToken;
+    }
+
+    /// <summary>The person opens the address oidc-gen shows, signs in at the proxy (demo IdP) as alice and types the code.</summary>
+    private static async Task EnterUserCodeAsAliceAsync(Microsoft.Playwright.IPage page, DeviceLogin login)
+    {
+        await page.GotoAsync(login.VerificationUri.ToString());
+        var idp = new DemoIdentityProviderPage(page);
+        await idp.WaitAsync();
+        await idp.SignInAsAsync("alice");
+        await page.Locator("#user-code").FillAsync(login.UserCode);
+        await page.Locator("#device-continue").ClickAsync();
     }
 }
