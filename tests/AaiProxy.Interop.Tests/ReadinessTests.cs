@@ -9,7 +9,7 @@ namespace AaiProxy.Interop.Tests;
 /// <summary>
 /// Issue 20: the proxy run for real on a PostgreSQL of its own. <c>/health/ready</c> turns unhealthy when
 /// PostgreSQL stops and healthy again when it returns, without restarting the proxy, while <c>/health/live</c>
-/// stays healthy throughout; Prometheus scrapes the token counter from loopback.
+/// stays healthy throughout; Prometheus scrapes the token counter and the latency histogram from loopback.
 /// </summary>
 public sealed class ReadinessTests(ITestOutputHelper output) : IAsyncLifetime
 {
@@ -77,6 +77,9 @@ public sealed class ReadinessTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Contains(metrics.Split('\n'), line => line.StartsWith("aaiproxy_tokens_total{", StringComparison.Ordinal)
             && line.Contains("grant_type=\"client_credentials\"", StringComparison.Ordinal)
             && line.Contains("client_id=\"demo-service\"", StringComparison.Ordinal));
+        // Latency histograms come from ASP.NET Core's own instrumentation, by route.
+        Assert.Contains(metrics.Split('\n'), line => line.StartsWith("http_server_request_duration_seconds_bucket{", StringComparison.Ordinal)
+            && line.Contains("http_route=\"/connect/token\"", StringComparison.Ordinal));
     }
 
     private async Task StartPostgresAsync() =>

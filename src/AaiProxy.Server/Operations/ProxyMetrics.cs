@@ -1,11 +1,12 @@
 using System.Diagnostics.Metrics;
+using AaiProxy.Federation;
 
 namespace AaiProxy.Server.Operations;
 
 /// <summary>
 /// The proxy's own metrics (meter <see cref="MeterName"/>), exported by OpenTelemetry (Prometheus scrape,
 /// OTLP). Tags have bounded values: protocol and issuer of configured upstreams, grant types, client ids
-/// of registered clients, OAuth error codes.
+/// of registered clients, OAuth error codes, names of configured federations.
 /// </summary>
 public sealed class ProxyMetrics : IDisposable
 {
@@ -16,13 +17,20 @@ public sealed class ProxyMetrics : IDisposable
     private readonly Counter<long> tokens;
     private readonly Counter<long> errors;
 
-    public ProxyMetrics(IMeterFactory meters)
+    public ProxyMetrics(IMeterFactory meters, FederationMetadataProvider federations, TimeProvider time)
     {
         meter = meters.Create(MeterName);
         logins = meter.CreateCounter<long>("aaiproxy.logins", "{login}", "Upstream logins by protocol, issuer and outcome.");
         tokens = meter.CreateCounter<long>("aaiproxy.tokens", "{response}", "Token endpoint responses that issued tokens, by grant type and client.");
         errors = meter.CreateCounter<long>("aaiproxy.errors", "{error}", "OAuth/OIDC requests rejected, by endpoint and error code.");
+        meter.CreateObservableGauge("aaiproxy.metadata.age", () => MetadataAges(federations, time.GetUtcNow()), "s",
+            "Seconds since each federation aggregate in use was read; a source never read yet is absent (readiness reports it).");
     }
+
+    /// <summary>One measurement per aggregate source that has been read, tagged with its configured name.</summary>
+    private static IEnumerable<Measurement<double>> MetadataAges(FederationMetadataProvider federations, DateTimeOffset now) =>
+        federations.Status.Where(status => status.LastSuccess is not null)
+            .Select(status => new Measurement<double>(status.Age(now)!.Value.TotalSeconds, new KeyValuePair<string, object?>("source", status.Name)));
 
     public Meter Meter => meter;
 

@@ -46,6 +46,8 @@ internal static class Telemetry
     /// (loopback by default): metrics say who logs in from where and must not be public.</summary>
     public static IEndpointRouteBuilder MapProxyMetrics(this IEndpointRouteBuilder endpoints)
     {
+        // Created now, not at the first login or token: the metadata-age gauge must be scraped from the start.
+        endpoints.ServiceProvider.GetRequiredService<ProxyMetrics>();
         endpoints.MapPrometheusScrapingEndpoint(MetricsPath).AddEndpointFilter(async (context, next) =>
         {
             var telemetry = context.HttpContext.RequestServices.GetRequiredService<IOptions<ProxyOptions>>().Value.Telemetry;
