@@ -37,8 +37,9 @@ public sealed class ProxyMetrics : IDisposable
     public void LoginSucceeded(string protocol, string issuer) =>
         logins.Add(1, new("protocol", protocol), new("issuer", issuer), new("outcome", "success"));
 
-    public void LoginFailed(string error) =>
-        logins.Add(1, new("protocol", "unknown"), new("issuer", "unknown"), new("outcome", error));
+    /// <param name="issuer">A configured upstream; null when the login failed before one was chosen.</param>
+    public void LoginFailed(string protocol, string? issuer, string error) =>
+        logins.Add(1, new("protocol", protocol), new("issuer", issuer ?? "unknown"), new("outcome", error));
 
     public void TokensIssued(string grantType, string? clientId) =>
         tokens.Add(1, new("grant_type", grantType), new("client_id", clientId ?? "unknown"));

@@ -1,6 +1,5 @@
 using System.Diagnostics.Metrics;
 using AaiProxy.Federation;
-using AaiProxy.Server.Operations;
 using AaiProxy.Server.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -28,10 +27,10 @@ public sealed class MetadataAgeMetricTests
         await WhenBothSourcesTriedAsync(federations);
 
         time.Advance(TimeSpan.FromSeconds(90));
-        var ages = Record(proxy.Services.GetRequiredService<IMeterFactory>());
+        using var ages = new ProxyMeasurements(proxy.Services.GetRequiredService<IMeterFactory>(), "aaiproxy.metadata.age");
 
-        var (age, source) = Assert.Single(ages);
-        Assert.Equal("read-federation", source);
+        var (age, tags) = Assert.Single(ages.Now());
+        Assert.Equal("read-federation", tags["source"]);
         Assert.Equal(90, age, precision: 3);
     }
 
@@ -47,22 +46,5 @@ public sealed class MetadataAgeMetricTests
         federations.Refreshed += _ => Check();
         Check();
         await tried.Task.WaitAsync(TimeSpan.FromSeconds(20));
-    }
-
-    /// <summary>The gauge's measurements now, from this proxy's meter only (other tests' proxies run beside it).</summary>
-    private static List<(double Age, string? Source)> Record(IMeterFactory meters)
-    {
-        var measured = new List<(double, string?)>();
-        using var listener = new MeterListener();
-        listener.InstrumentPublished = (instrument, listening) =>
-        {
-            if (ReferenceEquals(instrument.Meter.Scope, meters) && instrument.Meter.Name == ProxyMetrics.MeterName && instrument.Name == "aaiproxy.metadata.age")
-                listening.EnableMeasurementEvents(instrument);
-        };
-        listener.SetMeasurementEventCallback<double>((_, value, tags, _) =>
-            measured.Add((value, tags.ToArray().Single(tag => tag.Key == "source").Value as string)));
-        listener.Start();
-        listener.RecordObservableInstruments();
-        return measured;
     }
 }

@@ -49,6 +49,25 @@ public sealed partial class AssertionConsumerServiceRefusalTests(PlainAssertions
     }
 
     [Fact]
+    public async Task A_refused_response_is_counted_as_a_failed_login_of_the_idp_the_request_went_to()
+    {
+        using var logins = new ProxyMeasurements(_factory.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), "aaiproxy.logins");
+        var browser = _factory.CreateBrowser();
+        var genuine = await ObtainResponseAsync(browser, "alice");
+        var response = genuine.ResponseXml();
+        Assert.Single(AttributeValues(response), value => value.InnerText == "Alice").InnerText = "Mallory";
+
+        using var answer = await UpstreamLogin.PostToAcsAsync(browser, genuine.WithResponse(response));
+
+        Assert.Equal(HttpStatusCode.BadRequest, answer.StatusCode);
+        var (count, tags) = Assert.Single(logins.Now());
+        Assert.Equal(1, count);
+        Assert.Equal("saml2", tags["protocol"]);
+        Assert.Equal(_factory.Services.GetRequiredService<DemoIdentityProvider>().EntityId, tags["issuer"]);
+        Assert.NotEqual("success", tags["outcome"]);
+    }
+
+    [Fact]
     public async Task Failed_login_shows_plain_words_and_a_correlation_id_that_is_in_the_log()
     {
         var browser = _factory.CreateBrowser();

@@ -1,3 +1,4 @@
+using AaiProxy.Identity;
 using AaiProxy.Server.Web;
 using AaiProxy.Upstream;
 using AaiProxy.Upstream.Oidc;
@@ -95,7 +96,7 @@ internal sealed class OidcUpstreamEvents(UpstreamSignIn signIn, IOptions<OidcPro
     public override Task RemoteFailure(RemoteFailureContext context)
     {
         context.Failure = Describe(context);
-        return UpstreamLoginEvents.OnRemoteFailure(context);
+        return UpstreamLoginEvents.OnRemoteFailure(context, UpstreamProtocols.OpenIdConnect, providers.Value.Find(context.Scheme.Name)?.Authority);
     }
 
     // RP-Initiated Logout 1.0 §2: id_token_hint names the session to end (the proxy session is already gone).

@@ -111,7 +111,7 @@ internal sealed class SamlAuthenticationHandler(
             // Fail closed: without an answer from the shared replay cache the assertion may be a replay.
             SamlLog.ReplayCheckUnavailable(_log, LogText.Untrusted(unavailable.Message)!, unavailable.InnerException!, correlationId);
             // A page (503), not a redirect to the client: the person can sign in again once the cache answers.
-            return Fail(StatusCodes.Status503ServiceUnavailable, "replay_check_unavailable", SamlFailureMessages.ReplayCheckUnavailable);
+            return Fail(StatusCodes.Status503ServiceUnavailable, "replay_check_unavailable", SamlFailureMessages.ReplayCheckUnavailable, properties);
         }
         catch (SamlValidationException invalid)
         {
@@ -119,7 +119,7 @@ internal sealed class SamlAuthenticationHandler(
             return invalid.Error == SamlValidationError.AuthnContextNotMet
                 ? Fail(StatusCodes.Status401Unauthorized, "authn_context_not_met", SamlFailureMessages.AuthnContextNotMet, properties,
                     "unmet_authentication_requirements", "The identity provider did not authenticate the person as required.")
-                : Fail(StatusCodes.Status400BadRequest, "invalid_saml_response", SamlFailureMessages.For(invalid));
+                : Fail(StatusCodes.Status400BadRequest, "invalid_saml_response", SamlFailureMessages.For(invalid), properties);
         }
 
         foreach (var dropped in login.DroppedValues)
@@ -136,7 +136,7 @@ internal sealed class SamlAuthenticationHandler(
         catch (UpstreamIdentityException refused)
         {
             SamlLog.IdentityRefused(_log, login.IdentityProvider, refused.Refusal, LogText.Untrusted(refused.Message)!, correlationId);
-            return Fail(StatusCodes.Status400BadRequest, "unusable_identifier", SamlFailureMessages.For(refused.Refusal));
+            return Fail(StatusCodes.Status400BadRequest, "unusable_identifier", SamlFailureMessages.For(refused.Refusal), properties);
         }
         catch (UpstreamLoginException failure)
         {
@@ -176,6 +176,8 @@ internal sealed class SamlAuthenticationHandler(
         }
     }
 
+    // The properties name the IdP the request went to (counted with the failure); without an OAuth error the
+    // failure stays on the proxy's page instead of going back to the client.
     private static HandleRequestResult Fail(int status, string error, string personMessage, AuthenticationProperties? properties = null,
         string? oauthError = null, string? clientDescription = null) =>
         HandleRequestResult.Fail(new UpstreamLoginException(status, error, personMessage, oauthError, clientDescription), properties);

@@ -1,3 +1,4 @@
+using AaiProxy.Identity;
 using AaiProxy.Server.Operations;
 using AaiProxy.Saml;
 using AaiProxy.Saml.Logout;
@@ -72,7 +73,7 @@ internal static class SamlServiceCollectionExtensions
             SamlAuthenticationDefaults.Scheme, "SAML identity providers", options =>
             {
                 options.SignInScheme = SessionDefaults.Scheme;
-                options.Events.OnRemoteFailure = UpstreamLoginEvents.OnRemoteFailure;
+                options.Events.OnRemoteFailure = context => UpstreamLoginEvents.OnRemoteFailure(context, UpstreamProtocols.Saml2);
             });
         services.AddSingleton<IUpstreamChoiceSource, SamlUpstreamChoices>();
         services.AddScoped<IUpstreamLogout, SamlUpstreamLogout>();
