@@ -68,7 +68,7 @@ internal static class GateBrowserSignIn
         return options;
     }
 
-    /// <summary>Whether the gate cookie's ticket holds an access token; null without a valid cookie.</summary>
+    /// <summary>The access token the request's gate cookie holds; null without a valid (protected, unexpired) gate cookie.</summary>
     public static async Task<string?> CookieAccessTokenAsync(HttpContext context)
     {
         var result = await context.AuthenticateAsync(GateSignInSchemes.Cookie);

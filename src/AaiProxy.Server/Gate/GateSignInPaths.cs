@@ -18,7 +18,8 @@ public static class GateSignInPaths
     /// <summary>Clears the gate cookie: then back to <c>?rd=</c>, or without it on to the proxy's end-session endpoint.</summary>
     public const string SignOut = Prefix + "/sign_out";
 
-    /// <summary>Where the OpenID Connect handler would take a provider's post-logout redirect (unused: the gate names none).</summary>
+    /// <summary>The OpenID Connect handler's post-logout path, kept under the prefix (the gate asks for no such redirect; the handler's
+    /// default, <c>/signout-callback-oidc</c>, would be answered on every host of the proxy).</summary>
     public const string SignedOutCallback = Prefix + "/signed_out";
 
     /// <summary>The return path parameter of <see cref="Start"/> and <see cref="SignOut"/>.</summary>
