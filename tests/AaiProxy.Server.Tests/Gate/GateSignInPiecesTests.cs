@@ -1,6 +1,7 @@
 using AaiProxy.Server.Configuration;
 using AaiProxy.Server.Gate;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
 
 namespace AaiProxy.Server.Tests.Gate;
 
@@ -147,6 +148,15 @@ public sealed class GateSignInPiecesTests
     [Fact]
     public void Sign_in_client_must_be_a_declared_client() =>
         Assert.Contains("is no client of AaiProxy:Clients", Assert.Single(GateBrowserSignInValidation.Validate(Gate(), Proxy())), StringComparison.Ordinal);
+
+    [Fact]
+    public void Browser_sign_in_without_the_gate_itself_is_refused_at_start_up()
+    {
+        var result = new GateOptionsValidator(Options.Create(Proxy(SignInClient()))).Validate(null, new GateOptions { BrowserSignIn = { ClientId = "download" } });
+
+        Assert.True(result.Failed);
+        Assert.Contains("AaiProxy:Gate:BrowserSignIn:ClientId is set but AaiProxy:Gate:Audience is not", result.FailureMessage, StringComparison.Ordinal);
+    }
 
     private static GateOptions Gate() => new() { Audience = Audience, BrowserSignIn = { ClientId = "download" } };
 
