@@ -58,6 +58,7 @@ internal static class GateEndpoint
         var proposal = rules.Match(originalUri);
         var authorization = headers.Authorization.FirstOrDefault();
         var browserSignIn = options.Value.BrowserSignIn.Enabled;
+        // A bearer header wins (GateCredential): then the cookie is not even read.
         var cookieToken = browserSignIn && string.IsNullOrEmpty(authorization) ? await GateBrowserSignIn.CookieAccessTokenAsync(context) : null;
         var caller = await tokens.ValidateAsync(GateCredential.Of(authorization, cookieToken));
         var accountId = (caller as GateCaller.Person)?.AccountId;
