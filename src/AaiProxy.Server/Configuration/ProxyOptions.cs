@@ -375,5 +375,8 @@ public sealed class ClientOptions
     /// </summary>
     public AccessTokenFormat AccessTokenFormat { get; set; } = AccessTokenFormat.Jwt;
 
+    /// <summary>The secret: <see cref="ClientSecretFile"/>'s content (trailing whitespace trimmed), else <see cref="ClientSecret"/>.</summary>
+    public string? ReadSecret() => ClientSecretFile is { Length: > 0 } file ? File.ReadAllText(file).TrimEnd() : ClientSecret;
+
     public override string ToString() => ClientId; // never the secret
 }

@@ -7,7 +7,7 @@ public abstract record GateCaller
 {
     private GateCaller() { }
 
-    /// <summary>No <c>Authorization: Bearer</c> header at all.</summary>
+    /// <summary>No <c>Authorization</c> header, and no gate cookie with a valid token.</summary>
     public sealed record Anonymous : GateCaller;
 
     /// <summary>A token was given and refused (signature, issuer, lifetime, audience, type); the reason is for the log only.</summary>
@@ -63,7 +63,7 @@ public static class GateDecision
         return caller switch
         {
             GateCaller.Anonymous when open && anonymousOpenData => new GateOutcome(GateVerdict.Allow, "open data, anonymous access allowed"),
-            GateCaller.Anonymous => new GateOutcome(GateVerdict.Unauthorized, "no bearer token"),
+            GateCaller.Anonymous => new GateOutcome(GateVerdict.Unauthorized, "no bearer token and no valid gate cookie"),
             GateCaller.Person when facts.IsTeamMember => new GateOutcome(GateVerdict.Allow, "member of the proposal's team"),
             GateCaller.Person when open => new GateOutcome(GateVerdict.Allow, "open data (embargo ended)"),
             _ => new GateOutcome(GateVerdict.Forbidden, "not on the proposal's team and the proposal is under embargo"),

@@ -7,7 +7,10 @@ namespace AaiProxy.Server.Gate;
 /// <c>/gate/check</c>, the sub-request target of nginx <c>auth_request</c> (and of Traefik and Caddy forward-auth): the
 /// web server passes the original request URI (<c>X-Original-URI</c>, or <c>X-Forwarded-Uri</c>) and the caller's
 /// <c>Authorization</c> header; the answer is 200, 401 (with <c>WWW-Authenticate: Bearer</c>) or 403, with
-/// <c>X-AaiProxy-Subject</c> and <c>X-AaiProxy-Proposal</c> for the web server's access log.
+/// <c>X-AaiProxy-Subject</c> and <c>X-AaiProxy-Proposal</c> for the web server's access log. With the browser sign-in
+/// (<see cref="GateBrowserSignIn"/>) the gate cookie of the download host (passed in the sub-request's <c>Cookie</c>
+/// header) counts as its access token, and a 401 to a browser's navigation names the sign-in in
+/// <see cref="GateSignInLink.Header"/>.
 /// </summary>
 internal static class GateEndpoint
 {
@@ -17,10 +20,7 @@ internal static class GateEndpoint
     public const string SubjectHeader = "X-AaiProxy-Subject";
     public const string ProposalHeader = "X-AaiProxy-Proposal";
 
-    /// <summary>Browsers following a download link carry no bearer token; the per-host OIDC code flow with a gate cookie is not built yet.</summary>
-    public const string BrowserFlowNotSupported = "Browser downloads without a bearer token are not supported yet: send an access token for the gate's audience.";
-
-    public static IServiceCollection AddProxyGate(this IServiceCollection services)
+    public static IServiceCollection AddProxyGate(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<GateOptions>().BindConfiguration(GateOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<GateOptions>, GateOptionsValidator>();
@@ -28,13 +28,18 @@ internal static class GateEndpoint
         services.AddSingleton<GateFactsCache>();
         services.AddSingleton<GateTokenValidator>();
         services.AddScoped<GateFactsLoader>();
+        services.AddGateBrowserSignIn(configuration);
         return services;
     }
 
     public static IEndpointRouteBuilder MapProxyGate(this IEndpointRouteBuilder endpoints)
     {
         if (endpoints.ServiceProvider.GetRequiredService<IOptions<GateOptions>>().Value.Enabled)
+        {
             endpoints.MapMethods(Path, [HttpMethods.Get, HttpMethods.Head, HttpMethods.Post], CheckAsync).DisableAntiforgery();
+            endpoints.MapGateBrowserSignIn();
+        }
+
         return endpoints;
     }
 
@@ -51,7 +56,11 @@ internal static class GateEndpoint
         }
 
         var proposal = rules.Match(originalUri);
-        var caller = await tokens.ValidateAsync(headers.Authorization.FirstOrDefault());
+        var authorization = headers.Authorization.FirstOrDefault();
+        var browserSignIn = options.Value.BrowserSignIn.Enabled;
+        // A bearer header wins (GateCredential): then the cookie is not even read.
+        var cookieToken = browserSignIn && string.IsNullOrEmpty(authorization) ? await GateBrowserSignIn.CookieAccessTokenAsync(context) : null;
+        var caller = await tokens.ValidateAsync(GateCredential.Of(authorization, cookieToken));
         var accountId = (caller as GateCaller.Person)?.AccountId;
         var facts = proposal is { } key && caller is not GateCaller.InvalidToken
             ? await cache.GetOrLoadAsync(accountId, key, token => loader.LoadAsync(accountId, key, token), context.RequestAborted)
@@ -69,6 +78,9 @@ internal static class GateEndpoint
             case GateVerdict.Allow:
                 return Results.Ok();
             case GateVerdict.Unauthorized:
+                // A browser's navigation without a token: the web server sends it to the sign-in on its own host.
+                if (browserSignIn && GateSignInLink.For(originalUri, headers) is { } signIn)
+                    context.Response.Headers[GateSignInLink.Header] = signIn;
                 // RFC 6750 §3: no error attribute when no token was given; invalid_token when one was and is refused.
                 context.Response.Headers.WWWAuthenticate = outcome.BearerError is { } error
                     ? $"Bearer realm=\"aaiproxy-gate\", error=\"{error}\", error_description=\"The access token is not valid for this download service.\""

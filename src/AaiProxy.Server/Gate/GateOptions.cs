@@ -29,6 +29,9 @@ public sealed class GateOptions
     /// </summary>
     public TimeSpan DecisionCacheDuration { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Browsers following a download link: the gate's own sign-in per download host (<see cref="GateSignInPaths"/>).</summary>
+    public GateBrowserSignInOptions BrowserSignIn { get; set; } = new();
+
     public bool Enabled => !string.IsNullOrEmpty(Audience);
 
     /// <summary>The templates, <c>/data/{facility}/{proposal}/**</c> when none are configured.</summary>
@@ -42,7 +45,9 @@ internal sealed class GateOptionsValidator(IOptions<ProxyOptions> proxy) : IVali
     public ValidateOptionsResult Validate(string? name, GateOptions options)
     {
         if (!options.Enabled)
-            return ValidateOptionsResult.Success;
+            return options.BrowserSignIn.Enabled
+                ? ValidateOptionsResult.Fail($"{GateBrowserSignInOptions.SectionName}:ClientId is set but {GateOptions.SectionName}:Audience is not: the browser sign-in is for the gate, set the gate's audience.")
+                : ValidateOptionsResult.Success;
         var failures = new List<string>();
         if (!Uri.TryCreate(options.Audience, UriKind.Absolute, out var audience) || audience.Fragment.Length > 0)
             failures.Add($"{GateOptions.SectionName}:Audience '{options.Audience}' is not an absolute URI without a fragment (RFC 8707).");
@@ -51,6 +56,8 @@ internal sealed class GateOptionsValidator(IOptions<ProxyOptions> proxy) : IVali
 
         GatePathRules.Parse(options.EffectivePathRules, out var problems);
         failures.AddRange(problems.Select(problem => $"{GateOptions.SectionName}:PathRules: {problem}."));
+
+        failures.AddRange(GateBrowserSignInValidation.Validate(options, proxy.Value));
 
         if (options.DecisionCacheDuration < TimeSpan.Zero || options.DecisionCacheDuration > GateOptions.MaxDecisionCacheDuration)
             failures.Add($"{GateOptions.SectionName}:DecisionCacheDuration must be between 00:00:00 and {GateOptions.MaxDecisionCacheDuration:c}, so changes take effect soon.");

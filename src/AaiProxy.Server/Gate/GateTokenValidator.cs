@@ -21,14 +21,29 @@ internal sealed class GateTokenValidator(
 {
     private static readonly JsonWebTokenHandler Handler = new() { MapInboundClaims = false };
 
-    public async Task<GateCaller> ValidateAsync(string? authorization)
+    /// <summary>
+    /// The caller a credential proves. A refused bearer token is <see cref="GateCaller.InvalidToken"/>; a refused cookie
+    /// token (expired, or signed by a key since retired) is <see cref="GateCaller.Anonymous"/>: the browser signs in again.
+    /// </summary>
+    public async Task<GateCaller> ValidateAsync(GateCredential credential)
     {
-        if (string.IsNullOrEmpty(authorization))
-            return new GateCaller.Anonymous();
-        if (!authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) || authorization.Length <= "Bearer ".Length)
-            return new GateCaller.InvalidToken("the Authorization header is not a Bearer token");
+        switch (credential)
+        {
+            case GateCredential.Bearer bearer:
+                var authorization = bearer.Authorization;
+                if (!authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) || authorization.Length <= "Bearer ".Length)
+                    return new GateCaller.InvalidToken("the Authorization header is not a Bearer token");
+                return await ValidateTokenAsync(authorization["Bearer ".Length..].Trim());
+            case GateCredential.Cookie cookie:
+                var caller = await ValidateTokenAsync(cookie.AccessToken);
+                return caller is GateCaller.InvalidToken ? new GateCaller.Anonymous() : caller;
+            default:
+                return new GateCaller.Anonymous();
+        }
+    }
 
-        var token = authorization["Bearer ".Length..].Trim();
+    private async Task<GateCaller> ValidateTokenAsync(string token)
+    {
         var result = await Handler.ValidateTokenAsync(token, Parameters());
         if (!result.IsValid)
             return new GateCaller.InvalidToken(result.Exception?.GetType().Name ?? "not a valid JWT");

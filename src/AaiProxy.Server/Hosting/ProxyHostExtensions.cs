@@ -80,24 +80,13 @@ internal static class ProxyHostExtensions
         services.AddProxyGroups();
         services.AddProxyGroupAdmin();
         services.AddProxyGroupApi();
-        services.AddProxyGate();
+        services.AddProxyGate(configuration);
         services.AddProxyDynamicRegistration();
         services.AddProxyWeb();
         services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<ProxyOptions>>((forwarded, options) =>
         {
-            var proxy = options.Value;
             forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
-            forwarded.KnownProxies.Clear();
-            forwarded.KnownIPNetworks.Clear();
-            foreach (var address in proxy.ReverseProxy.KnownProxies.Where(a => System.Net.IPAddress.TryParse(a, out _)))
-            {
-                forwarded.KnownProxies.Add(System.Net.IPAddress.Parse(address));
-            }
-
-            foreach (var network in proxy.ReverseProxy.KnownNetworks.Where(n => System.Net.IPNetwork.TryParse(n, out _)))
-            {
-                forwarded.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
-            }
+            ReverseProxyTrust.Apply(forwarded, options.Value.ReverseProxy);
         });
         return builder;
     }
@@ -105,9 +94,12 @@ internal static class ProxyHostExtensions
     /// <summary>The middleware pipeline and endpoints.</summary>
     public static WebApplication UseAaiProxy(this WebApplication app)
     {
-        if (app.Services.GetRequiredService<IOptions<ProxyOptions>>().Value.ReverseProxy.Configured)
+        var reverseProxy = app.Services.GetRequiredService<IOptions<ProxyOptions>>().Value.ReverseProxy;
+        if (reverseProxy.Configured)
         {
-            app.UseForwardedHeaders();
+            // The gate's sign-in paths, proxied by download hosts, also believe X-Forwarded-Host; nothing else does.
+            app.UseWhen(GateSignInPaths.IsSignInRequest, branch => branch.UseForwardedHeaders(GateBrowserSignIn.ForwardedHeaders(reverseProxy)));
+            app.UseWhen(context => !GateSignInPaths.IsSignInRequest(context), branch => branch.UseForwardedHeaders());
         }
 
         app.UseProxyErrorHandling();

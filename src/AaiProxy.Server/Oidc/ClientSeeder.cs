@@ -23,7 +23,7 @@ internal sealed class ClientSeeder(
     {
         foreach (var client in options.Value.Clients)
         {
-            var descriptor = describer.Describe(client, ReadSecret(client));
+            var descriptor = describer.Describe(client, client.ReadSecret());
             var existing = await applications.FindByClientIdAsync(client.ClientId, cancellationToken);
             if (existing is null)
             {
@@ -64,7 +64,4 @@ internal sealed class ClientSeeder(
             (null, _) or (_, null) => true,
             (_, var secret) => !await applications.ValidateClientSecretAsync(existing, secret, cancellationToken),
         };
-
-    private static string? ReadSecret(ClientOptions client) =>
-        client.ClientSecretFile is { Length: > 0 } file ? File.ReadAllText(file).TrimEnd() : client.ClientSecret;
 }

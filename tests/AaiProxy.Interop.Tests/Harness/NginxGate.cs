@@ -13,6 +13,8 @@ namespace AaiProxy.Interop.Tests.Harness;
 /// <see cref="CertificateFile"/> alone) through <c>auth_request</c> to the proxy's gate, the gate's subject and proposal
 /// in the access log. Besides the example, one plain-HTTP server answers 404 at <see cref="CallbackUrl"/>: a redirect
 /// URI whose code a test reads from the browser's address. Add files with <see cref="AddFile"/>, start after the proxy.
+/// <paramref name="host"/> names the download host (a <c>*.localhost</c> name reaches 127.0.0.1 in Chromium and curl,
+/// and keeps cookies apart from another host's, which a port does not).
 /// </summary>
 internal sealed partial class NginxGate : IAsyncDisposable
 {
@@ -26,24 +28,31 @@ internal sealed partial class NginxGate : IAsyncDisposable
     private bool started;
     private bool passed;
 
-    public NginxGate(ITestOutputHelper output, string directory)
+    public NginxGate(ITestOutputHelper output, string directory, string host = "127.0.0.1")
     {
         this.output = output;
+        Host = host;
         this.directory = Directory.CreateDirectory(directory).FullName;
         DataDirectory = Directory.CreateDirectory(Path.Combine(this.directory, "data")).FullName;
         Port = FreePort.Next();
         callbackPort = FreePort.Next();
         CertificateFile = Path.Combine(this.directory, "tls.crt");
         KeyFile = Path.Combine(this.directory, "tls.key");
-        thumbprint = WriteCertificate(CertificateFile, KeyFile);
+        thumbprint = WriteCertificate(CertificateFile, KeyFile, host);
     }
 
     public int Port { get; }
 
+    /// <summary>The download host's name (nginx <c>server_name</c>).</summary>
+    public string Host { get; }
+
     /// <summary>What nginx serves at <c>/data/</c>.</summary>
     public string DataDirectory { get; }
 
-    public Uri BaseUrl => new($"https://127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}");
+    public Uri BaseUrl => new($"https://{Host}:{Port.ToString(CultureInfo.InvariantCulture)}");
+
+    /// <summary>The gate's sign-in callback on this host: a redirect URI of the proxy's gate sign-in client.</summary>
+    public Uri SignInCallbackUrl => new(BaseUrl, "/gate/oauth2/callback");
 
     /// <summary>A plain-HTTP page of this nginx that does not exist (404): a redirect URI for a test's code flow.</summary>
     public Uri CallbackUrl => new($"http://127.0.0.1:{callbackPort.ToString(CultureInfo.InvariantCulture)}/callback");
@@ -82,7 +91,7 @@ internal sealed partial class NginxGate : IAsyncDisposable
         await File.WriteAllTextAsync(site, Render(example, new Dictionary<string, string>
         {
             ["DOWNLOAD_LISTEN"] = $"127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}",
-            ["DOWNLOAD_SERVER_NAME"] = "127.0.0.1",
+            ["DOWNLOAD_SERVER_NAME"] = Host,
             ["TLS_CERTIFICATE"] = CertificateFile,
             ["TLS_CERTIFICATE_KEY"] = KeyFile,
             ["DATA_DIRECTORY"] = DataDirectory,
@@ -139,13 +148,18 @@ internal sealed partial class NginxGate : IAsyncDisposable
             : throw new InvalidOperationException($"{ExampleTemplate} no longer names {string.Join(", ", unused)}: update the harness.");
     }
 
-    /// <summary>A self-signed certificate for 127.0.0.1 (subject alternative name), valid for a day; returns its thumbprint.</summary>
-    private static string WriteCertificate(string certificateFile, string keyFile)
+    /// <summary>A self-signed certificate for 127.0.0.1 and <paramref name="host"/> (subject alternative names), valid for a day; returns its thumbprint.</summary>
+    private static string WriteCertificate(string certificateFile, string keyFile, string host)
     {
         using var key = RSA.Create(2048);
-        var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var request = new CertificateRequest($"CN={host}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         var names = new SubjectAlternativeNameBuilder();
         names.AddIpAddress(IPAddress.Loopback);
+        if (!IPAddress.TryParse(host, out _))
+        {
+            names.AddDnsName(host);
+        }
+
         request.CertificateExtensions.Add(names.Build());
         using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
         File.WriteAllText(certificateFile, certificate.ExportCertificatePem());
