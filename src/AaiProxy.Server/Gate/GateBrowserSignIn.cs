@@ -1,5 +1,6 @@
 using AaiProxy.Server.Configuration;
 using AaiProxy.Server.Oidc;
+using AaiProxy.Server.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
@@ -46,7 +47,8 @@ internal static class GateBrowserSignIn
     {
         if (!endpoints.ServiceProvider.GetRequiredService<IOptions<GateOptions>>().Value.BrowserSignIn.Enabled)
             return endpoints;
-        endpoints.MapGet(GateSignInPaths.Start, Start);
+        // Per caller address (the download host's web server forwards it): each start sets cookies and sends to the proxy.
+        endpoints.MapGet(GateSignInPaths.Start, Start).WithRateLimitedEndpoint(RateLimitedEndpoints.GateSignIn);
         endpoints.MapGet(GateSignInPaths.SignOut, SignOutAsync);
         return endpoints;
     }

@@ -23,10 +23,11 @@ public static class RateLimitedEndpoints
     public const string Discovery = "discovery";
     public const string AssertionConsumerService = "acs";
     public const string Api = "api";
+    public const string GateSignIn = "gate-sign-in";
 
     /// <summary>Every name, for validating <c>AaiProxy:RateLimiting:Endpoints</c>.</summary>
     public static IReadOnlyList<string> All { get; } =
-        [Token, Authorization, PushedAuthorization, DeviceAuthorization, Registration, Verification, Introspection, Revocation, Login, Discovery, AssertionConsumerService, Api];
+        [Token, Authorization, PushedAuthorization, DeviceAuthorization, Registration, Verification, Introspection, Revocation, Login, Discovery, AssertionConsumerService, Api, GateSignIn];
 
     /// <summary>Endpoints a client authenticates to: their buckets are per client id (else per IP address).</summary>
     public static bool IsPerClient(string name) =>

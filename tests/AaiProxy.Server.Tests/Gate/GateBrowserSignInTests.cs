@@ -21,11 +21,16 @@ public sealed class BrowserSignInProxyFixture : ProxyFixture
     public const string Callback = $"https://{DownloadHost}/gate/oauth2/callback";
     public static readonly IPAddress WebServer = IPAddress.Parse("192.0.2.10");
 
+    /// <summary>Sign-in starts per browser address an hour: more than the other tests make from theirs.</summary>
+    public const int SignInStartsPerWindow = 10;
+
     protected override IReadOnlyDictionary<string, string> Overrides { get; } = new Dictionary<string, string>
     {
         ["AaiProxy:Issuer"] = ProxyFactory.Origin + "/",
         ["AaiProxy:ReverseProxy:KnownProxies:0"] = WebServer.ToString(),
         ["AaiProxy:Gate:BrowserSignIn:ClientId"] = ClientId,
+        ["AaiProxy:RateLimiting:Endpoints:gate-sign-in:PermitLimit"] = SignInStartsPerWindow.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["AaiProxy:RateLimiting:Endpoints:gate-sign-in:Window"] = "01:00:00",
         [ConfiguredClients.Key(1, "ClientId")] = ClientId,
         [ConfiguredClients.Key(1, "Type")] = "Confidential",
         [ConfiguredClients.Key(1, "ClientSecret")] = "gate-browser-test-secret",
@@ -105,6 +110,21 @@ public sealed class GateBrowserSignInTests(BrowserSignInProxyFixture fixture) : 
         var body = await new StreamReader(response.Body).ReadToEndAsync();
         Assert.Contains("unregistered_download_host", body, StringComparison.Ordinal);
         Assert.Contains("add https://mirror.example.org/gate/oauth2/callback to the RedirectUris of client 'gate-browser-test'", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Sign_in_starts_are_rate_limited_per_browser_address_behind_the_download_hosts_web_server()
+    {
+        Action<HttpContext> fromOneBrowser = context =>
+        {
+            fixture.DownloadHostForwarding()(context);
+            context.Request.Headers["X-Forwarded-For"] = "198.51.100.99";
+        };
+        for (var start = 0; start < BrowserSignInProxyFixture.SignInStartsPerWindow; start++)
+            Assert.Equal(StatusCodes.Status302Found, (await StartAsync("?rd=%2F", fromOneBrowser)).StatusCode);
+
+        Assert.Equal(StatusCodes.Status429TooManyRequests, (await StartAsync("?rd=%2F", fromOneBrowser)).StatusCode);
+        Assert.Equal(StatusCodes.Status302Found, (await StartAsync("?rd=%2F", fixture.DownloadHostForwarding())).StatusCode);
     }
 
     [Theory]
