@@ -18,7 +18,7 @@ data="$BENCH_TMP/saml"
 bench_log "writing responses"
 dotnet "$out/SamlBench.dll" write "$data" 200
 bench_log "validating with AaiProxy.Saml and raw SignedXml"
-dotnet "$out/SamlBench.dll" run "$data" "$BENCH_SECONDS" >"$BENCH_TMP/dotnet.txt"
+dotnet "$out/SamlBench.dll" run "$data" "$BENCH_SECONDS" "$BENCH_WARMUP_SECONDS" >"$BENCH_TMP/dotnet.txt"
 bench_log "validating with pysaml2"
 /usr/bin/python3 "$BENCH_ROOT/bench/saml_pysaml2.py" "$data" "$BENCH_SECONDS" >"$BENCH_TMP/pysaml2.txt"
 load_after="$(machine_load)"
