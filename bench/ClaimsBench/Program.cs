@@ -85,10 +85,8 @@ return 0;
 
 async Task<(double PerCpuSecond, int Bytes, int Kept)> MeasureAsync(Func<Task<(int Bytes, int Kept)>> compute)
 {
-    // Warm-up (JIT, connection pool, EF's query cache), then the measured loop.
-    var warm = Stopwatch.StartNew();
-    while (warm.Elapsed < TimeSpan.FromSeconds(Math.Min(2, seconds)))
-        await compute();
+    // Warm-up (JIT until quiet, connection pool, EF's query cache), then the measured loop.
+    await AaiProxy.Bench.JitWarmUp.RunAsync(Math.Min(2, seconds), _ => compute());
     var cpu = Process.GetCurrentProcess().TotalProcessorTime;
     var clock = Stopwatch.StartNew();
     var n = 0;
