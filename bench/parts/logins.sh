@@ -71,7 +71,7 @@ while :; do
   after="$(cpu_ticks "$PROXY_PID")"
   cat "$BENCH_TMP/warm.txt" >>"$refresh_pool"
   n="$(json_field "$result" logins)"; warm_logins=$((warm_logins + n))
-  cost="$(awk -v t="$((after - before))" -v hz="$hz" -v n="$n" 'BEGIN { printf "%.1f", n > 0 ? t * 1000 / hz / n : 0 }')"
+  cost="$(awk -v t="$((after - before))" -v hz="$hz" -v n="$n" 'BEGIN { printf "%.1f", (n > 0 ? t * 1000 / hz / n : 0) }')"
   [[ -n "$cold" ]] || cold="$cost"
   bench_log "warm-up round: $n logins, $cost ms CPU each"
   if ((SECONDS - warm_start >= warm_max)); then break; fi
