@@ -3,7 +3,7 @@
 // Builds a migrated SQLite database under <work dir> with one person in `groups` groups (the community, the
 // facility and groups - 2 proposal teams, each with its proposal), then for <seconds> each, in one thread:
 //   proxy — what GroupClaimsEnricher does at every token issue and refresh: a DI scope, IGroupReader.LoadPersonAsync
-//           (EF Core, two queries), PersonAccess.At, GroupClaimsShaper.Shape within the default 4,096-byte budget
+//           (EF Core, one query), PersonAccess.At, GroupClaimsShaper.Shape within the default 4,096-byte budget
 //           (entitlements, proposals, a plain groups claim), the claim values as JSON; and the same
 //           without the database (the person loaded once): PersonAccess.At and the shaper alone;
 //   floor — one raw SQL join over the same tables (ADO.NET, no EF), ranked by SQL as the shaper ranks, and the
@@ -85,10 +85,8 @@ return 0;
 
 async Task<(double PerCpuSecond, int Bytes, int Kept)> MeasureAsync(Func<Task<(int Bytes, int Kept)>> compute)
 {
-    // Warm-up (JIT, connection pool, EF's query cache), then the measured loop.
-    var warm = Stopwatch.StartNew();
-    while (warm.Elapsed < TimeSpan.FromSeconds(Math.Min(2, seconds)))
-        await compute();
+    // Warm-up (JIT until quiet, connection pool, EF's query cache), then the measured loop.
+    await AaiProxy.Bench.JitWarmUp.RunAsync(Math.Min(2, seconds), _ => compute());
     var cpu = Process.GetCurrentProcess().TotalProcessorTime;
     var clock = Stopwatch.StartNew();
     var n = 0;

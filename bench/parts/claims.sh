@@ -25,7 +25,7 @@ per_ms() { awk -v r="$1" 'BEGIN { printf "%.2f", 1000 / r }'; }
   echo "One person in $groups groups of a migrated SQLite database: the community, the facility and $((groups - 2)) proposal"
   echo "team groups with their proposals (all memberships active). **Proxy**: what \`GroupClaimsEnricher\` does at every"
   echo "token issue, refresh and userinfo call for a client that sees the facility — a DI scope, \`IGroupReader.LoadPersonAsync\`"
-  echo "(EF Core: memberships with groups, then proposals), \`PersonAccess.At\`, \`GroupClaimsShaper.Shape\` within the default"
+  echo "(EF Core: one untracked join of memberships, groups and proposals), \`PersonAccess.At\`, \`GroupClaimsShaper.Shape\` within the default"
   echo "4,096-byte budget (\`eduperson_entitlement\`, \`proposals\`, a plain \`groups\` claim), the claims as JSON."
   echo "**Floor** (no other proxy computes these claims, so the peer is the least any implementation must do): one raw"
   echo "SQL join over the same tables read with ADO.NET (no EF), ranked in SQL as the shaper ranks, written greedily up to"

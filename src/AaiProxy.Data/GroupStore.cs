@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using AaiProxy.Data.Entities;
 using AaiProxy.Groups;
 using AaiProxy.Groups.Import;
@@ -17,19 +18,20 @@ internal sealed partial class GroupStore(ProxyDbContext db, AuditLog audit, Faci
 {
     public async Task<PersonGroups> LoadPersonAsync(string accountId, CancellationToken cancellationToken)
     {
-        // Two queries whatever the number of memberships: memberships with their groups, then the
-        // proposals whose team groups those are.
-        var memberships = await db.Memberships.AsNoTracking().Include(membership => membership.Group)
-            .Where(membership => membership.AccountId == accountId)
-            .ToListAsync(cancellationToken);
-        var groupIds = memberships.Select(membership => membership.GroupId).ToList();
-        var proposals = await db.Proposals.AsNoTracking()
-            .Where(proposal => groupIds.Contains(proposal.TeamGroupId))
+        // One query whatever the number of memberships: each membership with its group and the proposal whose team
+        // group that is (at most one: TeamGroupId is unique), untracked.
+        var rows = await (
+                from membership in db.Memberships.AsNoTracking()
+                where membership.AccountId == accountId
+                join grouped in db.Groups.AsNoTracking() on membership.GroupId equals grouped.Id
+                join team in db.Proposals.AsNoTracking() on grouped.Id equals team.TeamGroupId into teams
+                from proposal in teams.DefaultIfEmpty()
+                select new { membership, grouped, proposal })
             .ToListAsync(cancellationToken);
         return new PersonGroups(
-            [.. memberships.Select(GroupRows.ToMembership)],
-            [.. memberships.Select(membership => GroupRows.ToGroup(membership.Group!))],
-            [.. proposals.Select(GroupRows.ToProposal)]);
+            [.. rows.Select(row => GroupRows.ToMembership(row.membership))],
+            [.. rows.Select(row => GroupRows.ToGroup(row.grouped))],
+            [.. rows.Where(row => row.proposal is not null).Select(row => GroupRows.ToProposal(row.proposal!))]);
     }
 
     public async Task<Group?> FindGroupAsync(string groupId, CancellationToken cancellationToken) =>
@@ -268,11 +270,17 @@ internal sealed partial class GroupStore(ProxyDbContext db, AuditLog audit, Faci
 }
 
 /// <summary>Rows ↔ the domain model: the one place the stored form of groups and proposals is decided.</summary>
-internal static class GroupRows
+internal static partial class GroupRows
 {
     private sealed record SessionRow(string Instrument, DateTimeOffset Start, DateTimeOffset End);
 
     private sealed record TeamRow(string Account, string[] Roles);
+
+    /// <summary>The stored JSON of teams and sessions, read and written by generated code (the same JSON the
+    /// reflection-based serializer wrote): every token issue decodes one of each per proposal of the person.</summary>
+    [JsonSerializable(typeof(TeamRow[]))]
+    [JsonSerializable(typeof(SessionRow[]))]
+    private sealed partial class RowJson : JsonSerializerContext;
 
     public static Group ToGroup(GroupEntity row) =>
         new(row.Id, row.ParentId, GroupPath.Parse(row.Path), Enum.Parse<GroupKind>(row.Kind), row.Description, Enum.Parse<GroupVisibility>(row.Visibility));
@@ -290,15 +298,16 @@ internal static class GroupRows
 
     public static Proposal ToProposal(ProposalEntity row) =>
         Proposal.Create(row.FacilityCode, row.ProposalId, row.Title,
-            (JsonSerializer.Deserialize<TeamRow[]>(row.TeamJson) ?? []).Select(member => new TeamMember(member.Account, RoleSet.Of(member.Roles))),
-            (JsonSerializer.Deserialize<SessionRow[]>(row.SessionsJson) ?? []).Select(session => new BeamtimeSession(session.Instrument, session.Start, session.End)),
+            (JsonSerializer.Deserialize(row.TeamJson, RowJson.Default.TeamRowArray) ?? []).Select(member => new TeamMember(member.Account, RoleSet.Of(member.Roles))),
+            (JsonSerializer.Deserialize(row.SessionsJson, RowJson.Default.SessionRowArray) ?? []).Select(session => new BeamtimeSession(session.Instrument, session.Start, session.End)),
             row.EmbargoEnd is { } end ? new EmbargoOverride(end, row.EmbargoShortened) : null);
 
     public static void Write(ProposalEntity row, Proposal proposal)
     {
         row.Title = proposal.Title;
-        row.SessionsJson = JsonSerializer.Serialize(proposal.Sessions.Select(s => new SessionRow(s.Instrument, s.Start.ToUniversalTime(), s.End.ToUniversalTime())));
-        row.TeamJson = JsonSerializer.Serialize(proposal.Team.Select(m => new TeamRow(m.AccountId, [.. m.Roles.Roles])));
+        row.SessionsJson = JsonSerializer.Serialize(
+            [.. proposal.Sessions.Select(s => new SessionRow(s.Instrument, s.Start.ToUniversalTime(), s.End.ToUniversalTime()))], RowJson.Default.SessionRowArray);
+        row.TeamJson = JsonSerializer.Serialize([.. proposal.Team.Select(m => new TeamRow(m.AccountId, [.. m.Roles.Roles]))], RowJson.Default.TeamRowArray);
         row.EmbargoEnd = proposal.Embargo?.End.ToUniversalTime();
         row.EmbargoShortened = proposal.Embargo?.Shortened ?? false;
     }

@@ -3,6 +3,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using AaiProxy.Saml.Xml;
 
 namespace AaiProxy.Saml.Bindings;
 
@@ -62,7 +63,7 @@ public static class HttpRedirectBinding
         if (signingCertificate is not null)
         {
             query.Append('&').Append(SigAlgParameter).Append('=').Append(Uri.EscapeDataString(RedirectSignatureAlgorithms.RsaSha256));
-            using var key = signingCertificate.GetRSAPrivateKey()
+            var key = CertificateKeys.RsaPrivateKey(signingCertificate)
                 ?? throw new ArgumentException("The signing certificate has no RSA private key.", nameof(signingCertificate));
             var signature = key.SignData(Encoding.UTF8.GetBytes(query.ToString()), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
             query.Append('&').Append(SignatureParameter).Append('=').Append(Uri.EscapeDataString(Convert.ToBase64String(signature)));

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Xml;
+using AaiProxy.Saml.Xml;
 
 namespace AaiProxy.Saml.Bindings;
 
@@ -51,7 +52,7 @@ public sealed class HttpRedirectMessage
         var hash = RedirectSignatureAlgorithms.HashFor(_signature.Algorithm, allowSha1);
         foreach (var certificate in trustedCertificates)
         {
-            using var key = certificate.GetRSAPublicKey();
+            var key = CertificateKeys.RsaPublicKey(certificate);
             if (key is not null && key.VerifyData(_signature.SignedOctets, _signature.Value, hash, RSASignaturePadding.Pkcs1))
             {
                 return;

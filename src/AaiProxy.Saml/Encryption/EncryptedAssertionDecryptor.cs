@@ -42,7 +42,7 @@ internal static class EncryptedAssertionDecryptor
     // puts it (EncryptedData/KeyInfo, naming a peer EncryptedKey; see EncryptedKeySelector).
     private static void RefuseExternalReferences(XmlElement encryptedAssertion)
     {
-        foreach (XmlElement element in encryptedAssertion.GetElementsByTagName("*"))
+        foreach (var element in encryptedAssertion.DescendantElements())
         {
             var allowedRetrieval = element.LocalName == "RetrievalMethod" && element.ParentNode is XmlElement keyInfo
                 && keyInfo.Is(SamlNamespaces.XmlDsig, "KeyInfo") && keyInfo.ParentNode is XmlElement encryptedData
@@ -127,10 +127,9 @@ internal static class EncryptedAssertionDecryptor
 
     private static byte[]? RsaUnwrap(X509Certificate2 certificate, byte[] wrappedKey, RSAEncryptionPadding padding)
     {
-        using var rsa = certificate.GetRSAPrivateKey();
         try
         {
-            return rsa?.Decrypt(wrappedKey, padding);
+            return CertificateKeys.RsaPrivateKey(certificate)?.Decrypt(wrappedKey, padding);
         }
         catch (CryptographicException)
         {

@@ -20,7 +20,7 @@ internal static class AssertionEncryptor
     {
         var plaintext = Encoding.UTF8.GetBytes(assertionXml);
         var (contentAlgorithm, key, cipherValue) = EncryptContent(content, plaintext);
-        using var rsa = recipient.GetRSAPublicKey() ?? throw new InvalidOperationException("The SP certificate has no RSA key.");
+        var rsa = CertificateKeys.RsaPublicKey(recipient) ?? throw new InvalidOperationException("The SP certificate has no RSA key.");
         var oaepSha256 = keyTransport == AssertionKeyTransport.RsaOaepSha256;
         var wrappedKey = rsa.Encrypt(key, oaepSha256 ? RSAEncryptionPadding.OaepSHA256 : RSAEncryptionPadding.OaepSHA1);
 

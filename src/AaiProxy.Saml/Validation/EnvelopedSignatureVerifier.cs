@@ -115,7 +115,7 @@ internal static class EnvelopedSignatureVerifier
     private static void RequireIdOccursOnce(XmlDocument document, string id)
     {
         var occurrences = 0;
-        foreach (XmlElement element in document.GetElementsByTagName("*"))
+        foreach (var element in document.DescendantElements())
         {
             foreach (XmlAttribute attribute in element.Attributes)
             {
@@ -178,7 +178,9 @@ internal static class EnvelopedSignatureVerifier
         {
             var signedXml = new SingleElementSignedXml(signed, id);
             signedXml.LoadXml(signature);
-            if (trustedCertificates.Any(certificate => signedXml.CheckSignature(certificate, verifySignatureOnly: true)))
+            // CheckSignature(certificate, verifySignatureOnly: true) would take the key out of the certificate on
+            // every call; the metadata certificate's key, taken out once, is the same check.
+            if (trustedCertificates.Any(certificate => CertificateKeys.RsaPublicKey(certificate) is { } key && signedXml.CheckSignature(key)))
             {
                 return;
             }

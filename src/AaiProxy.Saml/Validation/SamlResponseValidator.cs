@@ -200,7 +200,7 @@ public sealed class SamlResponseValidator(
     private static XmlElement? FindSingleAssertionChild(XmlDocument document, XmlElement response)
     {
         var assertions = new List<XmlElement>();
-        foreach (XmlElement element in document.GetElementsByTagName("*"))
+        foreach (var element in document.DescendantElements())
         {
             if (element.NamespaceURI == SamlNamespaces.Assertion && element.LocalName is "Assertion" or "EncryptedAssertion")
             {

@@ -13,8 +13,8 @@ internal static class EnvelopedSigner
     public static void Sign(XmlElement element, X509Certificate2 certificate,
         string signatureMethod = XmlSecurityAlgorithms.RsaSha256, string digestMethod = XmlSecurityAlgorithms.Sha256)
     {
-        using var key = certificate.GetRSAPrivateKey()
-                        ?? throw new InvalidOperationException("The signing certificate has no RSA private key.");
+        var key = CertificateKeys.RsaPrivateKey(certificate)
+                  ?? throw new InvalidOperationException("The signing certificate has no RSA private key.");
         Sign(element, key, signatureMethod, digestMethod, keyInfoCertificate: certificate);
     }
 

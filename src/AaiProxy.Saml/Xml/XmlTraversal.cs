@@ -13,6 +13,32 @@ internal static class XmlTraversal
     public static IEnumerable<XmlElement> ChildElements(this XmlElement element, string namespaceUri, string localName) =>
         element.ChildElements().Where(child => child.Is(namespaceUri, localName));
 
+    /// <summary>Every element below <paramref name="node"/> in document order (the node itself excluded), as
+    /// <c>GetElementsByTagName("*")</c> lists them, without the live list's document-wide change listener.</summary>
+    public static IEnumerable<XmlElement> DescendantElements(this XmlNode node)
+    {
+        var current = node.FirstChild;
+        while (current is not null)
+        {
+            if (current is XmlElement element)
+            {
+                yield return element;
+                if (element.FirstChild is { } firstChild)
+                {
+                    current = firstChild;
+                    continue;
+                }
+            }
+
+            while (current != node && current.NextSibling is null)
+            {
+                current = current.ParentNode!;
+            }
+
+            current = current == node ? null : current.NextSibling;
+        }
+    }
+
     public static bool Is(this XmlElement element, string namespaceUri, string localName) =>
         element.LocalName == localName && element.NamespaceURI == namespaceUri;
 
