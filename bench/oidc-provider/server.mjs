@@ -3,7 +3,7 @@
 //   OP_CLIENT_ID      the one confidential client (client_secret_basic), grant client_credentials
 //   OP_CLIENT_SECRET  its secret
 //   OP_RESOURCE       the one resource indicator (the audience of every access token)
-//   OP_RSA_BITS       the RS256 key size (the proxy generates 3072-bit keys)
+//   OP_RSA_BITS       the RS256 key size (bench/lib/oidc-provider.sh gives the proxy's default, 2048)
 //   OP_ALG            RS256 (default) or ES256 (a P-256 key, as the proxy's Tokens:SigningAlgorithm=ES256)
 //   OP_TOKEN_FORMAT   "jwt" (RS256 JWT access tokens, RFC 9068 as the proxy issues them) or "opaque"
 //                     (stored tokens, the only kind oidc-provider introspects)

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Introspection (RFC 7662) per second: the proxy against node oidc-provider 9.x, the caller being the
 # client the token was issued to (client_secret_basic). oidc-provider introspects only the tokens it
-# stores (opaque ones); the proxy issues JWT access tokens and introspects them against its token
-# entry, so the rows compare the proxy's JWT with node's opaque token, and say so.
+# stores (opaque ones): like for like, the proxy's client with reference access tokens
+# (Clients[].AccessTokenFormat: Reference, an opaque handle to the stored token entry); the proxy's usual JWT
+# access tokens (introspected against their token entry) are rows of their own.
 # Usage: introspection.sh OUTPUT.md   (BENCH_SECONDS, BENCH_CONCURRENCY, BENCH_NO_BUILD=1)
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 source "$BENCH_ROOT/bench/lib/http-part.sh"
@@ -29,7 +30,7 @@ measure() {
       node_rps[$c]="$WRK_RPS"
       rows+=("| node oidc-provider (opaque token) | $c | $WRK_RPS | $WRK_P50 / $WRK_P99 | $SERVER_CPU_MS | $WRK_ERRORS | 1.00 |")
     else
-      rows+=("| proxy, $label (JWT access token, stored entry) | $c | $WRK_RPS | $WRK_P50 / $WRK_P99 | $SERVER_CPU_MS | $WRK_ERRORS | $(ratio "$WRK_RPS" "${node_rps[$c]}") |")
+      rows+=("| proxy, $label | $c | $WRK_RPS | $WRK_P50 / $WRK_P99 | $SERVER_CPU_MS | $WRK_ERRORS | $(ratio "$WRK_RPS" "${node_rps[$c]}") |")
     fi
   done
 }
@@ -41,31 +42,48 @@ measure node "$NODE_URL/token/introspection" "$NODE_PID" "$BENCH_CLIENT_ID" "$no
   "$(issue "$NODE_URL/token" "$BENCH_CLIENT_ID" "$node_secret")"
 stop_pid "$NODE_PID"
 
-# measure_proxy LABEL [ENV=VALUE ...] — the proxy with the given extra settings.
+# A second client, like the first but with reference access tokens (the same secret file).
+readonly REFERENCE_CLIENT_ID=bench-reference
+reference_client() {
+  local c=AaiProxy__Clients__1
+  echo "${c}__ClientId=$REFERENCE_CLIENT_ID" "${c}__Type=Confidential" "${c}__ClientSecretFile=$1/client-secret" \
+    "${c}__AllowedGrants__0=client_credentials" "${c}__AllowedScopes__0=$BENCH_SCOPE" "${c}__Resources__0=$BENCH_RESOURCE" \
+    "${c}__AccessTokenFormat=Reference"
+}
+
+# measure_proxy LABEL [ENV=VALUE ...] — the proxy with the given extra settings: its JWT client's rows, and with
+# PROXY_REFERENCE set first the reference-token client's rows (at the highest concurrency only otherwise).
 measure_proxy() {
   local label="$1" dir secret
   shift
   dir="$BENCH_TMP/proxy-$(echo "$label" | tr -c 'a-zA-Z0-9' '-')"
-  start_proxy "$server_out" "$dir" "$@"
+  mkdir -p "$dir"; new_secret "$dir/client-secret"
+  # shellcheck disable=SC2046 # one assignment a word
+  start_proxy "$server_out" "$dir" $(reference_client "$dir") "$@"
   secret="$(<"$dir/client-secret")"
-  measure "$label" "$PROXY_URL/connect/introspect" "$PROXY_PID" "$BENCH_CLIENT_ID" "$secret" \
-    "$(issue "$PROXY_URL/connect/token" "$BENCH_CLIENT_ID" "$secret")"
+  if [[ -n "${PROXY_REFERENCE:-}" ]]; then
+    measure "$label (**reference token**: opaque, stored entry)" "$PROXY_URL/connect/introspect" "$PROXY_PID" "$REFERENCE_CLIENT_ID" "$secret" \
+      "$(issue "$PROXY_URL/connect/token" "$REFERENCE_CLIENT_ID" "$secret")"
+  fi
+  BENCH_CONCURRENCY="${PROXY_JWT_CONCURRENCY:-$BENCH_CONCURRENCY}" measure "$label (JWT access token, stored entry)" \
+    "$PROXY_URL/connect/introspect" "$PROXY_PID" "$BENCH_CLIENT_ID" "$secret" "$(issue "$PROXY_URL/connect/token" "$BENCH_CLIENT_ID" "$secret")"
   stop_pid "$PROXY_PID"
 }
 
 # Before issue 18's fixes every call paid PBKDF2 for the caller's secret, then read the client from the database.
-BENCH_CONCURRENCY="${BENCH_CONCURRENCY##* }" measure_proxy "SQLite, PBKDF2 each request (before)" AaiProxy__Tokens__VerifiedSecretLifetime=00:00:00
-BENCH_CONCURRENCY="${BENCH_CONCURRENCY##* }" measure_proxy "SQLite, remembered secret, client read each call (before)" AaiProxy__Tokens__ClientLookupLifetime=00:00:00
-measure_proxy "SQLite, remembered secret and client"
+highest="${BENCH_CONCURRENCY##* }"
+PROXY_JWT_CONCURRENCY="$highest" measure_proxy "SQLite, PBKDF2 each request (before)" AaiProxy__Tokens__VerifiedSecretLifetime=00:00:00
+PROXY_REFERENCE=1 PROXY_JWT_CONCURRENCY="$highest" measure_proxy "SQLite, remembered secret and client"
 load_after="$(machine_load)"
 
 {
   echo "## Introspection"
   echo
   echo "The client introspects an access token issued to itself (\`client_secret_basic\`, so each call"
-  echo "also authenticates the client). Not quite like with like: node oidc-provider introspects only"
-  echo "tokens it stores (opaque), the proxy's are JWTs whose stored token entry it looks up (the proxy"
-  echo "has no reference access tokens per client). wrk on loopback, ${BENCH_SECONDS} s per row; load"
+  echo "also authenticates the client). node oidc-provider introspects only tokens it stores (opaque): the proxy's"
+  echo "like-for-like rows are a client with **reference** access tokens (\`Clients[].AccessTokenFormat: Reference\`: an"
+  echo "opaque handle to the stored entry holding the JWT); its usual JWT access tokens are introspected against their"
+  echo "stored token entry too (so a revocation counts at once). wrk on loopback, ${BENCH_SECONDS} s per row; load"
   echo "average (1 min) before/after: $load_before / $load_after on $(nproc) cores."
   echo
   echo "| Server | Connections | Introspections/s | p50 / p99 ms | CPU ms/call | Errors | Ratio to node |"

@@ -72,7 +72,7 @@ internal sealed partial class KeyRotation(
                     continue;
                 }
 
-                var stored = store.Successor(algorithm, usage, ServerKeys.GeneratePrivateKey(algorithm), null, now + Rotation.PublishAhead, Overlap,
+                var stored = store.Successor(algorithm, usage, ServerKeys.GeneratePrivateKey(algorithm, options.Value.Keys.RsaSigningKeySize), null, now + Rotation.PublishAhead, Overlap,
                     AuditActors.KeyRotation, AuditActions.KeyCreated);
                 if (stored.Created is { } created)
                 {
@@ -153,7 +153,7 @@ internal sealed partial class KeyRotation(
     {
         ServerKeyUsage.SamlSigning or ServerKeyUsage.SamlDecryption or ServerKeyUsage.DemoIdpSigning =>
             ServiceProviderCertificates.Generate(usage, algorithm, time),
-        _ => new KeyMaterial(algorithm, ServerKeys.GeneratePrivateKey(algorithm), null),
+        _ => new KeyMaterial(algorithm, ServerKeys.GeneratePrivateKey(algorithm, options.Value.Keys.RsaSigningKeySize), null),
     };
 
     private (TimeSpan PublishAhead, TimeSpan Overlap) Schedule(ServerKeyUsage usage) =>

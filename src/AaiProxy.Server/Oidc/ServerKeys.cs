@@ -3,6 +3,7 @@ using AaiProxy.Data;
 using AaiProxy.Data.Entities;
 using AaiProxy.Identity;
 using AaiProxy.Server.Configuration;
+using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 
 namespace AaiProxy.Server.Oidc;
@@ -13,7 +14,7 @@ namespace AaiProxy.Server.Oidc;
 /// the list; the others (a pending successor, predecessors within their overlap) are published and validate. Every node
 /// computes the same list from the same rows.
 /// </summary>
-internal sealed class ServerKeys(ServerKeyStore store)
+internal sealed class ServerKeys(ServerKeyStore store, IOptions<ProxyOptions> options)
 {
     public const string EncryptionAlgorithm = "A256KW";
 
@@ -23,7 +24,7 @@ internal sealed class ServerKeys(ServerKeyStore store)
         var keys = store.Published(ServerKeyUsage.Signing);
         if (!keys.Any(key => key.Algorithm == algorithm))
         {
-            store.Add(algorithm, ServerKeyUsage.Signing, GeneratePrivateKey(algorithm), AuditActors.Configuration);
+            store.Add(algorithm, ServerKeyUsage.Signing, GeneratePrivateKey(algorithm, options.Value.Keys.RsaSigningKeySize), AuditActors.Configuration);
             keys = store.Published(ServerKeyUsage.Signing);
         }
 
@@ -36,7 +37,7 @@ internal sealed class ServerKeys(ServerKeyStore store)
         var keys = store.Published(ServerKeyUsage.Encryption);
         if (keys.Count == 0)
         {
-            store.Add(EncryptionAlgorithm, ServerKeyUsage.Encryption, GeneratePrivateKey(EncryptionAlgorithm), AuditActors.Configuration);
+            store.Add(EncryptionAlgorithm, ServerKeyUsage.Encryption, GeneratePrivateKey(EncryptionAlgorithm, options.Value.Keys.RsaSigningKeySize), AuditActors.Configuration);
             keys = store.Published(ServerKeyUsage.Encryption);
         }
 
@@ -46,10 +47,10 @@ internal sealed class ServerKeys(ServerKeyStore store)
             SecurityAlgorithms.Aes256CbcHmacSha512))];
     }
 
-    /// <summary>A new private key: PKCS#8 for RS256 and ES256, 32 random bytes for A256KW.</summary>
-    public static byte[] GeneratePrivateKey(string algorithm) => algorithm switch
+    /// <summary>A new private key: PKCS#8 for RS256 (<paramref name="rsaKeySize"/> bits) and ES256, 32 random bytes for A256KW.</summary>
+    public static byte[] GeneratePrivateKey(string algorithm, int rsaKeySize) => algorithm switch
     {
-        SigningAlgorithms.RS256 => RSA.Create(3072).ExportPkcs8PrivateKey(),
+        SigningAlgorithms.RS256 => RSA.Create(rsaKeySize).ExportPkcs8PrivateKey(),
         SigningAlgorithms.ES256 => ECDsa.Create(ECCurve.NamedCurves.nistP256).ExportPkcs8PrivateKey(),
         EncryptionAlgorithm => RandomNumberGenerator.GetBytes(32),
         _ => throw new NotSupportedException($"Algorithm {algorithm} is not supported."),

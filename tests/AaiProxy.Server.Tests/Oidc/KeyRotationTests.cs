@@ -136,14 +136,69 @@ public sealed class KeyRotationTests : IAsyncLifetime
         Assert.Equal(oldKid, Kid(await secondOidc.CodeFlowAsync("bob")));
     }
 
-    /// <summary>The proxy on the fake clock with a short rotation schedule.</summary>
-    private FakeClockProxyFactory Proxy() => new(database, time, new Dictionary<string, string>
+    [Fact]
+    public async Task New_RS256_keys_have_the_configured_size_and_a_stored_3072_bit_key_signs_until_its_2048_bit_successor_takes_over()
     {
-        ["AaiProxy:Keys:Rotation:Interval"] = Interval.ToString(),
-        ["AaiProxy:Keys:Rotation:PublishAhead"] = PublishAhead.ToString(),
-        ["AaiProxy:Keys:Rotation:ClockSkew"] = ClockSkew.ToString(),
-        ["AaiProxy:Tokens:RefreshTokenLifetime"] = RefreshTokenLifetime.ToString(),
-    });
+        // A database of its own: the class's proxy has generated its (default-size) keys already.
+        await using var upgraded = await TestDatabase.CreateAsync();
+        string oldKid;
+        await using (var earlier = Proxy(upgraded, rsaSigningKeySize: 3072))
+        {
+            var earlierOidc = new OidcTestClient(earlier);
+            oldKid = Kid(await earlierOidc.CodeFlowAsync("alice"));
+            Assert.Equal(3072, await ModulusBitsAsync(earlierOidc, oldKid));
+        }
+
+        // The default size now: the stored key still signs and validates; only its successor is generated at 2048 bits.
+        await using var current = Proxy(upgraded);
+        var currentOidc = new OidcTestClient(current);
+        var before = await currentOidc.CodeFlowAsync("alice");
+        Assert.Equal(oldKid, Kid(before));
+        time.Advance(Interval);
+        Assert.Equal(2, current.RunRotationRound());
+        time.Advance(PublishAhead);
+        Assert.Equal(2, current.RunRotationRound());
+
+        var newKid = Kid(await currentOidc.CodeFlowAsync("bob"));
+        Assert.NotEqual(oldKid, newKid);
+        Assert.Equal(2048, await ModulusBitsAsync(currentOidc, newKid));
+        Assert.Equal(3072, await ModulusBitsAsync(currentOidc, oldKid));
+        Assert.True((await ValidateSignatureAsync(AccessToken(before), currentOidc)).IsValid, "the JWKS still validates the 3072-bit key's token");
+    }
+
+    [Theory]
+    [InlineData(1024)]
+    [InlineData(2047)]
+    public async Task Refuses_to_start_with_an_RSA_signing_key_size_below_2048_bits(int bits)
+    {
+        await using var weak = Proxy(database, rsaSigningKeySize: bits);
+
+        var failure = Assert.ThrowsAny<Exception>(() => weak.Server);
+        Assert.Contains("AaiProxy:Keys:RsaSigningKeySize must be", failure.ToString());
+    }
+
+    /// <summary>The proxy on the fake clock with a short rotation schedule (and RSA signing keys of that size, if given).</summary>
+    private FakeClockProxyFactory Proxy() => Proxy(database);
+
+    private FakeClockProxyFactory Proxy(TestDatabase on, int? rsaSigningKeySize = null)
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["AaiProxy:Keys:Rotation:Interval"] = Interval.ToString(),
+            ["AaiProxy:Keys:Rotation:PublishAhead"] = PublishAhead.ToString(),
+            ["AaiProxy:Keys:Rotation:ClockSkew"] = ClockSkew.ToString(),
+            ["AaiProxy:Tokens:RefreshTokenLifetime"] = RefreshTokenLifetime.ToString(),
+        };
+        if (rsaSigningKeySize is { } bits)
+        {
+            settings["AaiProxy:Keys:RsaSigningKeySize"] = bits.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return new(on, time, settings);
+    }
+
+    private static async Task<int> ModulusBitsAsync(OidcTestClient client, string kid) =>
+        Base64UrlEncoder.DecodeBytes((await client.JwksAsync()).Keys.Single(key => key.Kid == kid).N).Length * 8;
 
     private int RunRound() => proxy.RunRotationRound();
 
@@ -174,13 +229,13 @@ public sealed class KeyRotationTests : IAsyncLifetime
 
     /// <summary>The signature and issuer against the published JWKS; the lifetime is the introspection's (the token's
     /// times are on the fake clock).</summary>
-    private async Task<TokenValidationResult> ValidateSignatureAsync(string jwt) =>
+    private async Task<TokenValidationResult> ValidateSignatureAsync(string jwt, OidcTestClient? of = null) =>
         await new JsonWebTokenHandler().ValidateTokenAsync(jwt, new TokenValidationParameters
         {
             ValidIssuer = ProxyFactory.Origin + "/",
             ValidateAudience = false,
             ValidateLifetime = false,
-            IssuerSigningKeys = (await oidc.JwksAsync()).GetSigningKeys(),
+            IssuerSigningKeys = (await (of ?? oidc).JwksAsync()).GetSigningKeys(),
             TryAllIssuerSigningKeys = false,
             ValidTypes = null,
         });
