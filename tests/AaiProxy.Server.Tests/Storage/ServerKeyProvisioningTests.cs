@@ -71,6 +71,29 @@ public sealed class ServerKeyProvisioningTests : IAsyncLifetime
         Assert.Equal([1, 2], (await Rows(SigningAlgorithms.ES256)).Select(key => key.Version).Order());
     }
 
+    [Fact]
+    public async Task A_node_whose_clock_is_behind_uses_the_first_saml_keys_another_node_stored()
+    {
+        // This node stores the SAML keys, active from its "now"; a node whose clock is a minute behind reads them
+        // before that moment, and must sign and publish with them all the same (before: "No SamlSigning key is active yet").
+        var metadata = await proxy.CreateClient().GetStringAsync("/saml/metadata");
+        var behind = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow - TimeSpan.FromMinutes(1));
+        await using var lagging = new FakeClockProxyFactory(database, behind);
+
+        using var answer = await lagging.CreateClient().GetAsync("/saml/metadata");
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, answer.StatusCode);
+        Assert.Equal(Certificates(metadata), Certificates(await answer.Content.ReadAsStringAsync()));
+        using var scope = proxy.Services.CreateScope();
+        var samlSigning = await scope.ServiceProvider.GetRequiredService<ProxyDbContext>().ServerKeys.AsNoTracking()
+            .Where(key => key.Usage == ServerKeyUsage.SamlSigning).ToListAsync();
+        Assert.Equal(1, Assert.Single(samlSigning).Version);
+    }
+
+    private static List<string> Certificates(string metadata) =>
+        [.. System.Xml.Linq.XDocument.Parse(metadata).Descendants(System.Xml.Linq.XName.Get("X509Certificate", "http://www.w3.org/2000/09/xmldsig#"))
+            .Select(certificate => certificate.Value.Trim()).Order(StringComparer.Ordinal)];
+
     private static byte[] NewP256Key()
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);

@@ -135,9 +135,11 @@ internal sealed partial class ServiceProviderKeySource
     {
         var now = _time.GetUtcNow();
         var activated = keys.Where(key => ServerKeyLifecycle.IsActivated(key, now)).ToList();
-        var current = activated.FirstOrDefault() ?? throw new InvalidOperationException($"No {keys[0].Usage} key is active yet.");
+        // None activated: the first key of the usage, stored by a node whose clock is ahead of ours (skew); with no
+        // predecessor to keep using, it is the current key here too (a successor never waits without one).
+        var current = activated.FirstOrDefault() ?? keys.MinBy(key => key.Version)!;
         return (ServiceProviderCertificates.FromStored(current),
-            [.. keys.Where(key => !ServerKeyLifecycle.IsActivated(key, now)).Select(ServiceProviderCertificates.FromStored)],
+            [.. keys.Where(key => key != current && !ServerKeyLifecycle.IsActivated(key, now)).Select(ServiceProviderCertificates.FromStored)],
             [.. activated.Skip(1).Select(ServiceProviderCertificates.FromStored)]);
     }
 
