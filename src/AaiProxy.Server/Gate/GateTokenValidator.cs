@@ -66,7 +66,7 @@ internal sealed class GateTokenValidator(
         // Without a configured issuer OpenIddict names the origin of each request as the issuer: then the signature by
         // this proxy's own keys (which no other issuer holds) is what proves the token is the proxy's.
         ValidateIssuer = proxy.Value.Issuer is not null,
-        ValidIssuers = proxy.Value.Issuer is { } issuer ? [issuer.AbsoluteUri, issuer.AbsoluteUri.TrimEnd('/')] : null,
+        ValidIssuers = ProxyAsProvider.IssuerForms(proxy.Value),
         ValidAudience = gate.Value.Audience,
         IssuerSigningKeys = server.CurrentValue.SigningCredentials.Select(credentials => credentials.Key).ToList(),
         RequireSignedTokens = true,
