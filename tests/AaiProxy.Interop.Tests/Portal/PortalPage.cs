@@ -19,6 +19,13 @@ internal sealed class PortalPage(IPage page, Uri proxyBaseUrl)
 {
     public const string Path = "/demo/portal";
 
+    /// <summary>
+    /// Waits end when the page's address is the one expected, not at its load event: the next step waits for the element it
+    /// needs. A wait for the load event once timed out in CI on the proxy's IdP choice page although it was there (its
+    /// address committed, the network idle), failing a login that had worked.
+    /// </summary>
+    private static readonly PageWaitForURLOptions Committed = new() { WaitUntil = WaitUntilState.Commit };
+
     public async Task OpenAsync() => await page.GotoAsync(new Uri(proxyBaseUrl, Path).ToString());
 
     public async Task SignInAsync() => await page.Locator("[data-testid=\"sign-in\"]").ClickAsync();
@@ -28,7 +35,7 @@ internal sealed class PortalPage(IPage page, Uri proxyBaseUrl)
     /// <summary>Waits until the browser is back on the portal's start page, signed out (the sign-in control shown).</summary>
     public async Task WaitForSignedOutAsync()
     {
-        await page.WaitForURLAsync(url => IsPortal(url) && new Uri(url).AbsolutePath.TrimEnd('/') == Path);
+        await page.WaitForURLAsync(url => IsPortal(url) && new Uri(url).AbsolutePath.TrimEnd('/') == Path, Committed);
         await page.Locator("[data-testid=\"sign-in\"]").WaitForAsync();
     }
 
@@ -36,7 +43,7 @@ internal sealed class PortalPage(IPage page, Uri proxyBaseUrl)
     public async Task ChooseIdentityProviderIfAskedAsync(string entityId, string idpOrigin)
     {
         await page.WaitForURLAsync(url => url.StartsWith(idpOrigin, StringComparison.Ordinal)
-            || (url.StartsWith(proxyBaseUrl.ToString(), StringComparison.Ordinal) && !url.Contains(Path, StringComparison.Ordinal)));
+            || (url.StartsWith(proxyBaseUrl.ToString(), StringComparison.Ordinal) && !url.Contains(Path, StringComparison.Ordinal)), Committed);
         if (page.Url.StartsWith(idpOrigin, StringComparison.Ordinal))
         {
             return;
@@ -48,7 +55,7 @@ internal sealed class PortalPage(IPage page, Uri proxyBaseUrl)
     /// <summary>Waits until the browser is back on the portal with an ID token shown.</summary>
     public async Task WaitForTokensAsync()
     {
-        await page.WaitForURLAsync(IsPortal);
+        await page.WaitForURLAsync(IsPortal, Committed);
         await page.Locator("[data-token=\"id_token\"]").WaitForAsync();
     }
 
