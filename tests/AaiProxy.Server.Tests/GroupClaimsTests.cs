@@ -1,8 +1,11 @@
 using System.Net;
+using System.Text;
 using System.Text.Json;
 using AaiProxy.Data;
 using AaiProxy.Groups;
+using AaiProxy.Groups.Import;
 using AaiProxy.Identity;
+using AaiProxy.Server.Groups;
 using AaiProxy.Server.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -130,6 +133,41 @@ public sealed class GroupClaimsTests(ProxyFixture fixture) : IClassFixture<Proxy
 
         await _oidc.CodeFlowAsync("alice", GroupScopes);
         Assert.Equal(before, await AuditCountAsync(fixture.Factory));
+    }
+
+    [Fact]
+    public async Task A_demo_user_whose_team_role_was_changed_holds_the_configured_role_again_after_the_next_sign_in()
+    {
+        var tokens = await _oidc.CodeFlowAsync("alice", GroupScopes);
+        var accountId = ClaimTableTests.Payload(tokens.GetProperty("id_token").GetString()!).GetProperty("sub").GetString()!;
+        // An import (the demo proposal as configured, but alice a co-proposer instead of its PI).
+        var changed = JsonProposalReader.Read(Encoding.UTF8.GetBytes($$"""
+            {"proposals":[{"facility":"demo","id":"{{EmbargoedProposal}}","title":"Operando imaging of battery cathodes (under embargo)",
+              "sessions":[{"instrument":"BL04-Imaging","start":"2026-11-16T08:00:00Z","end":"2026-11-19T08:00:00Z"}],
+              "team":[{"community_id":"{{accountId}}","roles":["co-proposer"]}]}]}
+            """));
+        using (var scope = fixture.Factory.Services.CreateScope())
+        {
+            var store = scope.ServiceProvider.GetRequiredService<IProposalStore>();
+            var plan = ProposalImportPlanner.Plan(changed, await store.LoadImportStateAsync(changed.Proposals, CancellationToken.None),
+                scope.ServiceProvider.GetRequiredService<GroupReleasePolicies>().Facilities, RoleCatalog.Default);
+            Assert.False(plan.IsEmpty);
+            await store.ApplyAsync(plan, "test", CancellationToken.None);
+        }
+
+        Assert.Equal(RoleSet.Of("co-proposer"), await AlicesRolesAsync());
+        var again = await _oidc.CodeFlowAsync("alice", GroupScopes);
+
+        Assert.Equal(RoleSet.Of("pi"), await AlicesRolesAsync());
+        Assert.Contains($"{EntitlementPrefix}{EmbargoedProposal}:role=pi#aaiproxy.example.org",
+            ClaimTableTests.Strings(ClaimTableTests.Payload(again.GetProperty("access_token").GetString()!).GetProperty("eduperson_entitlement")));
+
+        async Task<RoleSet> AlicesRolesAsync()
+        {
+            using var scope = fixture.Factory.Services.CreateScope();
+            var state = await scope.ServiceProvider.GetRequiredService<IProposalStore>().LoadImportStateAsync(changed.Proposals, CancellationToken.None);
+            return Assert.Single(state.Proposals[new ProposalKey("demo", EmbargoedProposal)].Team, member => member.AccountId == accountId).Roles;
+        }
     }
 
     /// <summary>The ID token, access token and userinfo of one code flow with the group scopes.</summary>

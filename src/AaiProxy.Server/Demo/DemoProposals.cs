@@ -14,7 +14,9 @@ namespace AaiProxy.Server.Demo;
 /// so that a second run changes nothing. Demo people have no account before their first login, so a
 /// proposal's team holds the demo users who have signed in: at start the stored team is kept, and
 /// each sign-in of a demo user through the demo IdP (<see cref="DemoTeamResolver"/>) puts that
-/// person's account on the teams the configuration names them for. Development only.
+/// person's account on the teams the configuration names them for. A sign-in plans only those proposals
+/// (the start seeded them all), and nothing at all once the person holds the configured roles on each:
+/// one read of the stored teams, not two reads and a plan at every login. Development only.
 /// </summary>
 internal sealed class DemoProposalSeeder(IProposalStore store, GroupReleasePolicies policies, IOptions<ProxyOptions> options)
 {
@@ -23,9 +25,17 @@ internal sealed class DemoProposalSeeder(IProposalStore store, GroupReleasePolic
     /// <param name="signedIn">The account that just signed in through the demo IdP and the demo user it is; null at start.</param>
     public async Task SeedAsync((string AccountId, string Username)? signedIn, CancellationToken cancellationToken)
     {
-        var configured = options.Value.Demo.Proposals;
+        var configured = signedIn is var (_, username)
+            ? [.. options.Value.Demo.Proposals.Where(proposal => proposal.Team.Any(member => member.User == username))]
+            : options.Value.Demo.Proposals;
+        if (configured.Count == 0)
+            return;
+
         // First the stored teams, then the state for the document that keeps them (its people are those accounts).
         var stored = await store.LoadImportStateAsync(Document(configured, signedIn, stored: null).Proposals, cancellationToken);
+        if (signedIn is { } person && OnEveryTeam(configured, person, stored))
+            return;
+
         var document = Document(configured, signedIn, stored);
         var plan = ProposalImportPlanner.Plan(document, await store.LoadImportStateAsync(document.Proposals, cancellationToken),
             policies.Facilities, RoleCatalog.Default);
@@ -35,6 +45,12 @@ internal sealed class DemoProposalSeeder(IProposalStore store, GroupReleasePolic
         if (!plan.IsEmpty)
             await store.ApplyAsync(plan, Actor, cancellationToken);
     }
+
+    // The signed-in person already holds the configured roles on every team that names them: the plan would be empty.
+    private static bool OnEveryTeam(IReadOnlyList<DemoProposal> proposals, (string AccountId, string Username) person, ImportState stored) =>
+        proposals.All(proposal => stored.Proposals.GetValueOrDefault(new ProposalKey(proposal.Facility, proposal.Id)) is { } current &&
+            current.Team.Any(member => member.AccountId == person.AccountId &&
+                member.Roles.Equals(RoleSet.Of(proposal.Team.First(named => named.User == person.Username).Roles))));
 
     // Each proposal's team: the stored members, and the account that signed in with its configured roles
     // (a signed-in person the configuration does not name keeps the place they have, e.g. by an invitation).
