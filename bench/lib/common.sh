@@ -109,6 +109,31 @@ warm_up() {
   wrk -t 2 -c 4 -d "${BENCH_WARMUP_SECONDS}s" -s "$2" "$1" >/dev/null 2>&1 || true
 }
 
+# warm_up_settled URL LUA PID [BEFORE_ROUND] — unrecorded load at 4 connections in rounds of 2 s, each after the command
+# BEFORE_ROUND if given (e.g. fresh refresh tokens), for at least 16 s (and
+# BENCH_WARMUP_SECONDS) and until two rounds in a row cost the server within 10 % of each other in CPU per request (at
+# most 30 s). The proxy's tiered JIT compiles for longer than a 4-s warm-up: a 1-connection introspection row right
+# after it cost 2.14 ms of CPU a call, the same row 4, 8 and 12 s later 1.25, 0.87 and 0.84 ms (with the tiered JIT
+# off, a flat 1.1 ms). Sets WARM_SECONDS.
+warm_up_settled() {
+  local url="$1" lua="$2" pid="$3" before_round="${4:-}" start="$SECONDS" before after n cost previous="" out="$BENCH_TMP/warm-up.txt"
+  while :; do
+    [[ -z "$before_round" ]] || $before_round
+    before="$(cpu_ticks "$pid")"
+    wrk -t 2 -c 4 -d 2s -s "$lua" "$url" >"$out" 2>&1 || true
+    after="$(cpu_ticks "$pid")"
+    n="$(awk '/requests in/ { print $1 }' "$out")"
+    cost="$(awk -v t="$((after - before))" -v n="${n:-0}" 'BEGIN { printf "%.4f", (n > 0 ? t / n : 0) }')"
+    WARM_SECONDS=$((SECONDS - start))
+    ((WARM_SECONDS >= 30)) && return 0
+    if [[ -n "$previous" ]] && ((WARM_SECONDS >= 16 && WARM_SECONDS >= BENCH_WARMUP_SECONDS)) \
+      && awk -v a="$cost" -v b="$previous" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(b > 0 && d / b <= 0.10) }'; then
+      return 0
+    fi
+    previous="$cost"
+  done
+}
+
 # latency_ms FILE PERCENTILE — wrk --latency's figure in milliseconds.
 latency_ms() {
   awk -v p="$2" '$1 == p {

@@ -23,7 +23,8 @@ measure() {
   auth="$(basic_auth "$4" "$5")"
   body="token=$6&token_type_hint=access_token"
   curl -s -H "Authorization: $auth" -d "$body" "$url" | grep -Eq '"active": *true' || die "$label: the token is not active at $url"
-  WRK_BODY="$body" WRK_AUTH="$auth" warm_up "$url" "$lua"
+  WRK_BODY="$body" WRK_AUTH="$auth" warm_up_settled "$url" "$lua" "$pid"
+  bench_log "$label: warm-up $WARM_SECONDS s"
   for c in $BENCH_CONCURRENCY; do
     WRK_BODY="$body" WRK_AUTH="$auth" run_wrk "$label" "$c" "$url" "$lua" "$pid"
     if [[ "$label" == node ]]; then
@@ -83,7 +84,9 @@ load_after="$(machine_load)"
   echo "also authenticates the client). node oidc-provider introspects only tokens it stores (opaque): the proxy's"
   echo "like-for-like rows are a client with **reference** access tokens (\`Clients[].AccessTokenFormat: Reference\`: an"
   echo "opaque handle to the stored entry holding the JWT); its usual JWT access tokens are introspected against their"
-  echo "stored token entry too (so a revocation counts at once). wrk on loopback, ${BENCH_SECONDS} s per row; load"
+  echo "stored token entry too (so a revocation counts at once). wrk on loopback, ${BENCH_SECONDS} s per row, each server's"
+  echo "rows after a warm-up at 4 connections that lasts until its CPU per call settles (2-s rounds until two in a row"
+  echo "are within 10 %, at least 16 s, at most 30 s: the tiered JIT compiles for longer than 4 s); load"
   echo "average (1 min) before/after: $load_before / $load_after on $(nproc) cores."
   echo
   echo "| Server | Connections | Introspections/s | p50 / p99 ms | CPU ms/call | Errors | Ratio to node |"

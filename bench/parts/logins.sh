@@ -127,8 +127,9 @@ for threads in $BENCH_LOGIN_THREADS; do
   awk -v a="$rate" -v b="$best_logins" 'BEGIN { exit !(a > b) }' && best_logins="$rate"
 done
 
-# Refresh tokens for every refresh row: one chain per connection and two spares per wrk thread, per row and warm-up.
-needed=4
+# Refresh tokens for every refresh row: one chain per connection and two spares per wrk thread, per row, and 8 for each
+# 2-s round of the warm-up (at most 15).
+needed=$((8 * 15))
 for conn in $BENCH_CONCURRENCY; do needed=$((needed + conn + 4)); done
 needed=$((needed + 4))
 have="$(wc -l <"$refresh_pool")"
@@ -142,9 +143,8 @@ fi
 measure_refresh() {
   local label="$1" url="$2" pid="$3" pool="$4" auth="$5" offset=0 take conn
   take() { sed -n "$((offset + 1)),$((offset + $1))p" "$pool" >"$BENCH_TMP/row-tokens.txt"; offset=$((offset + $1)); }
-  take 8
-  WRK_THREADS=2 WRK_TOKENS="$BENCH_TMP/row-tokens.txt" WRK_AUTH="$auth" \
-    wrk -t 2 -c 4 -d "${BENCH_WARMUP_SECONDS}s" -s "$refresh_lua" "$url" >/dev/null 2>&1 || true
+  WRK_THREADS=2 WRK_TOKENS="$BENCH_TMP/row-tokens.txt" WRK_AUTH="$auth" warm_up_settled "$url" "$refresh_lua" "$pid" "take 8"
+  bench_log "$label-refresh: warm-up $WARM_SECONDS s"
   for conn in $BENCH_CONCURRENCY; do
     take "$((conn + 4))"
     WRK_TOKENS="$BENCH_TMP/row-tokens.txt" WRK_AUTH="$auth" run_wrk "$label-refresh" "$conn" "$url" "$refresh_lua" "$pid"
@@ -209,7 +209,9 @@ load_after="$(machine_load)"
   echo "with \`rotateRefreshToken: true\` and the same RS256 key size ($BENCH_RSA_BITS bits, the proxy's default). Both answer with a new access token"
   echo "(RFC 9068 JWT), ID token and refresh token; per refresh the proxy makes $PROXY_REFRESH_RSA_OPS RSA signatures (its refresh"
   echo "tokens are signed, then encrypted), node $NODE_REFRESH_RSA_OPS (its refresh tokens are opaque handles). The proxy stores each"
-  echo "new token entry and marks the old one redeemed (SQLite)."
+  echo "new token entry and marks the old one redeemed (SQLite), in one transaction per refresh. Each server's refresh rows follow a"
+  echo "warm-up at 4 connections (rounds of 2 s with fresh tokens, at least 16 s, until two rounds in a row cost within 10 % of"
+  echo "CPU per refresh, at most 30 s)."
   echo
   echo "| Server | Connections | Refreshes/s | p50 / p99 ms | CPU ms/refresh | Errors | Ratio to node |"
   echo "|---|---:|---:|---:|---:|---:|---:|"

@@ -17,7 +17,7 @@ public static class DataServiceCollectionExtensions
         switch (provider)
         {
             case DatabaseProvider.Sqlite:
-                services.AddDbContextPool<SqliteProxyDbContext>(options => options.UseSqlite(connectionString));
+                services.AddDbContextPool<SqliteProxyDbContext>(options => options.UseSqlite(connectionString).AddInterceptors(new SqliteBusyTimeout()));
                 services.AddScoped<ProxyDbContext>(provider => provider.GetRequiredService<SqliteProxyDbContext>());
                 break;
             case DatabaseProvider.PostgreSql:

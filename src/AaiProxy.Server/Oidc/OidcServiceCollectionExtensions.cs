@@ -70,6 +70,8 @@ internal static class OidcServiceCollectionExtensions
                 server.AddEventHandler(TokenClaimShapes.Descriptor);
                 server.AddEventHandler(IntrospectionScope.Descriptor);
                 server.AddEventHandler(AccessTokenStorage.Descriptor);
+                server.AddEventHandler(RedemptionTransaction.Begin);
+                server.AddEventHandler(RedemptionTransaction.Commit);
 
                 server.UseAspNetCore()
                     .EnableAuthorizationEndpointPassthrough()
@@ -97,6 +99,9 @@ internal static class OidcServiceCollectionExtensions
         services.AddSingleton<ClientDescriber>();
         services.AddSingleton<ClientCatalog>();
         services.AddHostedService<ClientCatalogRefresh>();
+        services.AddScoped<RedemptionTransaction>();
+        services.AddSingleton<SqliteWriteGate>();
+        services.AddSingleton<RedemptionTransaction.RequireRedemption>();
         services.AddScoped<CommunityPrincipalFactory>();
         services.AddScoped<TokenExchange>();
         services.AddScoped<ConsentStep>();
