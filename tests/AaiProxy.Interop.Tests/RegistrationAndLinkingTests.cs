@@ -72,7 +72,7 @@ public sealed partial class RegistrationAndLinkingTests(ITestOutputHelper output
 
     private static async Task ChooseAsync(IPage page, string provider)
     {
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/login", new() { WaitUntil = WaitUntilState.Commit });
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/login", PortalPage.Committed);
         await page.Locator($"[data-idp-entity-id=\"{provider}\"]").ClickAsync();
     }
 

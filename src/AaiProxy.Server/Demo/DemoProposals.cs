@@ -26,7 +26,7 @@ internal sealed class DemoProposalSeeder(IProposalStore store, GroupReleasePolic
     public async Task SeedAsync((string AccountId, string Username)? signedIn, CancellationToken cancellationToken)
     {
         var configured = signedIn is var (_, username)
-            ? [.. options.Value.Demo.Proposals.Where(proposal => proposal.Team.Any(member => member.User == username))]
+            ? [.. options.Value.Demo.Proposals.Where(proposal => Named(proposal, username) is not null)]
             : options.Value.Demo.Proposals;
         if (configured.Count == 0)
             return;
@@ -50,7 +50,11 @@ internal sealed class DemoProposalSeeder(IProposalStore store, GroupReleasePolic
     private static bool OnEveryTeam(IReadOnlyList<DemoProposal> proposals, (string AccountId, string Username) person, ImportState stored) =>
         proposals.All(proposal => stored.Proposals.GetValueOrDefault(new ProposalKey(proposal.Facility, proposal.Id)) is { } current &&
             current.Team.Any(member => member.AccountId == person.AccountId &&
-                member.Roles.Equals(RoleSet.Of(proposal.Team.First(named => named.User == person.Username).Roles))));
+                member.Roles.Equals(RoleSet.Of(Named(proposal, person.Username)!.Roles))));
+
+    // The configured team member a demo user is on a proposal, if any.
+    private static DemoTeamMember? Named(DemoProposal proposal, string username) =>
+        proposal.Team.FirstOrDefault(member => member.User == username);
 
     // Each proposal's team: the stored members, and the account that signed in with its configured roles
     // (a signed-in person the configuration does not name keeps the place they have, e.g. by an invitation).
@@ -58,7 +62,7 @@ internal sealed class DemoProposalSeeder(IProposalStore store, GroupReleasePolic
         new([.. proposals.Select((proposal, index) =>
         {
             var location = new ImportLocation(null, $"/AaiProxy/Demo/Proposals/{index}");
-            var named = signedIn is var (_, username) ? proposal.Team.FirstOrDefault(member => member.User == username) : null;
+            var named = signedIn is var (_, username) ? Named(proposal, username) : null;
             var team = stored?.Proposals.GetValueOrDefault(new ProposalKey(proposal.Facility, proposal.Id))?.Team
                 .Where(member => named is null || member.AccountId != signedIn?.AccountId)
                 .Select(member => (member.AccountId, Roles: (IReadOnlyList<string>)member.Roles.Roles)).ToList() ?? [];

@@ -24,7 +24,7 @@ internal sealed class PortalPage(IPage page, Uri proxyBaseUrl)
     /// needs. A wait for the load event once timed out in CI on the proxy's IdP choice page although it was there (its
     /// address committed, the network idle), failing a login that had worked.
     /// </summary>
-    private static readonly PageWaitForURLOptions Committed = new() { WaitUntil = WaitUntilState.Commit };
+    internal static readonly PageWaitForURLOptions Committed = new() { WaitUntil = WaitUntilState.Commit };
 
     public async Task OpenAsync() => await page.GotoAsync(new Uri(proxyBaseUrl, Path).ToString());
 
